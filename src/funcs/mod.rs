@@ -1,0 +1,171 @@
+//! The function table: Go's template builtins, Sprig, and Helm's own
+//! functions, each a plain Rust function registered by name.
+//!
+//! A function declares its Go parameter types ([`Ty`]); the evaluator
+//! converts and checks arguments the way Go's `text/template` does (with
+//! Go's error messages) before calling it, so a function body sees
+//! arguments of the shapes it asked for. Functions that need the evaluator
+//! itself (`include`, `tpl`, `and`, `or`) are not here.
+//!
+//! Provenance: a function that returns a scalar with no deps gets the union
+//! of its arguments' deps from the evaluator; a string result with no trace
+//! is attributed to the call site. Functions that move text (`indent`,
+//! `trim`, `replace`, ...) build their result with
+//! [`TextBuilder`](crate::traced::TextBuilder) so the input's trace follows
+//! the bytes.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::sync::OnceLock;
+
+use crate::traced::{Source, TplLoc};
+use crate::value::Value;
+
+/// A Go parameter type, as far as argument conversion cares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ty {
+    /// `interface{}`: anything, nil included.
+    Any,
+    /// `string`.
+    Str,
+    /// `int`.
+    Int,
+    /// `int64`.
+    Int64,
+    /// `float64`.
+    Float,
+    /// `bool`.
+    Bool,
+    /// `[]interface{}`.
+    List,
+    /// `map[string]interface{}`.
+    Map,
+    /// `[]string`.
+    StrList,
+}
+
+impl Ty {
+    /// Go's spelling, for error messages.
+    pub fn go_name(self) -> &'static str {
+        match self {
+            Ty::Any => "interface {}",
+            Ty::Str => "string",
+            Ty::Int => "int",
+            Ty::Int64 => "int64",
+            Ty::Float => "float64",
+            Ty::Bool => "bool",
+            Ty::List => "[]interface {}",
+            Ty::Map => "map[string]interface {}",
+            Ty::StrList => "[]string",
+        }
+    }
+}
+
+/// The error a function returns; the evaluator wraps it as Go does
+/// (`error calling NAME: MESSAGE`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FuncError(pub String);
+
+impl std::fmt::Display for FuncError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl FuncError {
+    /// An error with a message.
+    pub fn new(msg: impl Into<String>) -> Self {
+        FuncError(msg.into())
+    }
+}
+
+/// What a function result is.
+pub type FuncResult = Result<Value, FuncError>;
+
+/// What a function sees of the call besides its arguments.
+pub struct FuncCtx {
+    /// Where the call is in the template.
+    pub loc: TplLoc,
+    /// Source for text the function itself inserts (the call site, no deps).
+    pub site: Rc<Source>,
+}
+
+impl FuncCtx {
+    /// A context for a call at `loc`.
+    pub fn new(loc: TplLoc) -> Self {
+        FuncCtx {
+            loc,
+            site: Rc::new(Source::literal(loc)),
+        }
+    }
+}
+
+/// The body of a function.
+pub type FuncBody = fn(&FuncCtx, Vec<Value>) -> FuncResult;
+
+/// A registered function.
+pub struct FuncDef {
+    /// The name templates call it by.
+    pub name: &'static str,
+    /// Fixed parameters.
+    pub params: &'static [Ty],
+    /// Type of the variadic tail, if the function is variadic.
+    pub variadic: Option<Ty>,
+    /// The body.
+    pub body: FuncBody,
+}
+
+/// Shorthand used by the registration tables.
+pub(crate) const fn def(
+    name: &'static str,
+    params: &'static [Ty],
+    variadic: Option<Ty>,
+    body: FuncBody,
+) -> FuncDef {
+    FuncDef {
+        name,
+        params,
+        variadic,
+        body,
+    }
+}
+
+/// Names the evaluator implements itself (they need template execution or
+/// short-circuit evaluation), so the parser must accept them too.
+pub const EVALUATOR_FUNCS: &[&str] = &["and", "or", "include", "tpl", "call"];
+
+fn all_tables() -> Vec<&'static [FuncDef]> {
+    vec![]
+}
+
+fn table() -> &'static HashMap<&'static str, &'static FuncDef> {
+    static TABLE: OnceLock<HashMap<&'static str, &'static FuncDef>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut map = HashMap::new();
+        for t in all_tables() {
+            for f in t {
+                map.insert(f.name, f);
+            }
+        }
+        map
+    })
+}
+
+/// Look a function up by name.
+pub fn lookup(name: &str) -> Option<&'static FuncDef> {
+    table().get(name).copied()
+}
+
+/// True when templates may call `name` (registered or evaluator-implemented).
+pub fn is_defined(name: &str) -> bool {
+    EVALUATOR_FUNCS.contains(&name) || lookup(name).is_some()
+}
+
+/// All registered names, sorted.
+pub fn names() -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = table().keys().copied().collect();
+    v.extend_from_slice(EVALUATOR_FUNCS);
+    v.sort_unstable();
+    v.dedup();
+    v
+}

@@ -1,0 +1,14 @@
+//! trace-value: render Helm charts exactly as Helm does and record, while
+//! rendering, which values key produced or decided every byte of output.
+//!
+//! The pipeline (see `docs/DESIGN.md` in the repository):
+//! chart loading and values coalescing ([`chart`]) → template parsing
+//! ([`template`]) → evaluation into traced text ([`eval`]) → queries.
+
+pub mod funcs;
+pub mod gofmt;
+pub mod origin;
+pub mod template;
+pub mod traced;
+pub mod value;
+pub mod yaml;

@@ -1,0 +1,5 @@
+//! The `trace-value` command line.
+
+fn main() {
+    println!("trace-value: not yet");
+}

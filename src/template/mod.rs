@@ -1,0 +1,3 @@
+//! Go text/template: syntax tree, lexer and parser.
+
+pub mod ast;
