@@ -1,0 +1,1214 @@
+//! The evaluator: executes parsed templates as Go's text/template does, with
+//! Helm's options (`missingkey=zero`, `include`, `tpl`), writing traced text
+//! and recording decisions and values reads.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use crate::eval::error::{ExecError, Frame};
+use crate::eval::template_set::TemplateSet;
+use crate::funcs::{self, FuncCtx, Ty};
+use crate::origin::Deps;
+use crate::template::ast::{
+    Arg, BranchNode, Chain, Command, FieldChain, List, Node, NumberLit, Pipe, TemplateCall,
+    VariableRef,
+};
+use crate::traced::{Decision, DecisionKind, FileId, Source, TStr, TextBuilder, TplLoc};
+use crate::value::{MapRef, Repr, Value};
+
+/// Go's limit on nested template calls.
+const MAX_EXEC_DEPTH: u32 = 100_000;
+/// Helm's limit on nested `include`s of one name.
+const MAX_INCLUDE_NESTING: u32 = 1000;
+
+/// One read of a values node by a template.
+#[derive(Debug, Clone)]
+pub struct Read {
+    /// The origins of the value read.
+    pub deps: Deps,
+    /// Where the template read it.
+    pub loc: TplLoc,
+}
+
+/// Parses `tpl` text; supplied by the caller so the evaluator does not
+/// depend on the parser's entry point.
+pub type TplParser =
+    fn(name: &str, text: &str) -> Result<crate::template::ast::ParsedFile, String>;
+
+/// Control flow out of a node: an error, or `break`/`continue` in a range.
+enum Flow {
+    Err(Box<ExecError>),
+    Break,
+    Continue,
+}
+
+impl From<Box<ExecError>> for Flow {
+    fn from(e: Box<ExecError>) -> Self {
+        Flow::Err(e)
+    }
+}
+
+type Res<T> = Result<T, Flow>;
+type VRes = Result<Value, Box<ExecError>>;
+
+/// The result of evaluating an operand, with Go's distinction between a nil
+/// interface found in a map (`from_map`) and no value at all.
+#[derive(Clone)]
+struct Operand {
+    value: Value,
+    from_map: bool,
+}
+
+impl Operand {
+    fn plain(value: Value) -> Self {
+        Operand {
+            value,
+            from_map: false,
+        }
+    }
+}
+
+/// Per-execution state of one template (Go's `state`).
+struct State {
+    /// Name of the template being executed (for error messages).
+    tmpl_name: Rc<str>,
+    /// File the nodes being executed belong to.
+    file: FileId,
+    /// Variables in scope, innermost last.
+    vars: Vec<(Rc<str>, Value)>,
+    /// Output.
+    out: TextBuilder,
+}
+
+/// Executes templates of a [`TemplateSet`].
+pub struct Evaluator {
+    set: TemplateSet,
+    include_counts: HashMap<Rc<str>, u32>,
+    literal_sources: HashMap<TplLoc, Rc<Source>>,
+    reads: Vec<Read>,
+    depth: u32,
+    tpl_parser: Option<TplParser>,
+}
+
+/// The outcome of rendering one file.
+pub struct Rendered {
+    /// The traced output text (before `<no value>` removal).
+    pub text: TStr,
+}
+
+impl Evaluator {
+    /// An evaluator over a complete template set.
+    pub fn new(set: TemplateSet, tpl_parser: Option<TplParser>) -> Self {
+        Evaluator {
+            set,
+            include_counts: HashMap::new(),
+            literal_sources: HashMap::new(),
+            reads: Vec::new(),
+            depth: 0,
+            tpl_parser,
+        }
+    }
+
+    /// The template set.
+    pub fn set(&self) -> &TemplateSet {
+        &self.set
+    }
+
+    /// Values reads recorded so far.
+    pub fn reads(&self) -> &[Read] {
+        &self.reads
+    }
+
+    /// Take the recorded reads.
+    pub fn take_reads(&mut self) -> Vec<Read> {
+        std::mem::take(&mut self.reads)
+    }
+
+    /// Execute the named template with `data` as dot, returning its output.
+    pub fn execute(&mut self, name: &str, data: Value) -> Result<TStr, Box<ExecError>> {
+        let Some(named) = self.set.lookup(name).cloned() else {
+            return Err(Box::new(ExecError::plain(
+                name,
+                format!("no template {name:?} associated with template \"gotpl\""),
+            )));
+        };
+        let mut st = State {
+            tmpl_name: Rc::from(name),
+            file: named.file,
+            vars: vec![(Rc::from("$"), data.clone())],
+            out: TextBuilder::new(),
+        };
+        match self.walk_list(&mut st, &data, &named.body) {
+            Ok(()) => Ok(st.out.finish()),
+            Err(Flow::Err(e)) => Err(e),
+            Err(Flow::Break) | Err(Flow::Continue) => Ok(st.out.finish()),
+        }
+    }
+
+    // ----- locations and errors -------------------------------------------
+
+    fn loc(&self, st: &State, pos: u32) -> TplLoc {
+        TplLoc {
+            file: st.file,
+            offset: pos,
+        }
+    }
+
+    fn error(&self, st: &State, pos: u32, context: String, cause: impl Into<String>) -> Box<ExecError> {
+        let file = self.set.file(st.file);
+        let (line, col) = self.set.line_col(st.file, pos);
+        Box::new(ExecError::new(Frame {
+            location: format!("{}:{}:{}", file.name, line, col),
+            template: st.tmpl_name.to_string(),
+            context,
+            cause: cause.into(),
+        }))
+    }
+
+    // ----- walking ------------------------------------------------------------
+
+    fn walk_list(&mut self, st: &mut State, dot: &Value, list: &List) -> Res<()> {
+        for node in &list.nodes {
+            self.walk(st, dot, node)?;
+        }
+        Ok(())
+    }
+
+    fn walk(&mut self, st: &mut State, dot: &Value, node: &Node) -> Res<()> {
+        match node {
+            Node::Text(t) => {
+                self.write_text(st, t.pos, &t.text);
+                Ok(())
+            }
+            Node::Action(a) => {
+                let v = self.eval_pipeline(st, dot, &a.pipe)?;
+                if a.pipe.decl.is_empty() {
+                    self.print_value(st, a.pipe.pos, &v);
+                }
+                Ok(())
+            }
+            Node::Comment(_) => Ok(()),
+            Node::If(b) => self.walk_if_with(st, dot, b, DecisionKind::If),
+            Node::With(b) => self.walk_if_with(st, dot, b, DecisionKind::With),
+            Node::Range(b) => self.walk_range(st, dot, b),
+            Node::Template(t) => self.walk_template(st, dot, t),
+            Node::Break(_) => Err(Flow::Break),
+            Node::Continue(_) => Err(Flow::Continue),
+        }
+    }
+
+    fn write_text(&mut self, st: &mut State, pos: u32, text: &str) {
+        let loc = self.loc(st, pos);
+        if let Some(src) = &self.set.file(st.file).tpl_source {
+            // Text of a `tpl` string: bytes come from wherever the string came from.
+            let start = pos as usize;
+            let end = start + text.len();
+            if end <= src.len() && &src.as_str()[start..end] == text {
+                let fill = Rc::new(Source {
+                    loc: Some(loc),
+                    deps: Deps::none(),
+                });
+                st.out.push_slice_filling(src, start..end, &fill);
+                return;
+            }
+        }
+        let source = self
+            .literal_sources
+            .entry(loc)
+            .or_insert_with(|| Rc::new(Source::literal(loc)))
+            .clone();
+        st.out.push_str(text, &source);
+    }
+
+    fn print_value(&mut self, st: &mut State, pos: u32, v: &Value) {
+        let loc = self.loc(st, pos);
+        let source = Rc::new(Source {
+            loc: Some(loc),
+            deps: v.deps.clone(),
+        });
+        match &v.repr {
+            Repr::Str(s) => st.out.push_slice_filling(s, 0..s.len(), &source),
+            Repr::Nil => st.out.push_str("<no value>", &source),
+            _ => {
+                let text = crate::gofmt::sprint_value(v);
+                st.out.push_str(&text, &source);
+            }
+        }
+    }
+
+    fn walk_if_with(
+        &mut self,
+        st: &mut State,
+        dot: &Value,
+        b: &BranchNode,
+        kind: DecisionKind,
+    ) -> Res<()> {
+        let mark = st.vars.len();
+        let result = (|| {
+            let val = self.eval_pipeline(st, dot, &b.pipe)?;
+            let truth = val.truthy();
+            let start = st.out.len();
+            if truth {
+                if kind == DecisionKind::With {
+                    self.walk_list(st, &val, &b.list)?;
+                } else {
+                    self.walk_list(st, dot, &b.list)?;
+                }
+            } else if let Some(else_list) = &b.else_list {
+                self.walk_list(st, dot, else_list)?;
+            }
+            let end = st.out.len();
+            st.out.push_decision(Decision {
+                kind,
+                loc: self.loc(st, b.pos),
+                deps: val.deps.clone(),
+                taken: truth,
+                start: start as u32,
+                end: end as u32,
+            });
+            Ok(())
+        })();
+        st.vars.truncate(mark);
+        result
+    }
+
+    fn walk_range(&mut self, st: &mut State, dot: &Value, b: &BranchNode) -> Res<()> {
+        let mark = st.vars.len();
+        let result = self.walk_range_inner(st, dot, b);
+        st.vars.truncate(mark);
+        match result {
+            Err(Flow::Break) => Ok(()),
+            other => other,
+        }
+    }
+
+    fn walk_range_inner(&mut self, st: &mut State, dot: &Value, b: &BranchNode) -> Res<()> {
+        let val = self.eval_pipeline(st, dot, &b.pipe)?;
+        let inner_mark = st.vars.len();
+        let start = st.out.len();
+        let items: Vec<(Value, Value)> = match &val.repr {
+            Repr::List(l) => l
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (Value::int(i as i64), v.clone()))
+                .collect(),
+            Repr::Map(m) => m
+                .borrow()
+                .iter()
+                .map(|(k, v)| (Value::str(k.as_str()), v.clone()))
+                .collect(),
+            Repr::Int(n) => (0..*n).map(|i| (Value::int(i), Value::int(i))).collect(),
+            Repr::Nil => Vec::new(),
+            _ => {
+                let shown = crate::gofmt::sprint_value(&val);
+                return Err(self
+                    .error(st, b.pos, pipe_string(&b.pipe), format!("range can't iterate over {shown}"))
+                    .into());
+            }
+        };
+        let taken = !items.is_empty();
+        let mut outcome = Ok(());
+        for (index, elem) in items {
+            let decl = &b.pipe.decl;
+            if !decl.is_empty() {
+                if b.pipe.is_assign {
+                    if decl.len() > 1 {
+                        self.set_var(st, &decl[0].name, index.clone());
+                        self.set_var(st, &decl[1].name, elem.clone());
+                    } else {
+                        self.set_var(st, &decl[0].name, elem.clone());
+                    }
+                } else {
+                    let n = st.vars.len();
+                    if decl.len() > 1 {
+                        st.vars[n - 1].1 = elem.clone();
+                        st.vars[n - 2].1 = index.clone();
+                    } else {
+                        st.vars[n - 1].1 = elem.clone();
+                    }
+                }
+            }
+            let r = self.walk_list(st, &elem, &b.list);
+            st.vars.truncate(inner_mark);
+            match r {
+                Ok(()) | Err(Flow::Continue) => {}
+                Err(Flow::Break) => break,
+                Err(e) => {
+                    outcome = Err(e);
+                    break;
+                }
+            }
+        }
+        outcome?;
+        if !taken {
+            if let Some(else_list) = &b.else_list {
+                self.walk_list(st, dot, else_list)?;
+            }
+        }
+        let end = st.out.len();
+        st.out.push_decision(Decision {
+            kind: DecisionKind::Range,
+            loc: self.loc(st, b.pos),
+            deps: val.deps.clone(),
+            taken,
+            start: start as u32,
+            end: end as u32,
+        });
+        Ok(())
+    }
+
+    fn walk_template(&mut self, st: &mut State, dot: &Value, t: &TemplateCall) -> Res<()> {
+        let Some(named) = self.set.lookup(&t.name).cloned() else {
+            return Err(self
+                .error(
+                    st,
+                    t.pos,
+                    template_call_string(t),
+                    format!("template {:?} not defined", t.name.as_ref()),
+                )
+                .into());
+        };
+        if self.depth >= MAX_EXEC_DEPTH {
+            return Err(self
+                .error(
+                    st,
+                    t.pos,
+                    template_call_string(t),
+                    format!("exceeded maximum template depth ({MAX_EXEC_DEPTH})"),
+                )
+                .into());
+        }
+        let new_dot = match &t.pipe {
+            Some(p) => self.eval_pipeline(st, dot, p)?,
+            None => Value::nil(),
+        };
+        let mut inner = State {
+            tmpl_name: t.name.clone(),
+            file: named.file,
+            vars: vec![(Rc::from("$"), new_dot.clone())],
+            out: std::mem::take(&mut st.out),
+        };
+        self.depth += 1;
+        let r = self.walk_list(&mut inner, &new_dot, &named.body);
+        self.depth -= 1;
+        st.out = std::mem::take(&mut inner.out);
+        match r {
+            Ok(()) | Err(Flow::Break) | Err(Flow::Continue) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    // ----- variables ------------------------------------------------------------
+
+    fn set_var(&self, st: &mut State, name: &str, value: Value) {
+        if let Some(slot) = st.vars.iter_mut().rev().find(|(n, _)| &**n == name) {
+            slot.1 = value;
+        }
+    }
+
+    fn var_value(&self, st: &State, pos: u32, name: &str) -> VRes {
+        match st.vars.iter().rev().find(|(n, _)| &**n == name) {
+            Some((_, v)) => Ok(v.clone()),
+            None => Err(self.error(
+                st,
+                pos,
+                name.to_string(),
+                format!("undefined variable: {name}"),
+            )),
+        }
+    }
+
+    // ----- pipelines and commands --------------------------------------------------
+
+    fn eval_pipeline(&mut self, st: &mut State, dot: &Value, pipe: &Pipe) -> VRes {
+        let mut value: Option<Value> = None;
+        for cmd in &pipe.cmds {
+            let v = self.eval_command(st, dot, cmd, value.take())?;
+            value = Some(v.value);
+        }
+        let value = value.unwrap_or_default();
+        for var in &pipe.decl {
+            if pipe.is_assign {
+                self.set_var(st, &var.name, value.clone());
+            } else {
+                st.vars.push((var.name.clone(), value.clone()));
+            }
+        }
+        Ok(value)
+    }
+
+    fn eval_command(
+        &mut self,
+        st: &mut State,
+        dot: &Value,
+        cmd: &Command,
+        final_arg: Option<Value>,
+    ) -> Result<Operand, Box<ExecError>> {
+        let Some(first) = cmd.args.first() else {
+            return Ok(Operand::plain(Value::nil()));
+        };
+        match first {
+            Arg::Field(f) => self.eval_field_chain_node(st, dot, f, cmd, final_arg),
+            Arg::Chain(c) => self.eval_chain(st, dot, c, cmd, final_arg),
+            Arg::Identifier(id) => self
+                .eval_function(st, dot, &id.name, id.pos, cmd, final_arg)
+                .map(Operand::plain),
+            Arg::Variable(v) => self.eval_variable(st, v, cmd, final_arg),
+            _ => {
+                if final_arg.is_some() {
+                    return Err(self.error(
+                        st,
+                        first.pos(),
+                        command_string(cmd),
+                        format!("can't give argument to non-function {}", arg_string(first)),
+                    ));
+                }
+                self.eval_constant(st, dot, first).map(Operand::plain)
+            }
+        }
+    }
+
+    fn eval_constant(&mut self, st: &mut State, dot: &Value, arg: &Arg) -> VRes {
+        match arg {
+            Arg::Dot(_) => Ok(dot.clone()),
+            Arg::Nil(p) => Err(self.error(st, *p, "nil".into(), "nil is not a command")),
+            Arg::Bool(_, b) => Ok(Value::bool(*b)),
+            Arg::Number(n) => self.ideal_constant(st, n),
+            Arg::String(s) => Ok(Value::str(s.text.clone())),
+            _ => Ok(Value::nil()),
+        }
+    }
+
+    fn ideal_constant(&self, st: &State, n: &NumberLit) -> VRes {
+        if n.is_float_syntax {
+            if let Some(f) = n.float {
+                return Ok(Value::float(f));
+            }
+        }
+        if let Some(i) = n.int {
+            return Ok(Value::int(i));
+        }
+        if let Some(f) = n.float {
+            return Ok(Value::float(f));
+        }
+        Err(self.error(st, n.pos, n.text.to_string(), format!("{} overflows int", n.text)))
+    }
+
+    fn eval_variable(
+        &mut self,
+        st: &mut State,
+        v: &VariableRef,
+        cmd: &Command,
+        final_arg: Option<Value>,
+    ) -> Result<Operand, Box<ExecError>> {
+        let base = self.var_value(st, v.pos, &v.name)?;
+        if v.fields.is_empty() {
+            if final_arg.is_some() || cmd.args.len() > 1 {
+                return Err(self.error(
+                    st,
+                    v.pos,
+                    command_string(cmd),
+                    format!("can't give argument to non-function {}", v.name),
+                ));
+            }
+            return Ok(Operand::plain(base));
+        }
+        let args = &cmd.args[1..];
+        self.eval_fields(st, v.pos, base, &v.fields, args, final_arg, &var_ref_string(v))
+    }
+
+    fn eval_field_chain_node(
+        &mut self,
+        st: &mut State,
+        dot: &Value,
+        f: &FieldChain,
+        cmd: &Command,
+        final_arg: Option<Value>,
+    ) -> Result<Operand, Box<ExecError>> {
+        let args = &cmd.args[1..];
+        let _ = dot;
+        self.eval_fields(st, f.pos, dot.clone(), &f.fields, args, final_arg, &field_string(f))
+    }
+
+    fn eval_chain(
+        &mut self,
+        st: &mut State,
+        dot: &Value,
+        c: &Chain,
+        cmd: &Command,
+        final_arg: Option<Value>,
+    ) -> Result<Operand, Box<ExecError>> {
+        if c.fields.is_empty() {
+            if final_arg.is_some() || cmd.args.len() > 1 {
+                return Err(self.error(
+                    st,
+                    c.pos,
+                    command_string(cmd),
+                    format!("can't give argument to non-function {}", chain_string(c)),
+                ));
+            }
+            return self.eval_pipeline(st, dot, &c.pipe).map(Operand::plain);
+        }
+        let base = self.eval_pipeline(st, dot, &c.pipe)?;
+        let args = &cmd.args[1..];
+        self.eval_fields(st, c.pos, base, &c.fields, args, final_arg, &chain_string(c))
+    }
+
+    /// Walk `.a.b.c` from `receiver`; the last field may be a method called with args.
+    #[allow(clippy::too_many_arguments)]
+    fn eval_fields(
+        &mut self,
+        st: &mut State,
+        pos: u32,
+        receiver: Value,
+        fields: &[Rc<str>],
+        args: &[Arg],
+        final_arg: Option<Value>,
+        context: &str,
+    ) -> Result<Operand, Box<ExecError>> {
+        let mut cur = Operand::plain(receiver);
+        let n = fields.len();
+        for (i, name) in fields.iter().enumerate() {
+            let last = i + 1 == n;
+            let has_args = last && (!args.is_empty() || final_arg.is_some());
+            cur = match &cur.value.repr {
+                Repr::Nil => {
+                    if cur.from_map {
+                        return Err(self.error(
+                            st,
+                            pos,
+                            context.to_string(),
+                            format!("nil pointer evaluating interface {{}}.{name}"),
+                        ));
+                    }
+                    Operand::plain(Value::nil())
+                }
+                Repr::Map(m) => {
+                    if has_args {
+                        return Err(self.error(
+                            st,
+                            pos,
+                            context.to_string(),
+                            format!("{name} is not a method but has arguments"),
+                        ));
+                    }
+                    let found = m.get(name);
+                    let loc = self.loc(st, pos);
+                    match found {
+                        Some(v) => {
+                            if !v.deps.is_empty() {
+                                self.reads.push(Read {
+                                    deps: v.deps.clone(),
+                                    loc,
+                                });
+                            }
+                            Operand {
+                                value: v,
+                                from_map: true,
+                            }
+                        }
+                        None => Operand {
+                            value: Value::nil(),
+                            from_map: true,
+                        },
+                    }
+                }
+                Repr::Object(o) => {
+                    let o = o.clone();
+                    if has_args {
+                        let mut argv = Vec::new();
+                        for a in args {
+                            argv.push(self.eval_arg(st, &Value::nil(), a, Ty::Any)?);
+                        }
+                        if let Some(f) = final_arg.clone() {
+                            argv.push(f);
+                        }
+                        match o.call(name, &argv) {
+                            Some(Ok(v)) => Operand::plain(v),
+                            Some(Err(msg)) => {
+                                return Err(self.error(
+                                    st,
+                                    pos,
+                                    context.to_string(),
+                                    format!("error calling {name}: {msg}"),
+                                ))
+                            }
+                            None => {
+                                return Err(self.error(
+                                    st,
+                                    pos,
+                                    context.to_string(),
+                                    format!("can't evaluate field {name} in type {}", o.type_name()),
+                                ))
+                            }
+                        }
+                    } else if let Some(v) = o.field(name) {
+                        Operand::plain(v)
+                    } else if let Some(r) = o.call(name, &[]) {
+                        match r {
+                            Ok(v) => Operand::plain(v),
+                            Err(msg) => {
+                                return Err(self.error(
+                                    st,
+                                    pos,
+                                    context.to_string(),
+                                    format!("error calling {name}: {msg}"),
+                                ))
+                            }
+                        }
+                    } else {
+                        return Err(self.error(
+                            st,
+                            pos,
+                            context.to_string(),
+                            format!("can't evaluate field {name} in type {}", o.type_name()),
+                        ));
+                    }
+                }
+                _ => {
+                    return Err(self.error(
+                        st,
+                        pos,
+                        context.to_string(),
+                        format!(
+                            "can't evaluate field {name} in type {}",
+                            cur.value.type_name()
+                        ),
+                    ))
+                }
+            };
+            if last && has_args && !matches!(cur.value.repr, Repr::Object(_)) {
+                // handled above for maps; objects consumed args in the call
+            }
+        }
+        Ok(cur)
+    }
+
+    // ----- functions -----------------------------------------------------------------
+
+    fn eval_function(
+        &mut self,
+        st: &mut State,
+        dot: &Value,
+        name: &str,
+        pos: u32,
+        cmd: &Command,
+        final_arg: Option<Value>,
+    ) -> VRes {
+        let args = &cmd.args[1..];
+        match name {
+            "and" | "or" => return self.eval_and_or(st, dot, name == "and", cmd, final_arg),
+            "include" => return self.eval_include(st, dot, cmd, final_arg),
+            "tpl" => return self.eval_tpl(st, dot, cmd, final_arg),
+            _ => {}
+        }
+        let Some(def) = funcs::lookup(name) else {
+            return Err(self.error(
+                st,
+                pos,
+                command_string(cmd),
+                format!("function {name:?} not defined"),
+            ));
+        };
+        let nparams = def.params.len();
+        let total = args.len() + usize::from(final_arg.is_some());
+        let ok_count = match def.variadic {
+            Some(_) => total >= nparams,
+            None => total == nparams,
+        };
+        if !ok_count {
+            let msg = if def.variadic.is_some() {
+                format!(
+                    "wrong number of args for {name}: want at least {nparams} got {total}"
+                )
+            } else {
+                format!("wrong number of args for {name}: want {nparams} got {total}")
+            };
+            return Err(self.error(st, pos, command_string(cmd), msg));
+        }
+        let mut argv = Vec::with_capacity(total);
+        for (i, a) in args.iter().enumerate() {
+            let ty = param_type(def.params, def.variadic, i);
+            argv.push(self.eval_arg(st, dot, a, ty)?);
+        }
+        if let Some(f) = final_arg {
+            let ty = param_type(def.params, def.variadic, total - 1);
+            let f = self.validate_final(st, cmd, f, ty)?;
+            argv.push(f);
+        }
+        let deps = Deps::union_all(argv.iter().map(|v| &v.deps));
+        let loc = self.loc(st, cmd.pos);
+        let ctx = FuncCtx::new(loc);
+        match (def.body)(&ctx, argv) {
+            Ok(v) => Ok(attach_provenance(v, deps, loc)),
+            Err(e) => {
+                let mut err = self.error(
+                    st,
+                    cmd.pos,
+                    command_string(cmd),
+                    format!("error calling {name}: {e}"),
+                );
+                if name == "fail" || name == "required" {
+                    err.user_message = Some(e.0);
+                }
+                Err(err)
+            }
+        }
+    }
+
+    fn eval_and_or(
+        &mut self,
+        st: &mut State,
+        dot: &Value,
+        is_and: bool,
+        cmd: &Command,
+        final_arg: Option<Value>,
+    ) -> VRes {
+        let args = &cmd.args[1..];
+        let total = args.len() + usize::from(final_arg.is_some());
+        if total == 0 {
+            let name = if is_and { "and" } else { "or" };
+            return Err(self.error(
+                st,
+                cmd.pos,
+                command_string(cmd),
+                format!("wrong number of args for {name}: want at least 1 got 0"),
+            ));
+        }
+        let mut deps = Deps::none();
+        let mut last = Value::nil();
+        for a in args {
+            let v = self.eval_arg(st, dot, a, Ty::Any)?;
+            deps = deps.union(&v.deps);
+            let t = v.truthy();
+            last = v;
+            if t != is_and {
+                return Ok(last.with_deps(deps));
+            }
+        }
+        if let Some(f) = final_arg {
+            deps = deps.union(&f.deps);
+            last = f;
+        }
+        Ok(last.with_deps(deps))
+    }
+
+    fn string_arg(
+        &mut self,
+        st: &mut State,
+        dot: &Value,
+        cmd: &Command,
+        idx: usize,
+        final_arg: &Option<Value>,
+    ) -> VRes {
+        let args = &cmd.args[1..];
+        if idx < args.len() {
+            self.eval_arg(st, dot, &args[idx], Ty::Str)
+        } else if let Some(f) = final_arg {
+            self.validate_final(st, cmd, f.clone(), Ty::Str)
+        } else {
+            Ok(Value::nil())
+        }
+    }
+
+    fn check_arity(&self, st: &State, cmd: &Command, name: &str, want: usize, final_arg: &Option<Value>) -> Result<(), Box<ExecError>> {
+        let total = cmd.args.len() - 1 + usize::from(final_arg.is_some());
+        if total != want {
+            return Err(self.error(
+                st,
+                cmd.pos,
+                command_string(cmd),
+                format!("wrong number of args for {name}: want {want} got {total}"),
+            ));
+        }
+        Ok(())
+    }
+
+    fn eval_include(
+        &mut self,
+        st: &mut State,
+        dot: &Value,
+        cmd: &Command,
+        final_arg: Option<Value>,
+    ) -> VRes {
+        self.check_arity(st, cmd, "include", 2, &final_arg)?;
+        let name_v = self.string_arg(st, dot, cmd, 0, &final_arg)?;
+        let data = if cmd.args.len() > 2 {
+            self.eval_arg(st, dot, &cmd.args[2], Ty::Any)?
+        } else {
+            final_arg.clone().unwrap_or_default()
+        };
+        let name: Rc<str> = Rc::from(name_v.as_str().unwrap_or(""));
+        let count = self.include_counts.entry(name.clone()).or_insert(0);
+        if *count > MAX_INCLUDE_NESTING {
+            return Err(self.error(
+                st,
+                cmd.pos,
+                command_string(cmd),
+                format!(
+                    "error calling include: rendering template has a nested reference name: {name}: unable to execute template"
+                ),
+            ));
+        }
+        *count += 1;
+        let r = self.execute(&name, data);
+        if let Some(c) = self.include_counts.get_mut(&name) {
+            *c -= 1;
+        }
+        match r {
+            Ok(text) => {
+                let deps = text.all_deps().union(&name_v.deps);
+                Ok(Value::tstr(text).with_deps(deps))
+            }
+            Err(inner) => {
+                let mut e = self.error(st, cmd.pos, command_string(cmd), "error calling include: ");
+                e.push_inner(*inner);
+                Err(e)
+            }
+        }
+    }
+
+    fn eval_tpl(
+        &mut self,
+        st: &mut State,
+        dot: &Value,
+        cmd: &Command,
+        final_arg: Option<Value>,
+    ) -> VRes {
+        self.check_arity(st, cmd, "tpl", 2, &final_arg)?;
+        let text_v = self.string_arg(st, dot, cmd, 0, &final_arg)?;
+        let data = if cmd.args.len() > 2 {
+            self.eval_arg(st, dot, &cmd.args[2], Ty::Any)?
+        } else {
+            final_arg.clone().unwrap_or_default()
+        };
+        let text = text_v.as_tstr().cloned().unwrap_or_default();
+        let quoted = format!("{:?}", text.as_str());
+        let Some(parser) = self.tpl_parser else {
+            return Err(self.error(st, cmd.pos, command_string(cmd), "error calling tpl: tpl is not available"));
+        };
+        let parsed = match parser("gotpl", text.as_str()) {
+            Ok(p) => p,
+            Err(msg) => {
+                return Err(self.error(
+                    st,
+                    cmd.pos,
+                    command_string(cmd),
+                    format!("error calling tpl: error during tpl function execution for {quoted}: {msg}"),
+                ))
+            }
+        };
+        let snapshot = self.set.names_snapshot();
+        self.set.add(Rc::from(text.as_str()), parsed, Some(text.clone()));
+        let saved_counts = std::mem::take(&mut self.include_counts);
+        let r = self.execute("gotpl", data);
+        self.include_counts = saved_counts;
+        self.set.restore_names(snapshot);
+        match r {
+            Ok(out) => {
+                let deps = out.all_deps().union(&text_v.deps);
+                Ok(Value::tstr(out).with_deps(deps))
+            }
+            Err(inner) => {
+                let mut e = self.error(
+                    st,
+                    cmd.pos,
+                    command_string(cmd),
+                    format!("error calling tpl: error during tpl function execution for {quoted}: "),
+                );
+                e.push_inner(*inner);
+                Err(e)
+            }
+        }
+    }
+
+    // ----- arguments ---------------------------------------------------------------------
+
+    fn eval_arg(&mut self, st: &mut State, dot: &Value, arg: &Arg, ty: Ty) -> VRes {
+        let op = match arg {
+            Arg::Dot(_) => Operand::plain(dot.clone()),
+            Arg::Nil(p) => {
+                if can_be_nil(ty) {
+                    return Ok(Value::nil());
+                }
+                return Err(self.error(
+                    st,
+                    *p,
+                    "nil".into(),
+                    format!("cannot assign nil to {}", ty.go_name()),
+                ));
+            }
+            Arg::Field(f) => self.eval_fields(st, f.pos, dot.clone(), &f.fields, &[], None, &field_string(f))?,
+            Arg::Variable(v) => {
+                let base = self.var_value(st, v.pos, &v.name)?;
+                if v.fields.is_empty() {
+                    Operand::plain(base)
+                } else {
+                    self.eval_fields(st, v.pos, base, &v.fields, &[], None, &var_ref_string(v))?
+                }
+            }
+            Arg::Chain(c) => {
+                if c.fields.is_empty() {
+                    Operand::plain(self.eval_pipeline(st, dot, &c.pipe)?)
+                } else {
+                    let base = self.eval_pipeline(st, dot, &c.pipe)?;
+                    self.eval_fields(st, c.pos, base, &c.fields, &[], None, &chain_string(c))?
+                }
+            }
+            Arg::Identifier(id) => {
+                let cmd = Command {
+                    pos: id.pos,
+                    args: vec![arg.clone()],
+                };
+                Operand::plain(self.eval_function(st, dot, &id.name, id.pos, &cmd, None)?)
+            }
+            Arg::Bool(p, b) => {
+                return match ty {
+                    Ty::Any | Ty::Bool => Ok(Value::bool(*b)),
+                    _ => Err(self.error(
+                        st,
+                        *p,
+                        b.to_string(),
+                        format!("expected {}; found {b}", expected_word(ty)),
+                    )),
+                }
+            }
+            Arg::String(s) => {
+                return match ty {
+                    Ty::Any | Ty::Str => Ok(Value::str(s.text.clone())),
+                    _ => Err(self.error(
+                        st,
+                        s.pos,
+                        go_quote(&s.text),
+                        format!("expected {}; found {}", expected_word(ty), go_quote(&s.text)),
+                    )),
+                }
+            }
+            Arg::Number(n) => return self.number_arg(st, n, ty),
+        };
+        self.validate_type(st, arg.pos(), &arg_string(arg), op, ty)
+    }
+
+    fn number_arg(&self, st: &State, n: &NumberLit, ty: Ty) -> VRes {
+        match ty {
+            Ty::Any => self.ideal_constant(st, n),
+            Ty::Int | Ty::Int64 => match (n.int, n.is_float_syntax) {
+                (Some(i), false) => Ok(Value::int(i)),
+                _ => Err(self.error(
+                    st,
+                    n.pos,
+                    n.text.to_string(),
+                    format!("expected integer; found {}", n.text),
+                )),
+            },
+            Ty::Float => match n.float {
+                Some(f) => Ok(Value::float(f)),
+                None => Err(self.error(
+                    st,
+                    n.pos,
+                    n.text.to_string(),
+                    format!("expected float; found {}", n.text),
+                )),
+            },
+            _ => Err(self.error(
+                st,
+                n.pos,
+                n.text.to_string(),
+                format!("expected {}; found {}", expected_word(ty), n.text),
+            )),
+        }
+    }
+
+    fn validate_final(&self, st: &State, cmd: &Command, v: Value, ty: Ty) -> VRes {
+        self.validate_type(st, cmd.pos, &command_string(cmd), Operand::plain(v), ty)
+    }
+
+    fn validate_type(&self, st: &State, pos: u32, context: &str, op: Operand, ty: Ty) -> VRes {
+        let v = op.value;
+        let ok = match (&v.repr, ty) {
+            (_, Ty::Any) => true,
+            (Repr::Nil, t) if can_be_nil(t) => true,
+            (Repr::Nil, t) => {
+                let msg = if op.from_map {
+                    format!("wrong type for value; expected {}; got interface {{}}", t.go_name())
+                } else {
+                    format!("invalid value; expected {}", t.go_name())
+                };
+                return Err(self.error(st, pos, context.to_string(), msg));
+            }
+            (Repr::Str(_), Ty::Str) => true,
+            (Repr::Int(_), Ty::Int | Ty::Int64) => true,
+            (Repr::Float(_), Ty::Float) => true,
+            (Repr::Bool(_), Ty::Bool) => true,
+            (Repr::List(_), Ty::List) => true,
+            (Repr::List(l), Ty::StrList) => l.iter().all(|x| matches!(x.repr, Repr::Str(_))),
+            (Repr::Map(_), Ty::Map) => true,
+            _ => false,
+        };
+        if ok {
+            Ok(v)
+        } else {
+            Err(self.error(
+                st,
+                pos,
+                context.to_string(),
+                format!(
+                    "wrong type for value; expected {}; got {}",
+                    ty.go_name(),
+                    v.type_name()
+                ),
+            ))
+        }
+    }
+}
+
+/// Give a function result the provenance of its arguments when it has none
+/// of its own: scalars get the union of argument deps, untraced strings are
+/// attributed to the call site with those deps.
+fn attach_provenance(mut v: Value, deps: Deps, loc: TplLoc) -> Value {
+    let scalar = matches!(
+        v.repr,
+        Repr::Nil | Repr::Bool(_) | Repr::Int(_) | Repr::Float(_) | Repr::Str(_)
+    );
+    if scalar && v.deps.is_empty() {
+        v.deps = deps;
+    }
+    if let Repr::Str(s) = &v.repr {
+        if s.is_untraced() && !s.is_empty() {
+            let src = Rc::new(Source {
+                loc: Some(loc),
+                deps: v.deps.clone(),
+            });
+            v.repr = Repr::Str(TStr::with_source(s.text_rc().clone(), src));
+        }
+    }
+    v
+}
+
+fn can_be_nil(ty: Ty) -> bool {
+    matches!(ty, Ty::Any | Ty::List | Ty::Map | Ty::StrList)
+}
+
+fn expected_word(ty: Ty) -> &'static str {
+    match ty {
+        Ty::Str => "string",
+        Ty::Int | Ty::Int64 => "integer",
+        Ty::Float => "float",
+        Ty::Bool => "bool",
+        _ => ty.go_name(),
+    }
+}
+
+fn param_type(params: &[Ty], variadic: Option<Ty>, i: usize) -> Ty {
+    if i < params.len() {
+        params[i]
+    } else {
+        variadic.unwrap_or(Ty::Any)
+    }
+}
+
+/// Go's `strconv.Quote`, as Go prints string nodes.
+pub fn go_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+// ----- Go's String() of nodes, used in error contexts ------------------------------
+
+fn field_string(f: &FieldChain) -> String {
+    let mut s = String::new();
+    for x in &f.fields {
+        s.push('.');
+        s.push_str(x);
+    }
+    s
+}
+
+fn var_ref_string(v: &VariableRef) -> String {
+    let mut s = v.name.to_string();
+    for x in &v.fields {
+        s.push('.');
+        s.push_str(x);
+    }
+    s
+}
+
+fn chain_string(c: &Chain) -> String {
+    let mut s = format!("({})", pipe_string(&c.pipe));
+    for x in &c.fields {
+        s.push('.');
+        s.push_str(x);
+    }
+    s
+}
+
+fn arg_string(a: &Arg) -> String {
+    match a {
+        Arg::Dot(_) => ".".into(),
+        Arg::Nil(_) => "nil".into(),
+        Arg::Bool(_, b) => b.to_string(),
+        Arg::Number(n) => n.text.to_string(),
+        Arg::String(s) => go_quote(&s.text),
+        Arg::Field(f) => field_string(f),
+        Arg::Variable(v) => var_ref_string(v),
+        Arg::Identifier(i) => i.name.to_string(),
+        Arg::Chain(c) => chain_string(c),
+    }
+}
+
+fn command_string(c: &Command) -> String {
+    c.args.iter().map(arg_string).collect::<Vec<_>>().join(" ")
+}
+
+fn pipe_string(p: &Pipe) -> String {
+    let mut s = String::new();
+    if !p.decl.is_empty() {
+        s.push_str(
+            &p.decl
+                .iter()
+                .map(|v| v.name.to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+        s.push_str(if p.is_assign { " = " } else { " := " });
+    }
+    s.push_str(
+        &p.cmds
+            .iter()
+            .map(command_string)
+            .collect::<Vec<_>>()
+            .join(" | "),
+    );
+    s
+}
+
+fn template_call_string(t: &TemplateCall) -> String {
+    match &t.pipe {
+        Some(p) => format!("{{{{template {} {}}}}}", go_quote(&t.name), pipe_string(p)),
+        None => format!("{{{{template {}}}}}", go_quote(&t.name)),
+    }
+}
+
+/// A map value for template data (`{Values, Release, ...}`).
+pub fn data_map(entries: Vec<(&str, Value)>) -> Value {
+    let m = MapRef::new();
+    for (k, v) in entries {
+        m.insert(k, v);
+    }
+    Value::map(m)
+}

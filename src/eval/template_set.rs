@@ -1,0 +1,124 @@
+//! The template set of one render: every parsed template file of the chart
+//! and its subcharts, and the namespace of named templates (`define`s and
+//! file roots) that `include` and `template` look names up in.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use crate::template::ast::{List, ParsedFile};
+use crate::traced::{FileId, TStr};
+
+/// One template file (or a string parsed by `tpl`).
+#[derive(Debug)]
+pub struct TemplateFile {
+    /// Helm's name for it (`chart/templates/x.yaml`; for `tpl`, the caller's name).
+    pub name: Rc<str>,
+    /// The source text.
+    pub text: Rc<str>,
+    /// The parsed tree.
+    pub parsed: Rc<ParsedFile>,
+    /// For text parsed by `tpl`: the traced string it came from, so literal
+    /// text maps back to that string's sources.
+    pub tpl_source: Option<TStr>,
+}
+
+/// A named template: which file it lives in and its body.
+#[derive(Debug, Clone)]
+pub struct Named {
+    /// File the body was parsed from.
+    pub file: FileId,
+    /// The body.
+    pub body: Rc<List>,
+}
+
+/// All templates of a render, in Helm's parse order.
+#[derive(Debug, Default)]
+pub struct TemplateSet {
+    files: Vec<TemplateFile>,
+    names: HashMap<Rc<str>, Named>,
+}
+
+/// True when a body has only whitespace text and comments (Go's IsEmptyTree):
+/// such a `define` never replaces an existing one.
+fn is_empty_tree(list: &List) -> bool {
+    use crate::template::ast::Node;
+    list.nodes.iter().all(|n| match n {
+        Node::Text(t) => t.text.trim().is_empty(),
+        Node::Comment(_) => true,
+        _ => false,
+    })
+}
+
+impl TemplateSet {
+    /// An empty set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Add a parsed file; its root becomes the template named after the file,
+    /// its defines replace earlier ones of the same name unless empty.
+    pub fn add(&mut self, text: Rc<str>, parsed: ParsedFile, tpl_source: Option<TStr>) -> FileId {
+        let id = FileId(self.files.len() as u32);
+        let parsed = Rc::new(parsed);
+        let mut entries: Vec<(Rc<str>, Rc<List>)> =
+            vec![(parsed.name.clone(), Rc::new(parsed.root.clone()))];
+        for d in &parsed.defines {
+            entries.push((d.name.clone(), Rc::new(d.body.clone())));
+        }
+        for (name, body) in entries {
+            if is_empty_tree(&body) && self.names.contains_key(&name) {
+                continue;
+            }
+            self.names.insert(name, Named { file: id, body });
+        }
+        self.files.push(TemplateFile {
+            name: parsed.name.clone(),
+            text,
+            parsed,
+            tpl_source,
+        });
+        id
+    }
+
+    /// Look a named template up.
+    pub fn lookup(&self, name: &str) -> Option<&Named> {
+        self.names.get(name)
+    }
+
+    /// The file with this id.
+    pub fn file(&self, id: FileId) -> &TemplateFile {
+        &self.files[id.0 as usize]
+    }
+
+    /// Number of files.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// True when no file was added.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// Line (1-based) and Go column (bytes since the line start) of an offset.
+    pub fn line_col(&self, id: FileId, offset: u32) -> (u32, u32) {
+        let text = &self.file(id).text;
+        let upto = &text.as_bytes()[..(offset as usize).min(text.len())];
+        let line = 1 + upto.iter().filter(|&&b| b == b'\n').count() as u32;
+        let col = match upto.iter().rposition(|&b| b == b'\n') {
+            Some(nl) => upto.len() - nl - 1,
+            None => upto.len(),
+        };
+        (line, col as u32)
+    }
+
+    /// Snapshot of the named-template namespace (restored after `tpl`).
+    pub(crate) fn names_snapshot(&self) -> HashMap<Rc<str>, Named> {
+        self.names.clone()
+    }
+
+    /// Restore a snapshot taken with [`names_snapshot`](Self::names_snapshot).
+    pub(crate) fn restore_names(&mut self, names: HashMap<Rc<str>, Named>) {
+        self.names = names;
+    }
+}
