@@ -5,6 +5,8 @@
 //! chart loading and values coalescing ([`chart`]) → template parsing
 //! ([`template`]) → evaluation into traced text ([`eval`]) → queries.
 
+pub mod alloy;
+pub mod embedded;
 pub mod eval;
 pub mod funcs;
 pub mod gofmt;
