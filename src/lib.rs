@@ -11,6 +11,8 @@ pub mod eval;
 pub mod funcs;
 pub mod gofmt;
 pub mod origin;
+pub mod query;
+pub mod render;
 pub mod template;
 pub mod traced;
 pub mod value;

@@ -1,0 +1,124 @@
+//! `blame`: a rendered config or file, each line annotated with the values
+//! keys that produced its text, its innermost gate, and the template
+//! location of its literal text.
+
+use std::ops::Range;
+
+use crate::query::configs::configs;
+use crate::query::trace::{innermost_gate, runs_in};
+use crate::query::{origin_key, QueryError};
+use crate::render::RenderOutput;
+use crate::traced::TStr;
+
+/// What to annotate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BlameTarget {
+    /// An embedded config by collector, ConfigMap name or data key.
+    Collector(String),
+    /// A rendered file by template path (with or without the chart prefix).
+    File(String),
+}
+
+/// One annotated line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlameLine {
+    /// 1-based line number.
+    pub number: usize,
+    /// The line's text.
+    pub text: String,
+    /// Keys whose values produced text on the line.
+    pub keys: Vec<String>,
+    /// Keys of the innermost condition around the line, with its location.
+    pub gate: Option<(Vec<String>, String)>,
+    /// Template location of the line's literal text.
+    pub template_at: Option<String>,
+}
+
+/// Annotate a config or file.
+pub fn blame(out: &RenderOutput, target: &BlameTarget) -> Result<Vec<BlameLine>, QueryError> {
+    match target {
+        BlameTarget::Collector(name) => {
+            let cfgs = configs(out);
+            let Some(cfg) = cfgs.iter().find(|c| c.is_named(name)) else {
+                return Err(QueryError::NoCollector {
+                    name: name.clone(),
+                    known: cfgs.iter().map(|c| c.collector.clone()).collect(),
+                });
+            };
+            let mut lines = Vec::new();
+            for (i, l) in cfg.doc.lines.iter().enumerate() {
+                let text = cfg.doc.text[l.doc_offset..]
+                    .split('\n')
+                    .next()
+                    .unwrap_or("")
+                    .to_string();
+                lines.push(annotate(out, cfg.text, i + 1, text, l.file_range.clone()));
+            }
+            Ok(lines)
+        }
+        BlameTarget::File(path) => {
+            let with_prefix = format!("{}/{}", out.chart_name, path);
+            let Some(text) = out.files.get(path).or_else(|| out.files.get(&with_prefix)) else {
+                return Err(QueryError::NoFile {
+                    name: path.clone(),
+                    known: out.files.keys().cloned().collect(),
+                });
+            };
+            let mut lines = Vec::new();
+            let mut start = 0;
+            for (i, line) in text.as_str().split('\n').enumerate() {
+                let range = start..start + line.len();
+                start += line.len() + 1;
+                if start > text.len() + 1 {
+                    break;
+                }
+                lines.push(annotate(out, text, i + 1, line.to_string(), range));
+            }
+            if text.as_str().ends_with('\n') {
+                lines.pop();
+            }
+            Ok(lines)
+        }
+    }
+}
+
+fn annotate(out: &RenderOutput, text: &TStr, number: usize, line: String, range: Range<usize>) -> BlameLine {
+    let mut keys: Vec<String> = Vec::new();
+    let mut template_at = None;
+    let mut any_at = None;
+    for run in runs_in(text, &range) {
+        if run.start as usize >= range.end && !range.is_empty() {
+            break;
+        }
+        for id in run.source.deps.iter() {
+            if let Some(k) = origin_key(out, id) {
+                if !keys.iter().any(|x| x == k) {
+                    keys.push(k.to_string());
+                }
+            }
+        }
+        if let Some(loc) = run.source.loc {
+            if template_at.is_none() && run.source.deps.is_empty() {
+                template_at = Some(out.describe_loc(loc));
+            }
+            if any_at.is_none() {
+                any_at = Some(out.describe_loc(loc));
+            }
+        }
+    }
+    let gate = innermost_gate(text, &range).map(|d| {
+        let ks: Vec<String> = d
+            .deps
+            .iter()
+            .filter_map(|id| origin_key(out, id).map(str::to_string))
+            .collect();
+        (ks, out.describe_loc(d.loc))
+    });
+    BlameLine {
+        number,
+        text: line,
+        keys,
+        gate,
+        template_at: template_at.or(any_at),
+    }
+}

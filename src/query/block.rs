@@ -1,0 +1,278 @@
+//! `--block`: which values keys fill, gate, loop over, can insert into, or
+//! decide the existence of one Alloy block.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use crate::alloy::{self, Match};
+use crate::origin::OriginId;
+use crate::query::configs::{configs, Config};
+use crate::query::trace::{relate, runs_in, Relation};
+use crate::query::{nearest, QueryError};
+use crate::render::RenderOutput;
+use crate::traced::DecisionKind;
+
+/// How a values key relates to a block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Role {
+    /// A gate inside the block that rendered nothing: setting the key adds text here.
+    Insert,
+    /// The key's value is text in the block.
+    Content,
+    /// A `range` over the key produced repeated parts of the block.
+    Loop,
+    /// A condition that decided part of the block.
+    Gate,
+    /// A condition outside the block that decides whether the block exists.
+    Context,
+}
+
+impl Role {
+    /// Lower-case name as shown to users.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Insert => "insert",
+            Role::Content => "content",
+            Role::Loop => "loop",
+            Role::Gate => "gate",
+            Role::Context => "context",
+        }
+    }
+}
+
+/// One values key's relation to a block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyRow {
+    /// The role.
+    pub role: Role,
+    /// Key path in `--set` notation.
+    pub key: String,
+    /// Current value, shortened.
+    pub value: String,
+    /// Template locations (`path:line`) that used it for this block.
+    pub read_at: Vec<String>,
+    /// Where the value was set (`file:line`).
+    pub set_at: Option<String>,
+    /// Config lines (1-based) whose text the key produced (content role).
+    pub lines: Vec<usize>,
+    /// For context rows: how deep the deciding condition is (0 = innermost).
+    pub context_rank: usize,
+}
+
+/// One block matched by a query.
+#[derive(Debug, Clone)]
+pub struct BlockMatch {
+    /// `collector › declare "m" › name "label"`.
+    pub address: String,
+    /// Collector (config) name.
+    pub collector: String,
+    /// Rendered file (Helm template path).
+    pub file: String,
+    /// First and last config line (1-based).
+    pub lines: (usize, usize),
+    /// Template location of the header's literal text.
+    pub header_at: Option<String>,
+    /// The block's text.
+    pub text: String,
+    /// The keys, sorted by role then key.
+    pub keys: Vec<KeyRow>,
+}
+
+/// Find the blocks matching `query` (in the collectors named by `collector`,
+/// or all) and explain each.
+pub fn block_query(
+    out: &RenderOutput,
+    query: &str,
+    collector: Option<&str>,
+) -> Result<Vec<BlockMatch>, QueryError> {
+    let steps = alloy::parse_query(query)?;
+    let all = configs(out);
+    let selected: Vec<&Config<'_>> = all
+        .iter()
+        .filter(|c| c.is_alloy() && collector.is_none_or(|n| c.is_named(n)))
+        .collect();
+    if let Some(name) = collector {
+        if selected.is_empty() {
+            return Err(QueryError::NoCollector {
+                name: name.to_string(),
+                known: all.iter().map(|c| c.collector.clone()).collect(),
+            });
+        }
+    }
+    let mut results = Vec::new();
+    for cfg in &selected {
+        for m in alloy::find(&cfg.blocks, &steps) {
+            results.push(explain(out, cfg, &m));
+        }
+    }
+    if results.is_empty() {
+        let mut addresses = Vec::new();
+        for cfg in &selected {
+            for m in alloy::all_blocks(&cfg.blocks) {
+                addresses.push(m.path.iter().map(|b| b.display_name()).collect::<Vec<_>>().join(" > "));
+            }
+        }
+        let last = steps.last().map(|s| match &s.label {
+            Some(l) => format!("{} \"{}\"", s.name, l),
+            None => s.name.clone(),
+        });
+        let target = last.unwrap_or_default();
+        let near = nearest(&target, addresses.iter().map(|s| {
+            s.rsplit(" > ").next().unwrap_or(s)
+        }), 5);
+        let near_full: Vec<String> = near
+            .iter()
+            .filter_map(|n| addresses.iter().find(|a| a.ends_with(n.as_str())).cloned())
+            .collect();
+        let searched = if selected.is_empty() {
+            "no Alloy configs (none rendered)".to_string()
+        } else {
+            format!(
+                "collectors {}",
+                selected.iter().map(|c| c.collector.as_str()).collect::<Vec<_>>().join(", ")
+            )
+        };
+        return Err(QueryError::NoBlock {
+            query: query.to_string(),
+            searched,
+            nearest: near_full,
+        });
+    }
+    Ok(results)
+}
+
+fn explain(out: &RenderOutput, cfg: &Config<'_>, m: &Match<'_>) -> BlockMatch {
+    let block = m.block();
+    let doc = &cfg.doc;
+    let file_range = doc
+        .to_file_range(block.range.clone())
+        .unwrap_or(0..0);
+    let mut rows: BTreeMap<(OriginId, Role), KeyRow> = BTreeMap::new();
+    let mut add = |out: &RenderOutput, id: OriginId, role: Role, at: Option<String>, line: Option<usize>, rank: usize| {
+        let Some(key) = crate::query::origin_key(out, id) else {
+            return;
+        };
+        let row = rows.entry((id, role)).or_insert_with(|| KeyRow {
+            role,
+            key: key.to_string(),
+            value: out.origin_values.get(&id).cloned().unwrap_or_default(),
+            read_at: Vec::new(),
+            set_at: out.describe_origin_pos(id),
+            lines: Vec::new(),
+            context_rank: rank,
+        });
+        row.context_rank = row.context_rank.min(rank);
+        if let Some(at) = at {
+            if !row.read_at.contains(&at) {
+                row.read_at.push(at);
+            }
+        }
+        if let Some(l) = line {
+            if !row.lines.contains(&l) {
+                row.lines.push(l);
+            }
+        }
+    };
+    // Content: runs inside the block.
+    for run in runs_in(cfg.text, &file_range) {
+        if run.source.deps.is_empty() {
+            continue;
+        }
+        let at = run.source.loc.map(|l| out.describe_loc(l));
+        let line = doc_line_of_file_offset(cfg, run.start.max(file_range.start as u32) as usize);
+        for id in run.source.deps.iter() {
+            add(out, id, Role::Content, at.clone(), line, 0);
+        }
+    }
+    // Decisions inside and around the block.
+    let mut containing: Vec<&crate::traced::Decision> = Vec::new();
+    for d in cfg.text.decisions() {
+        match relate(d, &file_range) {
+            Relation::Inside => {
+                let role = if d.start == d.end && !d.taken {
+                    Role::Insert
+                } else if d.kind == DecisionKind::Range {
+                    Role::Loop
+                } else {
+                    Role::Gate
+                };
+                let at = Some(out.describe_loc(d.loc));
+                for id in d.deps.iter() {
+                    add(out, id, role, at.clone(), None, 0);
+                }
+            }
+            Relation::Contains => containing.push(d),
+            Relation::Unrelated => {}
+        }
+    }
+    containing.sort_by_key(|d| d.end - d.start);
+    for (rank, d) in containing.iter().enumerate() {
+        let at = Some(out.describe_loc(d.loc));
+        for id in d.deps.iter() {
+            add(out, id, Role::Context, at.clone(), None, rank);
+        }
+    }
+    // One row per key: its strongest role.
+    let mut best: BTreeMap<String, KeyRow> = BTreeMap::new();
+    for ((_, _), row) in rows {
+        match best.get_mut(&row.key) {
+            Some(existing) if existing.role <= row.role => {
+                for a in row.read_at {
+                    if !existing.read_at.contains(&a) {
+                        existing.read_at.push(a);
+                    }
+                }
+            }
+            _ => {
+                let mut row = row;
+                if let Some(old) = best.remove(&row.key) {
+                    for a in old.read_at {
+                        if !row.read_at.contains(&a) {
+                            row.read_at.push(a);
+                        }
+                    }
+                }
+                best.insert(row.key.clone(), row);
+            }
+        }
+    }
+    let mut keys: Vec<KeyRow> = best.into_values().collect();
+    for k in &mut keys {
+        k.lines.sort_unstable();
+    }
+    keys.sort_by(|a, b| {
+        (a.role, a.context_rank, &a.key).cmp(&(b.role, b.context_rank, &b.key))
+    });
+    let first_line = doc.line_of(block.range.start);
+    let last_line = doc.line_of(block.range.end.saturating_sub(1));
+    let header_at = doc
+        .to_file_offset(block.header.start)
+        .and_then(|off| runs_in(cfg.text, &(off..off + 1)).next())
+        .and_then(|r| r.source.loc)
+        .map(|l| out.describe_loc(l));
+    let mut address = vec![cfg.collector.clone()];
+    address.extend(m.path.iter().map(|b| b.display_name()));
+    BlockMatch {
+        address: address.join(" › "),
+        collector: cfg.collector.clone(),
+        file: cfg.file.to_string(),
+        lines: (first_line, last_line),
+        header_at,
+        text: doc.text[block.range.clone()].to_string(),
+        keys,
+    }
+}
+
+/// The 1-based config line holding a rendered-file offset.
+pub fn doc_line_of_file_offset(cfg: &Config<'_>, off: usize) -> Option<usize> {
+    let lines = &cfg.doc.lines;
+    let i = lines.partition_point(|l| l.file_range.start <= off);
+    (i > 0).then_some(i)
+}
+
+/// The config's byte range in the rendered file.
+pub fn config_file_range(cfg: &Config<'_>) -> Range<usize> {
+    let first = cfg.doc.lines.first().map_or(0, |l| l.file_range.start);
+    let last = cfg.doc.lines.last().map_or(0, |l| l.file_range.end);
+    first..last
+}

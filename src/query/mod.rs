@@ -1,0 +1,126 @@
+//! Questions asked of a traced render: which values keys fill, gate or can
+//! insert into a config block (`--block`), where a key lands (`--key`), and
+//! a line-by-line annotation of a rendered config or file (`blame`).
+//!
+//! Every answer comes from the trace: the runs and decisions of the
+//! rendered text and the reads the evaluator recorded; nothing here looks
+//! at template source.
+
+pub mod blame;
+pub mod block;
+pub mod configs;
+pub mod key;
+pub mod trace;
+
+use std::collections::BTreeSet;
+
+use crate::origin::OriginId;
+use crate::render::RenderOutput;
+
+pub use blame::{blame, BlameLine, BlameTarget};
+pub use block::{block_query, BlockMatch, KeyRow, Role};
+pub use configs::{configs, Config};
+pub use key::{key_query, KeyAnswer, Place};
+
+/// Errors of the query layer.
+#[derive(Debug, thiserror::Error)]
+pub enum QueryError {
+    /// The block query is malformed.
+    #[error(transparent)]
+    BadBlockQuery(#[from] crate::alloy::QueryError),
+    /// No block matched.
+    #[error("no block matches {query:?} in {searched}{}", suggestions(nearest))]
+    NoBlock {
+        /// The query.
+        query: String,
+        /// Which collectors were searched.
+        searched: String,
+        /// Nearest block addresses.
+        nearest: Vec<String>,
+    },
+    /// No such values key.
+    #[error("no values key {key:?}{}", suggestions(nearest))]
+    NoKey {
+        /// The key asked for.
+        key: String,
+        /// Nearest existing keys.
+        nearest: Vec<String>,
+    },
+    /// No such collector or config.
+    #[error("no collector or config named {name:?}; known: {}", known.join(", "))]
+    NoCollector {
+        /// The name asked for.
+        name: String,
+        /// Known collectors.
+        known: Vec<String>,
+    },
+    /// No such rendered file.
+    #[error("no rendered file {name:?}; known: {}", known.join(", "))]
+    NoFile {
+        /// The path asked for.
+        name: String,
+        /// Known rendered files.
+        known: Vec<String>,
+    },
+}
+
+impl QueryError {
+    /// True for "nothing matched" (as opposed to a malformed request).
+    pub fn is_no_match(&self) -> bool {
+        matches!(self, QueryError::NoBlock { .. } | QueryError::NoKey { .. })
+    }
+}
+
+fn suggestions(nearest: &[String]) -> String {
+    if nearest.is_empty() {
+        String::new()
+    } else {
+        format!("; nearest: {}", nearest.join(", "))
+    }
+}
+
+/// Levenshtein distance, for "did you mean" lists.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// The `n` candidates closest to `target`.
+pub fn nearest<'a>(target: &str, candidates: impl IntoIterator<Item = &'a str>, n: usize) -> Vec<String> {
+    let lower = target.to_lowercase();
+    let mut scored: Vec<(usize, &str)> = candidates
+        .into_iter()
+        .map(|c| {
+            let cl = c.to_lowercase();
+            let d = edit_distance(&lower, &cl);
+            let bonus = if cl.contains(&lower) || lower.contains(&cl) { d / 2 } else { 0 };
+            (d - bonus, c)
+        })
+        .collect();
+    scored.sort();
+    scored.dedup_by(|a, b| a.1 == b.1);
+    scored.into_iter().take(n).map(|(_, c)| c.to_string()).collect()
+}
+
+/// The display path of an origin, or `None` for origins with no key path.
+pub fn origin_key(out: &RenderOutput, id: OriginId) -> Option<&str> {
+    let p = out.origins.get(id).path.as_str();
+    (!p.is_empty()).then_some(p)
+}
+
+/// Every distinct key path of the render, sorted.
+pub fn all_keys(out: &RenderOutput) -> BTreeSet<&str> {
+    out.origins
+        .iter()
+        .filter_map(|(_, o)| (!o.path.is_empty()).then_some(o.path.as_str()))
+        .collect()
+}
