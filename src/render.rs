@@ -2,6 +2,13 @@
 //! queries need to explain them (origins, reads, template locations).
 
 use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::rc::Rc;
+
+use crate::chart::{load_chart, prepare, ChartError, ReleaseOptions, UserValues};
+use crate::eval::{Evaluator, ExecError};
+use crate::template::ast::ParsedFile;
+use crate::value::{MapRef, Repr, Value};
 use crate::eval::{Read, TemplateSet};
 use crate::origin::{OriginId, OriginTable};
 use crate::traced::{TStr, TextBuilder, TplLoc};
@@ -33,7 +40,7 @@ impl RenderOutput {
         }
         let f = self.templates.file(loc.file);
         let (line, _) = self.templates.line_col(loc.file, loc.offset);
-        let name = f.name.as_ref();
+        let name = f.display.as_deref().unwrap_or(&f.name);
         let prefix = format!("{}/", self.chart_name);
         let rel = name.strip_prefix(&prefix).unwrap_or(name);
         format!("{rel}:{line}")
@@ -64,4 +71,183 @@ pub fn remove_no_value(text: &TStr) -> TStr {
     }
     b.push_slice(text, last..s.len());
     b.finish()
+}
+
+/// What to render: the chart, user values and release options, as the CLI gives them.
+#[derive(Debug, Clone, Default)]
+pub struct RenderRequest {
+    /// Chart folder or `.tgz`.
+    pub chart: PathBuf,
+    /// `-f` files in order.
+    pub values_files: Vec<PathBuf>,
+    /// `--set` flags.
+    pub set: Vec<String>,
+    /// `--set-string` flags.
+    pub set_string: Vec<String>,
+    /// `--set-file` flags.
+    pub set_file: Vec<String>,
+    /// `--set-json` flags.
+    pub set_json: Vec<String>,
+    /// Release name.
+    pub release_name: String,
+    /// Namespace.
+    pub namespace: String,
+    /// `--kube-version`.
+    pub kube_version: Option<String>,
+    /// `--api-versions`.
+    pub api_versions: Vec<String>,
+}
+
+/// Why a render failed. `Display` is Helm's message where Helm has one.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// Loading or preparing the chart failed.
+    #[error(transparent)]
+    Chart(#[from] ChartError),
+    /// A template did not parse.
+    #[error("{0}")]
+    Parse(String),
+    /// A template failed while executing.
+    #[error("{}", .0.helm_message())]
+    Exec(Box<ExecError>),
+    /// An option was invalid.
+    #[error("{0}")]
+    Options(String),
+}
+
+/// Helm's template order: deepest path first, then reverse lexical order.
+fn helm_template_order(names: &mut [String]) {
+    names.sort_by(|a, b| {
+        let (ca, cb) = (a.matches('/').count(), b.matches('/').count());
+        cb.cmp(&ca).then_with(|| b.cmp(a))
+    });
+}
+
+/// Render a chart with tracing.
+pub fn render(req: &RenderRequest) -> Result<RenderOutput, RenderError> {
+    let chart = load_chart(&req.chart)?;
+    let user = UserValues {
+        value_files: req.values_files.clone(),
+        set: req.set.clone(),
+        set_string: req.set_string.clone(),
+        set_json: req.set_json.clone(),
+        set_file: req.set_file.clone(),
+        set_literal: Vec::new(),
+    };
+    let release = ReleaseOptions {
+        name: if req.release_name.is_empty() {
+            "release-name".to_string()
+        } else {
+            req.release_name.clone()
+        },
+        namespace: if req.namespace.is_empty() {
+            "default".to_string()
+        } else {
+            req.namespace.clone()
+        },
+        ..ReleaseOptions::default()
+    };
+    let mut origins = OriginTable::new();
+    let prepared = prepare(&chart, &user, &release, &mut origins)?;
+    let origin_values = snapshot_values(&prepared.values);
+
+    // One template set, parsed in Helm's order; each template's context.
+    let mut by_name: HashMap<String, (Rc<str>, MapRef, String, String)> = HashMap::new();
+    for pc in &prepared.charts {
+        for (name, text) in &pc.templates {
+            let rel = name.strip_prefix(&pc.path).unwrap_or(name);
+            let display = format!("{}{}", pc.location, rel);
+            by_name.insert(
+                name.clone(),
+                (text.clone(), pc.context.clone(), format!("{}/templates", pc.path), display),
+            );
+        }
+    }
+    let mut order: Vec<String> = by_name.keys().cloned().collect();
+    helm_template_order(&mut order);
+    let mut set = TemplateSet::new();
+    for name in &order {
+        let (text, _, _, display) = &by_name[name];
+        let parsed = parse_template(name, text).map_err(RenderError::Parse)?;
+        let id = set.add(text.clone(), parsed, None);
+        set.set_display(id, display.clone());
+    }
+    let mut eval = Evaluator::new(set, Some(parse_template));
+    let mut files = BTreeMap::new();
+    for name in &order {
+        let base = name.rsplit('/').next().unwrap_or(name);
+        if base.starts_with('_') {
+            continue;
+        }
+        let (_, context, base_path, _) = &by_name[name];
+        context.insert(
+            "Template",
+            Value::map_from(crate::value::MapData::from([
+                ("BasePath".to_string(), Value::str(base_path.as_str())),
+                ("Name".to_string(), Value::str(name.as_str())),
+            ])),
+        );
+        let text = eval
+            .execute(name, Value::map(context.clone()))
+            .map_err(RenderError::Exec)?;
+        files.insert(name.clone(), remove_no_value(&text));
+    }
+    let reads = eval.take_reads();
+    Ok(RenderOutput {
+        files,
+        origins,
+        reads,
+        templates: eval.into_set(),
+        chart_name: chart.name().to_string(),
+        release_name: release.name,
+        origin_values,
+    })
+}
+
+/// Parse one template file with the function table's names.
+pub fn parse_template(name: &str, text: &str) -> Result<ParsedFile, String> {
+    crate::template::parser::parse(name, text, &crate::funcs::is_defined).map_err(|e| e.to_string())
+}
+
+/// Each origin's value before rendering, shortened for display.
+fn snapshot_values(values: &MapRef) -> HashMap<OriginId, String> {
+    fn walk(v: &Value, out: &mut HashMap<OriginId, String>) {
+        if let [id] = v.deps.as_slice() {
+            out.entry(*id).or_insert_with(|| short_value(v));
+        }
+        match &v.repr {
+            Repr::Map(m) => {
+                for (_, c) in m.borrow().iter() {
+                    walk(c, out);
+                }
+            }
+            Repr::List(l) => {
+                for c in l.iter() {
+                    walk(c, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = HashMap::new();
+    walk(&Value::map(values.clone()), &mut out);
+    out
+}
+
+/// A one-line rendering of a value for tables: JSON-like, long text cut.
+pub fn short_value(v: &Value) -> String {
+    let s = match &v.repr {
+        Repr::Str(s) => format!("{:?}", s.as_str()),
+        Repr::Map(m) if m.is_empty() => "{}".to_string(),
+        Repr::List(l) if l.is_empty() => "[]".to_string(),
+        Repr::Map(m) => format!("{{…{} keys}}", m.len()),
+        Repr::List(l) => format!("[…{} items]", l.len()),
+        _ => crate::gofmt::sprint_value(v),
+    };
+    if s.chars().count() > 60 {
+        let cut: String = s.chars().take(59).collect();
+        format!("{cut}…")
+    } else {
+        s
+    }
 }

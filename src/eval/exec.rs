@@ -114,6 +114,11 @@ impl Evaluator {
         &self.set
     }
 
+    /// Give the template set back (after rendering).
+    pub fn into_set(self) -> TemplateSet {
+        self.set
+    }
+
     /// Values reads recorded so far.
     pub fn reads(&self) -> &[Read] {
         &self.reads

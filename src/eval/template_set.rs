@@ -20,6 +20,8 @@ pub struct TemplateFile {
     /// For text parsed by `tpl`: the traced string it came from, so literal
     /// text maps back to that string's sources.
     pub tpl_source: Option<TStr>,
+    /// The file's path by chart folder (not alias), for showing to users.
+    pub display: Option<String>,
 }
 
 /// A named template: which file it lives in and its body.
@@ -76,8 +78,16 @@ impl TemplateSet {
             text,
             parsed,
             tpl_source,
+            display: None,
         });
         id
+    }
+
+    /// Set the path shown to users for a file.
+    pub fn set_display(&mut self, id: FileId, display: String) {
+        if let Some(f) = self.files.get_mut(id.0 as usize) {
+            f.display = Some(display);
+        }
     }
 
     /// Look a named template up.

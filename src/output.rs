@@ -1,0 +1,255 @@
+//! Printing answers: aligned text tables for people, JSON for editors and scripts.
+
+use std::io::Write;
+
+use anyhow::Result;
+use serde_json::{json, Value as Json};
+
+use trace_value::query::{BlameLine, BlockMatch, KeyAnswer, Role};
+use trace_value::render::RenderOutput;
+
+/// How many context rows the default view shows.
+const DEFAULT_CONTEXT_ROWS: usize = 3;
+
+/// Print rows as left-aligned columns separated by two spaces.
+fn table(w: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> Result<()> {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            widths[i] = widths[i].max(c.chars().count());
+        }
+    }
+    let line = |cells: Vec<&str>| -> String {
+        let mut s = String::new();
+        for (i, c) in cells.iter().enumerate() {
+            if i + 1 == cells.len() {
+                s.push_str(c);
+            } else {
+                s.push_str(c);
+                s.push_str(&" ".repeat(widths[i] - c.chars().count() + 2));
+            }
+        }
+        s.trim_end().to_string()
+    };
+    writeln!(w, "{}", line(header.to_vec()))?;
+    for r in rows {
+        writeln!(w, "{}", line(r.iter().map(String::as_str).collect()))?;
+    }
+    Ok(())
+}
+
+/// `{"files": {path: text}}`.
+pub fn write_json_files(w: &mut dyn Write, out: &RenderOutput) -> Result<()> {
+    let files: serde_json::Map<String, Json> = out
+        .files
+        .iter()
+        .map(|(k, v)| (k.clone(), Json::String(v.as_str().to_string())))
+        .collect();
+    serde_json::to_writer_pretty(&mut *w, &json!({ "files": files }))?;
+    writeln!(w)?;
+    Ok(())
+}
+
+/// The `helm template` stream.
+pub fn write_stream(w: &mut dyn Write, out: &RenderOutput, show_only: &[String]) -> Result<()> {
+    let files = out
+        .files
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_str().to_string()))
+        .collect();
+    let text = trace_value::manifest::template_stream(&files, show_only)?;
+    w.write_all(text.as_bytes())?;
+    Ok(())
+}
+
+/// `--block` as text.
+pub fn write_block_text(w: &mut dyn Write, matches: &[BlockMatch], all: bool) -> Result<()> {
+    for (i, m) in matches.iter().enumerate() {
+        if i > 0 {
+            writeln!(w)?;
+        }
+        writeln!(w, "{}", m.address)?;
+        writeln!(
+            w,
+            "  config lines {}-{} of {} ({})",
+            m.lines.0, m.lines.1, m.collector, m.file
+        )?;
+        if let Some(at) = &m.header_at {
+            writeln!(w, "  header written at {at}")?;
+        }
+        writeln!(w)?;
+        let mut rows = Vec::new();
+        let mut hidden = 0;
+        for k in &m.keys {
+            if k.role == Role::Context && !all && k.context_rank >= DEFAULT_CONTEXT_ROWS {
+                hidden += 1;
+                continue;
+            }
+            rows.push(vec![
+                k.role.as_str().to_string(),
+                k.key.clone(),
+                shorten(&k.value, 40),
+                k.read_at.join(", "),
+                k.set_at.clone().unwrap_or_default(),
+            ]);
+        }
+        table(w, &["ROLE", "KEY", "VALUE", "READ AT", "SET AT"], &rows)?;
+        if hidden > 0 {
+            writeln!(w, "  ({hidden} more context keys: --all shows them)")?;
+        }
+        for k in m.keys.iter().filter(|k| k.role == Role::Content && !k.lines.is_empty()) {
+            let lines: Vec<String> = k.lines.iter().map(usize::to_string).collect();
+            writeln!(w, "  {} fills config lines {}", k.key, lines.join(", "))?;
+        }
+    }
+    Ok(())
+}
+
+/// `--block` as JSON.
+pub fn write_block_json(w: &mut dyn Write, matches: &[BlockMatch]) -> Result<()> {
+    let arr: Vec<Json> = matches
+        .iter()
+        .map(|m| {
+            json!({
+                "address": m.address,
+                "collector": m.collector,
+                "file": m.file,
+                "lines": [m.lines.0, m.lines.1],
+                "header_at": m.header_at,
+                "keys": m.keys.iter().map(|k| json!({
+                    "role": k.role.as_str(),
+                    "key": k.key,
+                    "value": k.value,
+                    "read_at": k.read_at,
+                    "set_at": k.set_at,
+                    "lines": k.lines,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    serde_json::to_writer_pretty(&mut *w, &json!({ "matches": arr }))?;
+    writeln!(w)?;
+    Ok(())
+}
+
+/// `--key` as text.
+pub fn write_key_text(w: &mut dyn Write, a: &KeyAnswer) -> Result<()> {
+    writeln!(w, "{}", a.key)?;
+    if !a.value.is_empty() {
+        writeln!(w, "  value: {}", shorten(&a.value, 80))?;
+    }
+    for d in &a.defined_at {
+        writeln!(w, "  set at: {d}")?;
+    }
+    if a.covered.len() > 1 {
+        writeln!(w, "  covers {} keys below it", a.covered.len() - 1)?;
+    }
+    if a.read_at.is_empty() {
+        writeln!(w, "  read at: (no template read it)")?;
+    } else {
+        writeln!(w, "  read at:")?;
+        for r in &a.read_at {
+            writeln!(w, "    {r}")?;
+        }
+    }
+    writeln!(w)?;
+    if let Some(why) = &a.no_effect {
+        writeln!(w, "No effect on the output: {why}")?;
+        return Ok(());
+    }
+    let rows: Vec<Vec<String>> = a
+        .places
+        .iter()
+        .map(|p| {
+            vec![
+                p.role.as_str().to_string(),
+                p.collector.clone().unwrap_or_else(|| "-".into()),
+                p.block.clone().unwrap_or_else(|| "-".into()),
+                format!("{}-{}", p.lines.0, p.lines.1),
+                p.at.join(", "),
+                p.file.clone(),
+            ]
+        })
+        .collect();
+    table(w, &["ROLE", "COLLECTOR", "BLOCK", "LINES", "TEMPLATE", "FILE"], &rows)
+}
+
+/// `--key` as JSON.
+pub fn write_key_json(w: &mut dyn Write, a: &KeyAnswer) -> Result<()> {
+    let v = json!({
+        "key": a.key,
+        "value": a.value,
+        "set_at": a.defined_at,
+        "covered": a.covered,
+        "read_at": a.read_at,
+        "no_effect": a.no_effect,
+        "places": a.places.iter().map(|p| json!({
+            "role": p.role.as_str(),
+            "file": p.file,
+            "collector": p.collector,
+            "block": p.block,
+            "lines": [p.lines.0, p.lines.1],
+            "template": p.at,
+        })).collect::<Vec<_>>(),
+    });
+    serde_json::to_writer_pretty(&mut *w, &v)?;
+    writeln!(w)?;
+    Ok(())
+}
+
+/// `blame` as text: the line, then its annotations.
+pub fn write_blame_text(w: &mut dyn Write, lines: &[BlameLine]) -> Result<()> {
+    let width = lines.iter().map(|l| l.text.chars().count()).max().unwrap_or(0).min(100);
+    for l in lines {
+        let mut notes = Vec::new();
+        if !l.keys.is_empty() {
+            notes.push(l.keys.join(" "));
+        }
+        if let Some((keys, at)) = &l.gate {
+            if keys.is_empty() {
+                notes.push(format!("[if {at}]"));
+            } else {
+                notes.push(format!("[if {} @ {at}]", keys.join(" ")));
+            }
+        }
+        if let Some(at) = &l.template_at {
+            notes.push(format!("({at})"));
+        }
+        let pad = width.saturating_sub(l.text.chars().count());
+        if notes.is_empty() {
+            writeln!(w, "{:>5} | {}", l.number, l.text)?;
+        } else {
+            writeln!(w, "{:>5} | {}{}  # {}", l.number, l.text, " ".repeat(pad), notes.join(" "))?;
+        }
+    }
+    Ok(())
+}
+
+/// `blame` as JSON.
+pub fn write_blame_json(w: &mut dyn Write, lines: &[BlameLine]) -> Result<()> {
+    let arr: Vec<Json> = lines
+        .iter()
+        .map(|l| {
+            json!({
+                "line": l.number,
+                "text": l.text,
+                "keys": l.keys,
+                "gate": l.gate.as_ref().map(|(k, at)| json!({"keys": k, "at": at})),
+                "template": l.template_at,
+            })
+        })
+        .collect();
+    serde_json::to_writer_pretty(&mut *w, &json!({ "lines": arr }))?;
+    writeln!(w)?;
+    Ok(())
+}
+
+fn shorten(s: &str, max: usize) -> String {
+    let one_line = s.replace('\n', "\\n");
+    if one_line.chars().count() <= max {
+        one_line
+    } else {
+        let cut: String = one_line.chars().take(max - 1).collect();
+        format!("{cut}…")
+    }
+}
