@@ -25,7 +25,8 @@ pub enum Node {
     Text(TextNode),
     /// `{{ pipeline }}`: the pipeline's value is printed unless it declares variables.
     Action(ActionNode),
-    /// `{{/* ... */}}`.
+    /// `{{/* ... */}}` (the parser does not produce it: Helm parses without
+    /// Go's `ParseComments` mode, so comments leave no node).
     Comment(Pos),
     /// `{{ if }} ... {{ else if }} ... {{ else }} ... {{ end }}`.
     If(Box<BranchNode>),
@@ -53,9 +54,10 @@ pub struct TextNode {
 /// An action that prints (or only assigns).
 #[derive(Debug, Clone)]
 pub struct ActionNode {
-    /// Offset of the `{{`.
+    /// Go's position: offset of the first token of the pipeline (after
+    /// `{{` and spaces), which Go's error messages quote.
     pub pos: Pos,
-    /// 1-based line of the `{{`.
+    /// 1-based line of that token.
     pub line: u32,
     /// The pipeline.
     pub pipe: Pipe,
@@ -65,24 +67,26 @@ pub struct ActionNode {
 /// are nested: the `else_list` holds a single `If`/`With` node, as in Go.
 #[derive(Debug, Clone)]
 pub struct BranchNode {
-    /// Offset of the `{{` that opens the control action.
+    /// Go's position: offset of the first token of the pipeline (after
+    /// `if`/`with`/`range`).
     pub pos: Pos,
-    /// 1-based line of that `{{`.
+    /// 1-based line of that token.
     pub line: u32,
     /// The condition / range pipeline (may declare `$i, $v :=` for range).
     pub pipe: Pipe,
     /// The body when the condition holds (or for each element).
     pub list: List,
-    /// The `else` body, if present.
+    /// The `else` body, if present. Its `pos` is Go's: the first token after
+    /// `{{ else }}`, or the `if`/`with` keyword of `{{ else if }}`.
     pub else_list: Option<List>,
 }
 
 /// `{{ template "name" pipe }}`.
 #[derive(Debug, Clone)]
 pub struct TemplateCall {
-    /// Offset of the `{{`.
+    /// Go's position: offset of the quoted template name.
     pub pos: Pos,
-    /// 1-based line.
+    /// 1-based line of the name.
     pub line: u32,
     /// The template name.
     pub name: Rc<str>,
@@ -145,6 +149,10 @@ pub enum Arg {
 }
 
 /// A number literal, with the interpretations Go's parser found valid.
+/// A number that is neither `int` nor float syntax but has a `float` is an
+/// unsigned value too large for int64 (Go: "overflows int"). Complex
+/// constants (`1+2i`, `2i`) keep only their real interpretations: none
+/// when the imaginary part is non-zero.
 #[derive(Debug, Clone)]
 pub struct NumberLit {
     /// Offset of the literal.
@@ -171,7 +179,8 @@ pub struct StringLit {
 /// `.A.B.C`.
 #[derive(Debug, Clone)]
 pub struct FieldChain {
-    /// Offset of the first `.`.
+    /// Go's position: offset of the `.` of the first field, or, for a chain
+    /// of several fields (`.a.b.c`), of the second field (`.b`).
     pub pos: Pos,
     /// Field names without dots.
     pub fields: Vec<Rc<str>>,
@@ -180,7 +189,8 @@ pub struct FieldChain {
 /// `$x.A.B`.
 #[derive(Debug, Clone)]
 pub struct VariableRef {
-    /// Offset of the `$`.
+    /// Go's position: offset of the `$`, or of the first field after the
+    /// variable when there are fields (`$x.a.b` is at `.a`).
     pub pos: Pos,
     /// Variable name including `$` (just `$` for the root).
     pub name: Rc<str>,
@@ -197,10 +207,13 @@ pub struct Identifier {
     pub name: Rc<str>,
 }
 
-/// A parenthesized pipeline, optionally followed by field accesses.
+/// A parenthesized pipeline, optionally followed by field accesses. A
+/// function name followed by fields (`now.Unix`, Go's ChainNode over an
+/// identifier) is a chain whose pipe is the single command `now`.
 #[derive(Debug, Clone)]
 pub struct Chain {
-    /// Offset of the `(`.
+    /// Go's position: offset of the first field after `)`; without fields,
+    /// the pipeline's position (its first token inside the parentheses).
     pub pos: Pos,
     /// The pipeline inside the parentheses.
     pub pipe: Pipe,
