@@ -5,6 +5,7 @@
 //! chart loading and values coalescing ([`chart`]) → template parsing
 //! ([`template`]) → evaluation into traced text ([`eval`]) → queries.
 
+pub mod chart;
 pub mod funcs;
 pub mod gofmt;
 pub mod origin;
