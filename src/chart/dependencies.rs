@@ -88,11 +88,64 @@ pub fn path_value(v: &MapRef, path: &str) -> Option<Value> {
     Some(val)
 }
 
-fn get_alias_dependency<'c>(children: &[Node<'c>], dep: &Dependency) -> Option<Node<'c>> {
+/// A copy of `v` whose nodes have fresh origins (copies of the old ones), so
+/// a chart used under two aliases reports each alias's key paths.
+fn fork_value(v: &Value, origins: &mut OriginTable) -> Value {
+    let deps: crate::origin::Deps = v
+        .deps
+        .iter()
+        .map(|id| {
+            let o = origins.get(id).clone();
+            origins.add(o)
+        })
+        .collect();
+    let repr = match &v.repr {
+        crate::value::Repr::Map(m) => crate::value::Repr::Map(fork_map(m, origins)),
+        crate::value::Repr::List(l) => crate::value::Repr::List(std::rc::Rc::new(
+            l.iter().map(|x| fork_value(x, origins)).collect(),
+        )),
+        other => other.clone(),
+    };
+    Value { repr, deps }
+}
+
+fn fork_map(m: &MapRef, origins: &mut OriginTable) -> MapRef {
+    let entries: Vec<(String, Value)> = m
+        .borrow()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    MapRef::from_data(
+        entries
+            .into_iter()
+            .map(|(k, v)| (k, fork_value(&v, origins)))
+            .collect(),
+    )
+}
+
+fn fork_node<'c>(n: &Node<'c>, origins: &mut OriginTable) -> Node<'c> {
+    Node {
+        chart: n.chart,
+        name: n.name.clone(),
+        deps: n.deps.clone(),
+        values: fork_map(&n.values, origins),
+        children: n.children.iter().map(|c| fork_node(c, origins)).collect(),
+    }
+}
+
+fn get_alias_dependency<'c>(
+    children: &[Node<'c>],
+    dep: &Dependency,
+    origins: &mut OriginTable,
+) -> Option<Node<'c>> {
     let c = children
         .iter()
         .find(|c| c.name == dep.name && is_compatible_range(&dep.version, c.version()))?;
-    let mut out = c.clone();
+    let mut out = if dep.alias.is_empty() {
+        c.clone()
+    } else {
+        fork_node(c, origins)
+    };
     if !dep.alias.is_empty() {
         out.name = dep.alias.clone();
     }
@@ -118,7 +171,7 @@ fn process_tags(reqs: &mut [Dependency], cvals: &MapRef) {
         }
         if !has_true && has_false {
             r.enabled = false;
-        } else if has_true || (!has_true && !has_false) {
+        } else if has_true || !has_false {
             r.enabled = true;
         }
     }
@@ -159,7 +212,7 @@ fn process_enabled(
         }
     }
     for req in reqs.iter_mut() {
-        if let Some(d) = get_alias_dependency(&c.children, req) {
+        if let Some(d) = get_alias_dependency(&c.children, req, origins) {
             chart_deps.push(d);
         }
         if !req.alias.is_empty() {

@@ -108,3 +108,6 @@ pub enum ChartError {
     #[error("{0}")]
     Coalesce(String),
 }
+
+#[cfg(test)]
+mod tests;

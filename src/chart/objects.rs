@@ -181,7 +181,7 @@ impl GoObject for ApiVersions {
             )));
         };
         let want = crate::gofmt::sprint_value(arg);
-        Some(Ok(Value::bool(self.0.iter().any(|v| *v == want))))
+        Some(Ok(Value::bool(self.0.contains(&want))))
     }
     fn display(&self) -> String {
         format!("[{}]", self.0.join(" "))

@@ -13,7 +13,7 @@ pub use super::objects::ReleaseOptions;
 use super::objects::{chart_map, release_map, Capabilities, Files};
 use super::user::UserValues;
 use super::{Chart, ChartError};
-use crate::origin::{Layer, OriginId, OriginTable};
+use crate::origin::{Layer, OriginTable};
 use crate::value::{MapData, MapRef, Repr, Value};
 
 /// One enabled chart, ready to render.
@@ -204,7 +204,7 @@ fn set_path(v: &Value, path: &str, origins: &mut OriginTable) {
     }
 }
 
-fn walk(v: &Value, path: &str, origins: &mut OriginTable, seen: &mut Vec<OriginId>) {
+fn walk(v: &Value, path: &str, origins: &mut OriginTable) {
     set_path(v, path, origins);
     match &v.repr {
         Repr::Map(m) => {
@@ -219,12 +219,12 @@ fn walk(v: &Value, path: &str, origins: &mut OriginTable, seen: &mut Vec<OriginI
                 } else {
                     format!("{path}.{}", escape_key(&k))
                 };
-                walk(&child, &p, origins, seen);
+                walk(&child, &p, origins);
             }
         }
         Repr::List(l) => {
             for (i, child) in l.iter().enumerate() {
-                walk(child, &format!("{path}[{i}]"), origins, seen);
+                walk(child, &format!("{path}[{i}]"), origins);
             }
         }
         _ => {}
@@ -235,27 +235,21 @@ fn walk(v: &Value, path: &str, origins: &mut OriginTable, seen: &mut Vec<OriginI
 /// (root `global` first, so globals copied into subcharts keep `global.*`),
 /// then the chart defaults that the user overrode (under the chart's key).
 fn assign_paths(values: &MapRef, root: &Node<'_>, origins: &mut OriginTable) {
-    let mut seen = Vec::new();
     if let Some(g) = values.get("global") {
-        walk(&g, "global", origins, &mut seen);
+        walk(&g, "global", origins);
     }
-    walk(&Value::map(values.clone()), "", origins, &mut seen);
-    assign_default_paths(root, "", origins, &mut seen);
+    walk(&Value::map(values.clone()), "", origins);
+    assign_default_paths(root, "", origins);
 }
 
-fn assign_default_paths(
-    node: &Node<'_>,
-    prefix: &str,
-    origins: &mut OriginTable,
-    seen: &mut Vec<OriginId>,
-) {
-    walk(&Value::map(node.values.clone()), prefix, origins, seen);
+fn assign_default_paths(node: &Node<'_>, prefix: &str, origins: &mut OriginTable) {
+    walk(&Value::map(node.values.clone()), prefix, origins);
     for c in &node.children {
         let p = if prefix.is_empty() {
             escape_key(&c.name)
         } else {
             format!("{prefix}.{}", escape_key(&c.name))
         };
-        assign_default_paths(c, &p, origins, seen);
+        assign_default_paths(c, &p, origins);
     }
 }

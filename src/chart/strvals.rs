@@ -66,10 +66,10 @@ pub fn parse_into<'a>(
 }
 
 /// `--set-literal`: the key path up to the first `=`, the rest verbatim as a string.
-pub fn parse_literal_into<'a>(
+pub fn parse_literal_into(
     line: &str,
     dest: &MapRef,
-    fresh: &'a mut dyn FnMut() -> OriginId,
+    fresh: &mut dyn FnMut() -> OriginId,
 ) -> Result<(), String> {
     let Some((key, val)) = line.split_once('=') else {
         return Err(format!("key {line:?} has no value"));
