@@ -6,6 +6,7 @@
 //! ([`template`]) → evaluation into traced text ([`eval`]) → queries.
 
 pub mod alloy;
+pub mod chart;
 pub mod embedded;
 pub mod eval;
 pub mod funcs;

@@ -1,0 +1,448 @@
+//! Loading a chart from a folder or a `.tgz` (read in memory; nothing is
+//! ever written into a chart), recursively with its `charts/` subcharts, as
+//! Helm's `pkg/chart/v2/loader` does, including `.helmignore` (best effort)
+//! and the archive path checks.
+
+use std::io::Read;
+use std::path::Path;
+use std::rc::Rc;
+
+use super::metadata::Metadata;
+use super::{Chart, ChartError, ChartFile};
+
+/// Load a chart from a folder or a `.tgz` file.
+pub fn load_chart(path: &Path) -> Result<Chart, ChartError> {
+    let meta =
+        std::fs::metadata(path).map_err(|_| ChartError::NotFound(path.display().to_string()))?;
+    if meta.is_dir() {
+        load_dir(path)
+    } else {
+        let data = std::fs::read(path).map_err(|source| ChartError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        if !data.starts_with(&[0x1f, 0x8b]) {
+            return Err(ChartError::Archive(format!(
+                "file '{}' does not appear to be a gzipped archive; got '{}'",
+                path.display(),
+                mime_guess(&data)
+            )));
+        }
+        load_chart_archive(&data, None)
+    }
+}
+
+fn mime_guess(data: &[u8]) -> &'static str {
+    if std::str::from_utf8(data).is_ok() {
+        "text/plain; charset=utf-8"
+    } else {
+        "application/octet-stream"
+    }
+}
+
+/// Load a chart from the bytes of a `.tgz`. `parent` is the location of the
+/// chart that holds it in `charts/`, if any.
+pub fn load_chart_archive(data: &[u8], parent: Option<&str>) -> Result<Chart, ChartError> {
+    let files = archive_files(data)?;
+    load_files(files, parent, None)
+}
+
+fn archive_files(data: &[u8]) -> Result<Vec<ChartFile>, ChartError> {
+    let gz = flate2::read::GzDecoder::new(data);
+    let mut archive = tar::Archive::new(gz);
+    let entries = archive
+        .entries()
+        .map_err(|e| ChartError::Archive(e.to_string()))?;
+    let mut files = Vec::new();
+    for entry in entries {
+        let mut entry = entry.map_err(|e| ChartError::Archive(e.to_string()))?;
+        let kind = entry.header().entry_type();
+        if kind.is_dir() || kind.is_pax_global_extensions() || kind.is_pax_local_extensions() {
+            continue;
+        }
+        let raw = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+        let delim = if raw.contains('\\') { '\\' } else { '/' };
+        let parts: Vec<&str> = raw.split(delim).collect();
+        let joined = parts[1..].join("/");
+        if joined.starts_with('/') {
+            return Err(ChartError::Archive(
+                "chart illegally contains absolute paths".to_string(),
+            ));
+        }
+        let n = clean_path(&joined);
+        if n == "." {
+            return Err(ChartError::Archive(format!(
+                "chart illegally contains content outside the base directory: {raw:?}"
+            )));
+        }
+        if n.starts_with("..") {
+            return Err(ChartError::Archive(
+                "chart illegally references parent directory".to_string(),
+            ));
+        }
+        let b = n.as_bytes();
+        if b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':' {
+            return Err(ChartError::Archive(
+                "chart contains illegally named files".to_string(),
+            ));
+        }
+        if parts[0] == "Chart.yaml" {
+            return Err(ChartError::Archive(
+                "chart yaml not in base directory".to_string(),
+            ));
+        }
+        if !kind.is_file() {
+            continue;
+        }
+        let mut buf = Vec::new();
+        entry
+            .read_to_end(&mut buf)
+            .map_err(|e| ChartError::Archive(e.to_string()))?;
+        files.push(ChartFile {
+            name: n,
+            data: Rc::from(buf),
+        });
+    }
+    if files.is_empty() {
+        return Err(ChartError::Archive("no files in chart archive".to_string()));
+    }
+    Ok(files)
+}
+
+/// Go's `path.Clean` for relative slash paths.
+fn clean_path(p: &str) -> String {
+    let rooted = p.starts_with('/');
+    let mut out: Vec<&str> = Vec::new();
+    for seg in p.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                if matches!(out.last(), Some(s) if *s != "..") {
+                    out.pop();
+                } else if !rooted {
+                    out.push("..");
+                }
+            }
+            s => out.push(s),
+        }
+    }
+    let joined = out.join("/");
+    match (rooted, joined.is_empty()) {
+        (true, _) => format!("/{joined}"),
+        (false, true) => ".".to_string(),
+        (false, false) => joined,
+    }
+}
+
+fn load_dir(dir: &Path) -> Result<Chart, ChartError> {
+    let mut rules = IgnoreRules::default();
+    if let Ok(text) = std::fs::read_to_string(dir.join(".helmignore")) {
+        rules = IgnoreRules::parse(&text);
+    }
+    rules.add("templates/.?*");
+    let mut files = Vec::new();
+    let mut walker = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter();
+    while let Some(entry) = walker.next() {
+        let entry = entry.map_err(|e| ChartError::Io {
+            path: dir.display().to_string(),
+            source: std::io::Error::other(e.to_string()),
+        })?;
+        let Ok(rel) = entry.path().strip_prefix(dir) else {
+            continue;
+        };
+        let name = rel.to_string_lossy().replace('\\', "/");
+        if name.is_empty() {
+            continue;
+        }
+        let is_dir = entry.file_type().is_dir();
+        if rules.ignore(&name, is_dir) {
+            if is_dir {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
+        if is_dir {
+            continue;
+        }
+        let data = std::fs::read(entry.path()).map_err(|source| ChartError::Io {
+            path: entry.path().display().to_string(),
+            source,
+        })?;
+        files.push(ChartFile {
+            name,
+            data: Rc::from(data),
+        });
+    }
+    load_files(files, None, None)
+}
+
+/// Helm's `LoadFiles`: sort the files of one chart into metadata, values,
+/// templates, other files and subcharts. `folder` is the chart's folder name
+/// inside its parent's `charts/` (for the location), if it has one.
+fn load_files(
+    files: Vec<ChartFile>,
+    parent: Option<&str>,
+    folder: Option<&str>,
+) -> Result<Chart, ChartError> {
+    let mut metadata: Option<Metadata> = None;
+    let mut requirements: Option<ChartFile> = None;
+    let mut values_text = None;
+    let mut schema = None;
+    let mut templates = Vec::new();
+    let mut other = Vec::new();
+    let mut sub_files: Vec<(String, Vec<ChartFile>)> = Vec::new();
+    for f in files {
+        let name = f.name.as_str();
+        if name == "Chart.yaml" {
+            let mut md = Metadata::parse(&String::from_utf8_lossy(&f.data), "Chart.yaml")?;
+            if md.api_version.is_empty() {
+                md.api_version = "v1".to_string();
+            }
+            metadata = Some(md);
+        } else if name == "Chart.lock" {
+            continue;
+        } else if name == "values.yaml" {
+            values_text = Some(String::from_utf8_lossy(&f.data).into_owned());
+        } else if name == "values.schema.json" {
+            schema = Some(String::from_utf8_lossy(&f.data).into_owned());
+        } else if name == "requirements.yaml" || name == "requirements.lock" {
+            requirements = if name == "requirements.yaml" {
+                Some(f.clone())
+            } else {
+                requirements
+            };
+            other.push(f);
+        } else if name.starts_with("templates/") {
+            templates.push(f);
+        } else if let Some(rest) = name.strip_prefix("charts/") {
+            if rest.ends_with(".prov") {
+                other.push(f);
+                continue;
+            }
+            let (cname, inner) = rest.split_once('/').unwrap_or((rest, rest));
+            let cname = cname.to_string();
+            let inner_name = if rest.contains('/') { inner } else { rest }.to_string();
+            let entry = ChartFile {
+                name: inner_name,
+                data: f.data.clone(),
+            };
+            match sub_files.iter_mut().find(|(n, _)| *n == cname) {
+                Some((_, v)) => v.push(entry),
+                None => sub_files.push((cname, vec![entry])),
+            }
+        } else {
+            other.push(f);
+        }
+    }
+    let mut metadata = metadata.ok_or(ChartError::MissingChartYaml)?;
+    if let Some(req) = requirements {
+        metadata.add_requirements(&String::from_utf8_lossy(&req.data), "requirements.yaml")?;
+    }
+    // requirements files only count as `.Files` for v1 charts.
+    if metadata.api_version != "v1" {
+        other.retain(|f| f.name != "requirements.yaml" && f.name != "requirements.lock");
+    }
+    metadata.validate()?;
+    let location = match parent {
+        Some(p) => format!("{p}/charts/{}", folder.unwrap_or(&metadata.name)),
+        None => metadata.name.clone(),
+    };
+    templates.sort_by(|a, b| a.name.cmp(&b.name));
+    other.sort_by(|a, b| a.name.cmp(&b.name));
+    sub_files.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut subcharts = Vec::new();
+    for (n, files) in sub_files {
+        if n.starts_with('_') || n.starts_with('.') {
+            continue;
+        }
+        let wrap = |e: ChartError| {
+            ChartError::Archive(format!(
+                "error unpacking subchart {n} in {}: {e}",
+                metadata.name
+            ))
+        };
+        let sc = if n.ends_with(".tgz") {
+            let Some(file) = files.first() else { continue };
+            if file.name != n {
+                return Err(ChartError::Archive(format!(
+                    "error unpacking subchart tar in {}: expected {n}, got {}",
+                    metadata.name, file.name
+                )));
+            }
+            let inner = archive_files(&file.data).map_err(wrap)?;
+            load_files(inner, Some(&location), None).map_err(wrap)?
+        } else {
+            let inner: Vec<ChartFile> = files.into_iter().filter(|f| f.name != n).collect();
+            load_files(inner, Some(&location), Some(&n)).map_err(wrap)?
+        };
+        subcharts.push(sc);
+    }
+    Ok(Chart {
+        metadata,
+        location,
+        templates,
+        files: other,
+        values_text,
+        schema,
+        subcharts,
+    })
+}
+
+/// `.helmignore` rules (best effort): `#` comments, `!` negation, trailing
+/// `/` for folders, patterns without `/` matched against the base name.
+#[derive(Default)]
+struct IgnoreRules {
+    rules: Vec<(String, bool, bool)>,
+}
+
+impl IgnoreRules {
+    fn parse(text: &str) -> Self {
+        let mut r = IgnoreRules::default();
+        for line in text.lines() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            r.add(line);
+        }
+        r
+    }
+
+    fn add(&mut self, rule: &str) {
+        let (negate, rule) = match rule.strip_prefix('!') {
+            Some(r) => (true, r),
+            None => (false, rule),
+        };
+        let (dir_only, rule) = match rule.strip_suffix('/') {
+            Some(r) => (true, r),
+            None => (false, rule),
+        };
+        let rule = rule.strip_prefix('/').unwrap_or(rule);
+        self.rules.push((rule.to_string(), negate, dir_only));
+    }
+
+    fn ignore(&self, path: &str, is_dir: bool) -> bool {
+        if path.is_empty() || path == "." || path == "./" {
+            return false;
+        }
+        for (pattern, negate, dir_only) in &self.rules {
+            if *dir_only && !is_dir && !*negate {
+                continue;
+            }
+            let target = if pattern.contains('/') {
+                path
+            } else {
+                path.rsplit('/').next().unwrap_or(path)
+            };
+            // Helm's quirk kept: a negated rule ignores everything it does not match.
+            if *negate {
+                if (*dir_only && !is_dir) || !glob_match(pattern, target, false) {
+                    return true;
+                }
+                continue;
+            }
+            if glob_match(pattern, target, false) {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+/// Glob matching: `*` matches within one path segment (any text when
+/// `double_star` is false and the pattern has no `/`... see callers), `**`
+/// (when `double_star`) matches across segments, `?` one character,
+/// `[...]`/`[!...]` classes, `{a,b}` alternatives (when `double_star`).
+pub fn glob_match(pattern: &str, text: &str, double_star: bool) -> bool {
+    let mut re = String::from("^");
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut i = 0;
+    let mut in_alt = false;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '*' => {
+                if double_star && chars.get(i + 1) == Some(&'*') {
+                    re.push_str(".*");
+                    i += 1;
+                } else {
+                    re.push_str("[^/]*");
+                }
+            }
+            '?' => re.push_str("[^/]"),
+            '[' => {
+                let mut j = i + 1;
+                let mut class = String::from("[");
+                if matches!(chars.get(j), Some('!') | Some('^')) {
+                    class.push('^');
+                    j += 1;
+                }
+                while j < chars.len() && chars[j] != ']' {
+                    if chars[j] == '\\' || chars[j] == '[' {
+                        class.push('\\');
+                    }
+                    class.push(chars[j]);
+                    j += 1;
+                }
+                class.push(']');
+                re.push_str(&class);
+                i = j;
+            }
+            '{' if double_star => {
+                re.push_str("(?:");
+                in_alt = true;
+            }
+            '}' if in_alt => {
+                re.push(')');
+                in_alt = false;
+            }
+            ',' if in_alt => re.push('|'),
+            '\\' => {
+                i += 1;
+                if let Some(n) = chars.get(i) {
+                    re.push_str(&regex::escape(&n.to_string()));
+                }
+            }
+            other => re.push_str(&regex::escape(&other.to_string())),
+        }
+        i += 1;
+    }
+    re.push('$');
+    regex::Regex::new(&re)
+        .map(|r| r.is_match(text))
+        .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_paths_like_go() {
+        assert_eq!(clean_path("a/../../b"), "../b");
+        assert_eq!(clean_path("a/./b/"), "a/b");
+        assert_eq!(clean_path(""), ".");
+    }
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("files/*", "files/a.txt", true));
+        assert!(!glob_match("files/*", "files/x/a.txt", true));
+        assert!(glob_match("**", "files/x/a.txt", true));
+        assert!(glob_match("*.{txt,md}", "a.md", true));
+        assert!(glob_match("templates/.?*", "templates/.x", false));
+        assert!(!glob_match("templates/.?*", "templates/x", false));
+    }
+
+    #[test]
+    fn ignore_rules() {
+        let r = IgnoreRules::parse("# c\n*.tmp\nci/\n");
+        assert!(r.ignore("a/b.tmp", false));
+        assert!(r.ignore("ci", true));
+        assert!(!r.ignore("ci", false));
+        assert!(!r.ignore("values.yaml", false));
+    }
+}

@@ -1,0 +1,113 @@
+//! Charts as Helm loads and prepares them: the chart tree read from a folder
+//! or a `.tgz` ([`load`]), `Chart.yaml` metadata ([`metadata`]), subchart
+//! enabling, aliases and import-values ([`dependencies`]), values coalescing
+//! ([`coalesce`]), user values from `-f` and `--set` flags ([`strvals`],
+//! [`user`]), and the render inputs each template sees (`.Values`, `.Chart`,
+//! `.Release`, `.Capabilities`, `.Files`: [`objects`], [`prepare`]).
+//!
+//! Everything here follows Helm v4.2.3 (`pkg/chart/v2/loader`,
+//! `pkg/chart/common/util/coalesce.go`, `pkg/chart/v2/util/dependencies.go`,
+//! `pkg/strvals`, `pkg/engine/files.go`).
+
+pub mod coalesce;
+pub mod dependencies;
+pub mod load;
+pub mod metadata;
+pub mod objects;
+pub mod prepare;
+pub mod semver;
+pub mod strvals;
+pub mod user;
+
+use std::rc::Rc;
+
+pub use load::{load_chart, load_chart_archive};
+pub use metadata::{Dependency, Maintainer, Metadata};
+pub use prepare::{prepare, Prepared, PreparedChart, ReleaseOptions};
+pub use user::UserValues;
+
+/// A file of a chart: its path relative to the chart root and its bytes.
+#[derive(Clone, Debug)]
+pub struct ChartFile {
+    /// Path relative to the chart folder, with `/` separators (`templates/x.yaml`).
+    pub name: String,
+    /// The file's content.
+    pub data: Rc<[u8]>,
+}
+
+/// A loaded chart and its subcharts, as read from disk (before dependency processing).
+#[derive(Clone, Debug)]
+pub struct Chart {
+    /// `Chart.yaml` (and, for `apiVersion: v1`, `requirements.yaml`) metadata.
+    pub metadata: Metadata,
+    /// Where the chart sits inside the top chart, by folder (`k8s-monitoring/charts/feature-pod-logs`).
+    pub location: String,
+    /// Files under `templates/`, in path order.
+    pub templates: Vec<ChartFile>,
+    /// Every other file that `.Files` exposes (not `Chart.yaml`, `values.yaml`,
+    /// `values.schema.json`, `templates/`, `charts/`), in path order.
+    pub files: Vec<ChartFile>,
+    /// The text of `values.yaml`, if the chart has one.
+    pub values_text: Option<String>,
+    /// The text of `values.schema.json`, if the chart has one.
+    pub schema: Option<String>,
+    /// Subcharts found under `charts/` (folders and `.tgz` archives), in name order.
+    pub subcharts: Vec<Chart>,
+}
+
+impl Chart {
+    /// The chart's name from its metadata.
+    pub fn name(&self) -> &str {
+        &self.metadata.name
+    }
+}
+
+/// Why a chart could not be loaded or prepared. Messages follow Helm's wording.
+#[derive(Debug, thiserror::Error)]
+pub enum ChartError {
+    /// A file or folder could not be read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The path that failed.
+        path: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The chart path does not exist (Helm: `stat PATH: no such file or directory`).
+    #[error("stat {0}: no such file or directory")]
+    NotFound(String),
+    /// No `Chart.yaml` in the chart.
+    #[error("Chart.yaml file is missing")]
+    MissingChartYaml,
+    /// `Chart.yaml` (or `requirements.yaml`) is not valid YAML or has the wrong shape.
+    #[error("cannot load {file}: {message}")]
+    BadMetadata {
+        /// `Chart.yaml` or `requirements.yaml`, with the chart location.
+        file: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The metadata fails Helm's validation (`validation: chart.metadata.version is required`).
+    #[error("validation: {0}")]
+    Validation(String),
+    /// A `.tgz` could not be read or holds entries Helm refuses.
+    #[error("{0}")]
+    Archive(String),
+    /// A values document could not be read.
+    #[error("cannot load {file}: {message}")]
+    BadValues {
+        /// The values file.
+        file: String,
+        /// What is wrong (with line).
+        message: String,
+    },
+    /// A user values source (`-f`, `--set`, ...) could not be parsed.
+    #[error("{0}")]
+    UserValues(String),
+    /// Coalescing failed (`type mismatch on podLogs: ...`).
+    #[error("{0}")]
+    Coalesce(String),
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,255 @@
+//! From a loaded chart and user values to what rendering needs: the
+//! dependency-processed chart tree, the coalesced values (Helm's
+//! `ToRenderValues`), every values origin's key path, and for every enabled
+//! chart its templates and the top-level context its templates see
+//! (`.Values`, `.Chart`, `.Release`, `.Capabilities`, `.Files`,
+//! `.Subcharts`), as Helm's engine builds it (`recAllTpls`).
+
+use std::rc::Rc;
+
+use super::coalesce::coalesce_values;
+use super::dependencies::{process_dependencies, Node};
+pub use super::objects::ReleaseOptions;
+use super::objects::{chart_map, release_map, Capabilities, Files};
+use super::user::UserValues;
+use super::{Chart, ChartError};
+use crate::origin::{Layer, OriginTable};
+use crate::value::{MapData, MapRef, Repr, Value};
+
+/// One enabled chart, ready to render.
+pub struct PreparedChart {
+    /// The chart's full path (`k8s-monitoring/charts/podLogs`): template
+    /// names start with it.
+    pub path: String,
+    /// Where the chart was loaded from, by folder (`k8s-monitoring/charts/feature-pod-logs`).
+    pub location: String,
+    /// Templates as (full Helm path, text): `k8s-monitoring/charts/podLogs/templates/x.yaml`.
+    /// Library charts list only their partials (`_` files), as Helm renders them.
+    pub templates: Vec<(String, Rc<str>)>,
+    /// The chart's `.Values` (shared with the parent's coalesced values).
+    pub values: MapRef,
+    /// The dot of the chart's templates: `Values`, `Chart`, `Release`,
+    /// `Capabilities`, `Files`, `Subcharts` (the evaluator adds `Template`).
+    pub context: MapRef,
+}
+
+/// The result of [`prepare`].
+pub struct Prepared {
+    /// Every enabled chart, the top chart first, then subcharts depth first.
+    pub charts: Vec<PreparedChart>,
+    /// The top-level coalesced values.
+    pub values: MapRef,
+}
+
+/// A values-document loader with [`crate::yaml::load_values`]'s signature.
+pub type LoadValuesFn =
+    fn(&str, Rc<str>, Layer, &mut OriginTable) -> Result<Value, crate::yaml::YamlError>;
+
+/// Load values text of a chart with origins.
+fn load_chart_values(
+    chart: &Chart,
+    origins: &mut OriginTable,
+    loader: LoadValuesFn,
+) -> Result<MapRef, ChartError> {
+    let Some(text) = &chart.values_text else {
+        return Ok(MapRef::new());
+    };
+    let file: Rc<str> = Rc::from(format!("{}/values.yaml", chart.location).as_str());
+    let v = loader(
+        text,
+        file.clone(),
+        Layer::ChartDefault(chart.location.clone()),
+        origins,
+    )
+    .map_err(|e| ChartError::BadValues {
+        file: "values.yaml".to_string(),
+        message: e.to_string(),
+    })?;
+    match v.repr {
+        Repr::Map(m) => Ok(m),
+        Repr::Nil => Ok(MapRef::new()),
+        _ => Err(ChartError::BadValues {
+            file: "values.yaml".to_string(),
+            message: "error unmarshaling JSON: json: cannot unmarshal array into Go value of type map[string]interface {}".to_string(),
+        }),
+    }
+}
+
+/// Prepare a render: user values, dependency processing, coalescing, key
+/// paths of every origin, and the per-chart render inputs.
+pub fn prepare(
+    chart: &Chart,
+    user: &UserValues,
+    opts: &ReleaseOptions,
+    origins: &mut OriginTable,
+) -> Result<Prepared, ChartError> {
+    let user_vals = user.merge_with(origins, crate::yaml::load_values)?;
+    prepare_with_values(chart, &user_vals, opts, origins, crate::yaml::load_values)
+}
+
+/// [`prepare`] with user values already merged into one map and the values
+/// loader given.
+pub fn prepare_with_values(
+    chart: &Chart,
+    user_vals: &MapRef,
+    opts: &ReleaseOptions,
+    origins: &mut OriginTable,
+    loader: LoadValuesFn,
+) -> Result<Prepared, ChartError> {
+    let mut root = Node::build(chart, &mut |c| load_chart_values(c, origins, loader))?;
+    process_dependencies(&mut root, user_vals, origins)?;
+    let values = coalesce_values(&root, user_vals, origins)?;
+    assign_paths(&values, &root, origins);
+
+    let release = Value::map(release_map(opts));
+    let caps = Value::object(Rc::new(Capabilities::default()));
+    let mut charts = Vec::new();
+    build_contexts(&root, None, &values, &release, &caps, &mut charts);
+    Ok(Prepared { charts, values })
+}
+
+/// Helm's `recAllTpls`: the context of `node` and, recursively, of its subcharts.
+fn build_contexts(
+    node: &Node<'_>,
+    parent: Option<(&str, &MapRef)>,
+    top_values: &MapRef,
+    release: &Value,
+    caps: &Value,
+    out: &mut Vec<PreparedChart>,
+) -> MapRef {
+    let is_root = parent.is_none();
+    let path = match parent {
+        Some((p, _)) => format!("{p}/charts/{}", node.name),
+        None => node.name.clone(),
+    };
+    let values = match parent {
+        None => top_values.clone(),
+        Some((_, parent_values)) => parent_values
+            .get(&node.name)
+            .and_then(|v| v.as_map().cloned())
+            .unwrap_or_default(),
+    };
+    let subcharts = MapRef::new();
+    let context = MapRef::from_data(MapData::from([
+        ("Chart".to_string(), Value::map(chart_map(node, is_root))),
+        (
+            "Files".to_string(),
+            Value::object(Rc::new(Files(Rc::new(node.chart.files.clone())))),
+        ),
+        ("Release".to_string(), release.clone()),
+        ("Capabilities".to_string(), caps.clone()),
+        ("Values".to_string(), Value::map(values.clone())),
+        ("Subcharts".to_string(), Value::map(subcharts.clone())),
+    ]));
+    let library = node.chart.metadata.is_library();
+    let templates = node
+        .chart
+        .templates
+        .iter()
+        .filter(|t| {
+            !library
+                || t.name
+                    .rsplit('/')
+                    .next()
+                    .is_some_and(|b| b.starts_with('_'))
+        })
+        .map(|t| {
+            (
+                format!("{path}/{}", t.name),
+                Rc::from(String::from_utf8_lossy(&t.data).as_ref()),
+            )
+        })
+        .collect();
+    let index = out.len();
+    out.push(PreparedChart {
+        path: path.clone(),
+        location: node.chart.location.clone(),
+        templates,
+        values: values.clone(),
+        context: context.clone(),
+    });
+    let _ = index;
+    for child in &node.children {
+        let sub = build_contexts(
+            child,
+            Some((&path, &values)),
+            top_values,
+            release,
+            caps,
+            out,
+        );
+        subcharts.insert(child.name.clone(), Value::map(sub));
+    }
+    context
+}
+
+/// Escape a key for Helm `--set` notation.
+pub fn escape_key(k: &str) -> String {
+    let mut out = String::with_capacity(k.len());
+    for c in k.chars() {
+        if matches!(c, '.' | ',' | '[' | '=' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn set_path(v: &Value, path: &str, origins: &mut OriginTable) {
+    for id in v.deps.iter() {
+        let o = origins.get_mut(id);
+        if o.path.is_empty() {
+            o.path = path.to_string();
+        }
+    }
+}
+
+fn walk(v: &Value, path: &str, origins: &mut OriginTable) {
+    set_path(v, path, origins);
+    match &v.repr {
+        Repr::Map(m) => {
+            let entries: Vec<(String, Value)> = m
+                .borrow()
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            for (k, child) in entries {
+                let p = if path.is_empty() {
+                    escape_key(&k)
+                } else {
+                    format!("{path}.{}", escape_key(&k))
+                };
+                walk(&child, &p, origins);
+            }
+        }
+        Repr::List(l) => {
+            for (i, child) in l.iter().enumerate() {
+                walk(child, &format!("{path}[{i}]"), origins);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Give every origin in the final values its key path from the top chart
+/// (root `global` first, so globals copied into subcharts keep `global.*`),
+/// then the chart defaults that the user overrode (under the chart's key).
+fn assign_paths(values: &MapRef, root: &Node<'_>, origins: &mut OriginTable) {
+    if let Some(g) = values.get("global") {
+        walk(&g, "global", origins);
+    }
+    walk(&Value::map(values.clone()), "", origins);
+    assign_default_paths(root, "", origins);
+}
+
+fn assign_default_paths(node: &Node<'_>, prefix: &str, origins: &mut OriginTable) {
+    walk(&Value::map(node.values.clone()), prefix, origins);
+    for c in &node.children {
+        let p = if prefix.is_empty() {
+            escape_key(&c.name)
+        } else {
+            format!("{prefix}.{}", escape_key(&c.name))
+        };
+        assign_default_paths(c, &p, origins);
+    }
+}

@@ -1,0 +1,159 @@
+//! User values as Helm's `values.Options.MergeValues` builds them: `-f`
+//! files merged in order, then `--set-json`, `--set`, `--set-string`,
+//! `--set-file` and `--set-literal` (each group in the order given; groups
+//! in that fixed order, as Helm does). Every node carries its origin.
+
+use std::path::PathBuf;
+use std::rc::Rc;
+
+use super::strvals::{self, Mode};
+use super::ChartError;
+use crate::origin::{Layer, Origin, OriginId, OriginTable, SourcePos};
+use crate::value::{MapRef, Value};
+
+/// The values a user gives on the command line.
+#[derive(Clone, Debug, Default)]
+pub struct UserValues {
+    /// `-f`/`--values` files, in order.
+    pub value_files: Vec<PathBuf>,
+    /// `--set` flags.
+    pub set: Vec<String>,
+    /// `--set-string` flags.
+    pub set_string: Vec<String>,
+    /// `--set-json` flags.
+    pub set_json: Vec<String>,
+    /// `--set-file` flags (`key=path`).
+    pub set_file: Vec<String>,
+    /// `--set-literal` flags.
+    pub set_literal: Vec<String>,
+}
+
+/// Helm's `mergeMaps`: `b` over `a`, maps merged recursively, into a new top map.
+pub fn merge_maps(a: &MapRef, b: &MapRef) -> MapRef {
+    let out = MapRef::from_data(a.borrow().clone());
+    let entries: Vec<(String, Value)> = b
+        .borrow()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    for (k, v) in entries {
+        if let (Some(vm), Some(existing)) = (v.as_map(), out.get(&k)) {
+            if let Some(em) = existing.as_map() {
+                let merged = merge_maps(em, vm);
+                out.insert(k, Value::map(merged).with_deps(v.deps.clone()));
+                continue;
+            }
+        }
+        out.insert(k, v);
+    }
+    out
+}
+
+fn flag_origin<'o>(
+    origins: &'o mut OriginTable,
+    flag: &str,
+    index: usize,
+) -> impl FnMut() -> OriginId + 'o {
+    let file: Rc<str> = Rc::from(flag);
+    let line = u32::try_from(index + 1).unwrap_or(u32::MAX);
+    move || {
+        origins.add(Origin {
+            path: String::new(),
+            layer: Layer::SetFlag,
+            pos: Some(SourcePos {
+                file: file.clone(),
+                line,
+                column: 1,
+            }),
+        })
+    }
+}
+
+impl UserValues {
+    /// True when no user values were given.
+    pub fn is_empty(&self) -> bool {
+        self.value_files.is_empty()
+            && self.set.is_empty()
+            && self.set_string.is_empty()
+            && self.set_json.is_empty()
+            && self.set_file.is_empty()
+            && self.set_literal.is_empty()
+    }
+
+    /// Build the merged user values map. Flag origins use the flag name as
+    /// file (`--set`) and the 1-based index of the flag among its kind as line.
+    pub fn merge(&self, origins: &mut OriginTable) -> Result<MapRef, ChartError> {
+        self.merge_with(origins, crate::yaml::load_values)
+    }
+
+    /// [`UserValues::merge`] with the values-file loader given.
+    pub fn merge_with(
+        &self,
+        origins: &mut OriginTable,
+        loader: super::prepare::LoadValuesFn,
+    ) -> Result<MapRef, ChartError> {
+        let mut base = MapRef::new();
+        for path in &self.value_files {
+            let shown = path.display().to_string();
+            let text = std::fs::read_to_string(path).map_err(|_| {
+                ChartError::UserValues(format!("open {shown}: no such file or directory"))
+            })?;
+            let v = loader(&text, Rc::from(shown.as_str()), Layer::UserFile, origins)
+                .map_err(|e| ChartError::UserValues(format!("failed to parse {shown}: {e}")))?;
+            let current = match v.as_map() {
+                Some(m) => m.clone(),
+                None if v.is_nil() => MapRef::new(),
+                None => {
+                    return Err(ChartError::UserValues(format!(
+                        "failed to parse {shown}: error unmarshaling JSON: json: cannot unmarshal array into Go value of type map[string]interface {{}}"
+                    )))
+                }
+            };
+            base = merge_maps(&base, &current);
+        }
+        for (i, value) in self.set_json.iter().enumerate() {
+            let mut id = flag_origin(origins, "--set-json", i);
+            let trimmed = value.trim();
+            if trimmed.starts_with('{') {
+                let j: serde_json::Value = serde_json::from_str(trimmed).map_err(|_| {
+                    ChartError::UserValues(format!("failed parsing --set-json data JSON: {value}"))
+                })?;
+                let v = strvals::json_to_value(&j, &mut id);
+                if let Some(m) = v.as_map() {
+                    base = merge_maps(&base, m);
+                }
+            } else {
+                strvals::parse_into(value, &base, Mode::Json, &mut id).map_err(|_| {
+                    ChartError::UserValues(format!("failed parsing --set-json data {value}"))
+                })?;
+            }
+        }
+        for (i, value) in self.set.iter().enumerate() {
+            let mut id = flag_origin(origins, "--set", i);
+            strvals::parse_into(value, &base, Mode::Typed, &mut id)
+                .map_err(|e| ChartError::UserValues(format!("failed parsing --set data: {e}")))?;
+        }
+        for (i, value) in self.set_string.iter().enumerate() {
+            let mut id = flag_origin(origins, "--set-string", i);
+            strvals::parse_into(value, &base, Mode::Str, &mut id).map_err(|e| {
+                ChartError::UserValues(format!("failed parsing --set-string data: {e}"))
+            })?;
+        }
+        let reader = |p: &str| -> Result<String, String> {
+            std::fs::read_to_string(p).map_err(|_| format!("open {p}: no such file or directory"))
+        };
+        for (i, value) in self.set_file.iter().enumerate() {
+            let mut id = flag_origin(origins, "--set-file", i);
+            strvals::parse_into(value, &base, Mode::File(&reader), &mut id).map_err(|e| {
+                ChartError::UserValues(format!("failed parsing --set-file data: {e}"))
+            })?;
+        }
+        for (i, value) in self.set_literal.iter().enumerate() {
+            let mut id = flag_origin(origins, "--set-literal", i);
+            strvals::parse_literal_into(value, &base, &mut id).map_err(|e| {
+                ChartError::UserValues(format!("failed parsing --set-literal data: {e}"))
+            })?;
+        }
+        Ok(base)
+    }
+}
