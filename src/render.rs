@@ -251,3 +251,26 @@ pub fn short_value(v: &Value) -> String {
         s
     }
 }
+
+/// Render a chart and return `{template path: text}` as Helm's engine does
+/// (the shape of `render --json` and of the goldens).
+pub fn render_chart_json(
+    chart_dir: &std::path::Path,
+    values_files: &[PathBuf],
+    release_name: &str,
+    namespace: &str,
+) -> Result<BTreeMap<String, String>, RenderError> {
+    let req = RenderRequest {
+        chart: chart_dir.to_path_buf(),
+        values_files: values_files.to_vec(),
+        release_name: release_name.to_string(),
+        namespace: namespace.to_string(),
+        ..RenderRequest::default()
+    };
+    let out = render(&req)?;
+    Ok(out
+        .files
+        .into_iter()
+        .map(|(k, v)| (k, v.as_str().to_string()))
+        .collect())
+}

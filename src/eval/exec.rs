@@ -677,7 +677,7 @@ impl Evaluator {
                         context.to_string(),
                         format!(
                             "can't evaluate field {name} in type {}",
-                            cur.value.type_name()
+                            if cur.from_map { "interface {}" } else { cur.value.type_name() }
                         ),
                     ))
                 }
