@@ -125,7 +125,7 @@ pub fn parse(text: &str) -> Vec<KeyDoc> {
             pending = None;
             continue;
         };
-        let key_indent = if is_item { ind + 2 } else { ind };
+        let key_indent = ind;
         while stack.last().is_some_and(|(si, _)| *si >= key_indent) {
             stack.pop();
         }
