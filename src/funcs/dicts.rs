@@ -246,3 +246,125 @@ pub static FUNCS: &[FuncDef] = &[
     def("mustDeepCopy", &[Ty::Any], None, f_deep_copy),
     def("dig", &[], Some(Ty::Any), f_dig),
 ];
+
+#[cfg(test)]
+mod tests {
+    use crate::funcs::types::testutil::*;
+    use crate::origin::OriginId;
+    use crate::value::Value;
+
+    #[test]
+    fn dict_oracle_table() {
+        let nested = || d(vec![("a", d(vec![("b", i(1))]))]);
+        check_table(vec![
+            ("dig", vec![s("a"), s("b"), s("def"), nested()], "1"),
+            ("dig", vec![s("a"), s("x"), s("def"), nested()], "def"),
+            ("dig", vec![s("x"), s("y"), s("def"), nested()], "def"),
+            ("get", vec![d(vec![("a", i(1))]), s("b")], ""),
+            ("get", vec![d(vec![("a", i(1))]), s("a")], "1"),
+            (
+                "pluck",
+                vec![
+                    s("a"),
+                    d(vec![("a", i(1))]),
+                    d(vec![("b", i(2))]),
+                    d(vec![("a", i(3))]),
+                ],
+                "[1 3]",
+            ),
+            ("keys", vec![d(vec![("b", i(1)), ("a", i(2))])], "[a b]"),
+            (
+                "pick",
+                vec![d(vec![("a", i(1)), ("b", i(2))]), s("a"), s("c")],
+                "map[a:1]",
+            ),
+            (
+                "omit",
+                vec![d(vec![("a", i(1)), ("b", i(2))]), s("a")],
+                "map[b:2]",
+            ),
+            ("hasKey", vec![d(vec![("a", i(1))]), s("a")], "true"),
+            ("dict", vec![s("a"), i(1), s("b")], "map[a:1 b:]"),
+        ]);
+    }
+
+    #[test]
+    fn merge_vs_merge_overwrite() {
+        // Oracle: merge (dict "a" "" "b" false "c" (dict "d" 1) "e" "y" "f" 0)
+        //   (dict "a" "s" "b" true "c" (dict "d" 2 "z" 3) "e" "n" "f" 5 "g" 6)
+        // → {"a":"s","b":true,"c":{"d":1,"z":3},"e":"y","f":5,"g":6}
+        let dst = d(vec![
+            ("a", s("")),
+            ("b", Value::bool(false)),
+            ("c", d(vec![("d", i(1))])),
+            ("e", s("y")),
+            ("f", i(0)),
+        ]);
+        let src = d(vec![
+            ("a", s("s")),
+            ("b", Value::bool(true)),
+            ("c", d(vec![("d", i(2)), ("z", i(3))])),
+            ("e", s("n")),
+            ("f", i(5)),
+            ("g", i(6)),
+        ]);
+        let out = show("merge", vec![dst.clone(), src]);
+        assert_eq!(out, "map[a:s b:true c:map[d:1 z:3] e:y f:5 g:6]");
+        // merge mutates the first map in place.
+        assert_eq!(crate::gofmt::sprint_value(&dst), out);
+
+        // Oracle: mergeOverwrite (dict "a" "x" "b" (list 1) "c" (dict "d" 1) "e" "y")
+        //   (dict "a" "" "b" (list) "c" (dict) "e" nil) → {"a":"","b":[],"c":{"d":1},"e":null}
+        let out = show(
+            "mergeOverwrite",
+            vec![
+                d(vec![
+                    ("a", s("x")),
+                    ("b", l(vec![i(1)])),
+                    ("c", d(vec![("d", i(1))])),
+                    ("e", s("y")),
+                ]),
+                d(vec![
+                    ("a", s("")),
+                    ("b", l(vec![])),
+                    ("c", d(vec![])),
+                    ("e", Value::nil()),
+                ]),
+            ],
+        );
+        assert_eq!(out, "map[a: b:[] c:map[d:1] e:<nil>]");
+
+        // Oracle: merge (dict "c" "str") (dict "c" (dict "x" 1)) → {"c":"str"};
+        // mergeOverwrite (dict "c" (dict "y" 1)) (dict "c" "str") → {"c":"str"}.
+        let out = show(
+            "merge",
+            vec![
+                d(vec![("c", s("str"))]),
+                d(vec![("c", d(vec![("x", i(1))]))]),
+            ],
+        );
+        assert_eq!(out, "map[c:str]");
+        let out = show(
+            "mergeOverwrite",
+            vec![
+                d(vec![("c", d(vec![("y", i(1))]))]),
+                d(vec![("c", s("str"))]),
+            ],
+        );
+        assert_eq!(out, "map[c:str]");
+    }
+
+    #[test]
+    fn values_keep_origins_through_dict_functions() {
+        let v = Value::str("x").with_origin(OriginId(3));
+        let m = call("dict", vec![s("k"), v]).unwrap();
+        let got = call("get", vec![m.clone(), s("k")]).unwrap();
+        assert!(got.deps.contains(OriginId(3)));
+        let copy = call("deepCopy", vec![m.clone()]).unwrap();
+        call("set", vec![copy.clone(), s("k"), s("y")]).unwrap();
+        assert_eq!(crate::gofmt::sprint_value(&m), "map[k:x]");
+        assert_eq!(crate::gofmt::sprint_value(&copy), "map[k:y]");
+        let dug = call("dig", vec![s("k"), s(""), m]).unwrap();
+        assert!(dug.deps.contains(OriginId(3)));
+    }
+}

@@ -69,3 +69,49 @@ pub static FUNCS: &[FuncDef] = &[
     def("any", &[], Some(Ty::Any), f_any),
     def("fail", &[Ty::Str], None, f_fail),
 ];
+
+#[cfg(test)]
+mod tests {
+    use crate::funcs::types::testutil::*;
+    use crate::origin::OriginId;
+    use crate::value::Value;
+
+    #[test]
+    fn default_and_empty_table() {
+        // Oracle: default "d" "" / 0 / false / (list) / "x" → d d d d x; empty 0.0 → true
+        check_table(vec![
+            ("default", vec![s("d"), s("")], "d"),
+            ("default", vec![s("d"), i(0)], "d"),
+            ("default", vec![s("d"), f(0.0)], "d"),
+            ("default", vec![s("d"), Value::bool(false)], "d"),
+            ("default", vec![s("d"), l(vec![])], "d"),
+            ("default", vec![s("d"), d(vec![])], "d"),
+            ("default", vec![s("d"), Value::nil()], "d"),
+            ("default", vec![s("d")], "d"),
+            ("default", vec![s("d"), s("x")], "x"),
+            ("default", vec![s("d"), Value::bool(true)], "true"),
+            ("empty", vec![f(0.0)], "true"),
+            ("empty", vec![s(" ")], "false"),
+            ("empty", vec![d(vec![])], "true"),
+            ("coalesce", vec![s(""), i(0), s("z")], "z"),
+            ("coalesce", vec![s(""), Value::nil()], "<nil>"),
+            ("ternary", vec![s("y"), s("n"), Value::bool(true)], "y"),
+            ("ternary", vec![s("y"), s("n"), Value::bool(false)], "n"),
+            ("all", vec![i(1), s("")], "false"),
+            ("any", vec![i(0), s("a")], "true"),
+            ("fail", vec![s("custom failure")], "ERR: custom failure"),
+        ]);
+    }
+
+    #[test]
+    fn default_keeps_the_chosen_value_and_the_deciding_deps() {
+        let given = Value::str("").with_origin(OriginId(1));
+        let d = Value::str("fallback");
+        let out = call("default", vec![d, given]).unwrap();
+        assert_eq!(out.as_str(), Some("fallback"));
+        assert!(out.deps.contains(OriginId(1)));
+        let given = Value::str("set").with_origin(OriginId(2));
+        let out = call("default", vec![s("fallback"), given]).unwrap();
+        assert_eq!(out.deps.as_slice(), &[OriginId(2)]);
+    }
+}

@@ -280,3 +280,78 @@ pub static FUNCS: &[FuncDef] = &[
     ),
     def("seq", &[], Some(Ty::Int), f_seq),
 ];
+
+#[cfg(test)]
+mod tests {
+    use crate::funcs::types::testutil::*;
+    use crate::origin::OriginId;
+    use crate::value::Value;
+
+    #[test]
+    fn list_oracle_table() {
+        let n = Value::nil;
+        check_table(vec![
+            ("seq", vec![i(5)], "1 2 3 4 5"),
+            ("seq", vec![i(5), i(1)], "5 4 3 2 1"),
+            ("seq", vec![i(1), i(2), i(10)], "1 3 5 7 9"),
+            ("until", vec![i(3)], "[0 1 2]"),
+            ("untilStep", vec![i(0), i(10), i(3)], "[0 3 6 9]"),
+            (
+                "chunk",
+                vec![i(2), l(vec![i(1), i(2), i(3)])],
+                "[[1 2] [3]]",
+            ),
+            (
+                "without",
+                vec![l(vec![i(1), i(2), i(3), i(2)]), i(2)],
+                "[1 3]",
+            ),
+            ("uniq", vec![l(vec![i(1), i(2), i(1), s("1")])], "[1 2 1]"),
+            (
+                "compact",
+                vec![l(vec![i(0), s(""), n(), s("a"), Value::bool(false)])],
+                "[a]",
+            ),
+            ("first", vec![l(vec![i(1), i(2)])], "1"),
+            ("last", vec![l(vec![i(1), i(2)])], "2"),
+            ("rest", vec![l(vec![i(1), i(2), i(3)])], "[2 3]"),
+            ("initial", vec![l(vec![i(1), i(2), i(3)])], "[1 2]"),
+            ("reverse", vec![l(vec![i(1), i(2)])], "[2 1]"),
+            ("append", vec![l(vec![i(1)]), i(2)], "[1 2]"),
+            ("prepend", vec![l(vec![i(1)]), i(2)], "[2 1]"),
+            (
+                "concat",
+                vec![l(vec![i(1)]), l(vec![i(2), i(3)])],
+                "[1 2 3]",
+            ),
+            ("has", vec![i(2), l(vec![i(1), i(2)])], "true"),
+            ("has", vec![i(2), n()], "false"),
+            ("slice", vec![l(vec![i(1), i(2), i(3)]), i(1)], "[2 3]"),
+            (
+                "slice",
+                vec![l(vec![i(1), i(2), i(3)]), i(0), i(2)],
+                "[1 2]",
+            ),
+            // Oracle: error calling slice: list should be type of slice or array but string
+            (
+                "slice",
+                vec![s("abcdef"), i(1), i(3)],
+                "ERR: list should be type of slice or array but string",
+            ),
+            (
+                "append",
+                vec![s("x"), i(1)],
+                "ERR: Cannot push on type string",
+            ),
+        ]);
+    }
+
+    #[test]
+    fn items_pass_through_with_origins() {
+        let a = Value::str("a").with_origin(OriginId(4));
+        let out = call("first", vec![l(vec![a, i(2)])]).unwrap();
+        assert!(out.deps.contains(OriginId(4)));
+        let out = call("list", vec![Value::int(1).with_origin(OriginId(5))]).unwrap();
+        assert!(out.as_list().unwrap()[0].deps.contains(OriginId(5)));
+    }
+}

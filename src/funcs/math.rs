@@ -319,3 +319,36 @@ pub static FUNCS: &[FuncDef] = &[
     def("divf", &[Ty::Any], Some(Ty::Any), f_divf),
     def("randInt", &[Ty::Int, Ty::Int], None, f_rand_int),
 ];
+
+#[cfg(test)]
+mod tests {
+    use crate::funcs::types::testutil::*;
+
+    #[test]
+    fn math_oracle_table() {
+        check_table(vec![
+            ("addf", vec![f(0.1), f(0.2)], "0.3"),
+            ("mulf", vec![f(1.1), i(3)], "3.3"),
+            ("divf", vec![i(10), i(3)], "3.3333333333333335"),
+            ("subf", vec![i(1), f(0.9)], "0.1"),
+            ("round", vec![f(2.345), i(2)], "2.35"),
+            ("floor", vec![f(2.5)], "2"),
+            ("ceil", vec![f(2.1)], "3"),
+            ("max", vec![i(1), s("5"), f(3.9)], "5"),
+            ("min", vec![i(4), i(2)], "2"),
+            ("div", vec![i(7), i(2)], "3"),
+            ("mod", vec![i(-7), i(3)], "-1"),
+            ("add1f", vec![f(1.5)], "2.5"),
+            ("maxf", vec![i(1), f(2.5)], "2.5"),
+            ("add", vec![i(1), f(2.9), s("3")], "6"),
+            ("sub", vec![f(10.0), i(4)], "6"),
+            ("mul", vec![i(2), i(3), s("4")], "24"),
+            ("add1", vec![s("41")], "42"),
+            (
+                "div",
+                vec![i(1), i(0)],
+                "ERR: runtime error: integer divide by zero",
+            ),
+        ]);
+    }
+}

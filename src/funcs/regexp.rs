@@ -409,3 +409,75 @@ pub static FUNCS: &[FuncDef] = &[
     ),
     def("regexQuoteMeta", &[Ty::Str], None, f_quote_meta),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::funcs::types::testutil::*;
+    use crate::origin::{Deps, OriginId};
+    use crate::traced::{FileId, Source, TplLoc};
+
+    #[test]
+    fn regex_oracle_table() {
+        check_table(vec![
+            // Go's \w is ASCII-only: "déf" is not one word.
+            (
+                "regexReplaceAll",
+                vec![s("(\\w+)é"), s("abcé défé"), s("<$1>")],
+                "<abc> <d><f>",
+            ),
+            (
+                "regexReplaceAll",
+                vec![s("a*"), s("baaab"), s("-")],
+                "-b-b-",
+            ),
+            ("regexFindAll", vec![s("a*"), s("baaab"), i(-1)], "[ aaa ]"),
+            ("regexSplit", vec![s("a*"), s("baaab"), i(-1)], "[b b]"),
+            (
+                "regexReplaceAll",
+                vec![s("(?P<x>b)"), s("abc"), s("${x}1 $x1 $$ $")],
+                "ab1  $ $c",
+            ),
+            (
+                "regexReplaceAll",
+                vec![s("\\s+"), s("a\u{a0}b c"), s("_")],
+                "a\u{a0}b_c",
+            ),
+            (
+                "regexReplaceAllLiteral",
+                vec![s("b"), s("abc"), s("$1")],
+                "a$1c",
+            ),
+            ("regexMatch", vec![s("^[a-z]+\\d$"), s("abc1")], "true"),
+            ("regexMatch", vec![s("^\\d$"), s("٣")], "false"),
+            ("regexFind", vec![s("[0-9]+"), s("ab12cd34")], "12"),
+            ("regexSplit", vec![s("\\."), s("a.b.c"), i(-1)], "[a b c]"),
+            ("regexSplit", vec![s("\\."), s("a.b.c"), i(2)], "[a b.c]"),
+            ("regexQuoteMeta", vec![s("1.2+3")], "1\\.2\\+3"),
+        ]);
+    }
+
+    #[test]
+    fn replacement_keeps_sources() {
+        let src = |n: u32| {
+            Rc::new(Source {
+                loc: Some(TplLoc {
+                    file: FileId(1),
+                    offset: n,
+                }),
+                deps: Deps::one(OriginId(n)),
+            })
+        };
+        let input = Value::tstr(TStr::with_source("key=val", src(1)));
+        let repl = Value::tstr(TStr::with_source("<$1>", src(2)));
+        let out = call("regexReplaceAll", vec![s("(\\w+)=(\\w+)"), input, repl]).unwrap();
+        let t = out.as_tstr().unwrap();
+        assert_eq!(t.as_str(), "<key>");
+        let runs: Vec<(u32, u32, u32)> = t
+            .runs()
+            .iter()
+            .map(|r| (r.start, r.end, r.source.deps.as_slice()[0].0))
+            .collect();
+        assert_eq!(runs, vec![(0, 1, 2), (1, 4, 1), (4, 5, 2)]);
+    }
+}

@@ -245,3 +245,116 @@ pub static FUNCS: &[FuncDef] = &[
     def("kindIs", &[Ty::Str, Ty::Any], None, f_kind_is),
     def("deepEqual", &[Ty::Any, Ty::Any], None, f_deep_equal),
 ];
+
+/// Helpers for the table tests of the Sprig modules.
+#[cfg(test)]
+pub(crate) mod testutil {
+    use crate::funcs::{lookup, FuncCtx};
+    use crate::traced::{FileId, TplLoc};
+    use crate::value::{MapData, Value};
+
+    /// A call context at a fixed place.
+    pub fn ctx() -> FuncCtx {
+        FuncCtx::new(TplLoc {
+            file: FileId(0),
+            offset: 7,
+        })
+    }
+
+    /// Call a registered function.
+    pub fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
+        let f = lookup(name).ok_or_else(|| format!("no function {name}"))?;
+        (f.body)(&ctx(), args).map_err(|e| e.0)
+    }
+
+    /// Call and print the result as `%v` (errors as `ERR: ...`).
+    pub fn show(name: &str, args: Vec<Value>) -> String {
+        match call(name, args) {
+            Ok(v) => crate::gofmt::sprint_value(&v),
+            Err(e) => format!("ERR: {e}"),
+        }
+    }
+
+    /// A string value.
+    pub fn s(x: &str) -> Value {
+        Value::str(x)
+    }
+
+    /// An int value.
+    pub fn i(x: i64) -> Value {
+        Value::int(x)
+    }
+
+    /// A float value.
+    pub fn f(x: f64) -> Value {
+        Value::float(x)
+    }
+
+    /// A list value.
+    pub fn l(items: Vec<Value>) -> Value {
+        Value::list(items)
+    }
+
+    /// A map value from pairs.
+    pub fn d(pairs: Vec<(&str, Value)>) -> Value {
+        let mut m = MapData::new();
+        for (k, v) in pairs {
+            m.insert(k.to_string(), v);
+        }
+        Value::map_from(m)
+    }
+
+    /// Run a table of `(function, args, expected %v output)`.
+    pub fn check_table(rows: Vec<(&str, Vec<Value>, &str)>) {
+        let mut bad = Vec::new();
+        for (name, args, want) in rows {
+            let got = show(name, args);
+            if got != want {
+                bad.push(format!("{name}: got {got:?}, want {want:?}"));
+            }
+        }
+        assert!(bad.is_empty(), "mismatches:\n{}", bad.join("\n"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testutil::*;
+    use crate::value::Value;
+
+    #[test]
+    fn reflection_oracle_table() {
+        check_table(vec![
+            ("typeOf", vec![i(1)], "int"),
+            ("typeOf", vec![f(1.0)], "float64"),
+            ("typeOf", vec![l(vec![])], "[]interface {}"),
+            ("kindOf", vec![d(vec![])], "map"),
+            ("typeOf", vec![Value::nil()], "<nil>"),
+            ("kindOf", vec![Value::nil()], "invalid"),
+            ("kindIs", vec![s("string"), s("x")], "true"),
+            ("typeIs", vec![s("float64"), i(1)], "false"),
+            ("deepEqual", vec![l(vec![i(1)]), l(vec![i(1)])], "true"),
+            ("deepEqual", vec![i(1), f(1.0)], "false"),
+        ]);
+    }
+
+    #[test]
+    fn cast_conversions() {
+        // Oracle: {{ int "012" }} {{ int "0x1F" }} {{ int "12.0" }} {{ int "12.5" }} {{ int "1_000" }} {{ int 3.9 }} {{ int " 12" }}
+        check_table(vec![
+            ("int", vec![s("12")], "12"),
+            ("int", vec![s("012")], "10"),
+            ("int", vec![s("0x1F")], "31"),
+            ("int", vec![s("12.0")], "12"),
+            ("int", vec![s("12.5")], "0"),
+            ("int", vec![s("1_000")], "1000"),
+            ("int", vec![f(3.9)], "3"),
+            ("int", vec![s(" 12")], "0"),
+            ("int64", vec![s("0x10")], "16"),
+            ("float64", vec![s("1.5e3")], "1500"),
+            ("atoi", vec![s("12a")], "0"),
+            ("atoi", vec![s("-12")], "-12"),
+            ("toDecimal", vec![s("0777")], "511"),
+        ]);
+    }
+}
