@@ -248,6 +248,7 @@ pub static FUNCS: &[FuncDef] = &[
 ];
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use crate::funcs::types::testutil::*;
     use crate::origin::OriginId;

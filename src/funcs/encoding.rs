@@ -94,6 +94,7 @@ pub static FUNCS: &[FuncDef] = &[
 ];
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -321,6 +321,7 @@ pub static FUNCS: &[FuncDef] = &[
 ];
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use crate::funcs::types::testutil::*;
 

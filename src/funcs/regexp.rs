@@ -411,6 +411,7 @@ pub static FUNCS: &[FuncDef] = &[
 ];
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::funcs::types::testutil::*;

@@ -937,6 +937,7 @@ pub static FUNCS: &[FuncDef] = &[
 ];
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::funcs::types::testutil::*;

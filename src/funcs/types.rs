@@ -318,6 +318,7 @@ pub(crate) mod testutil {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::testutil::*;
     use crate::value::Value;
