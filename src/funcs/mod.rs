@@ -21,6 +21,7 @@ pub mod flow;
 pub mod lists;
 pub mod math;
 pub mod regexp;
+pub mod semver;
 pub mod strings;
 pub mod types;
 
@@ -151,6 +152,7 @@ fn all_tables() -> Vec<&'static [FuncDef]> {
         dicts::FUNCS,
         math::FUNCS,
         regexp::FUNCS,
+        semver::FUNCS,
         encoding::FUNCS,
         crypto::FUNCS,
         types::FUNCS,
