@@ -14,6 +14,17 @@
 //! [`TextBuilder`](crate::traced::TextBuilder) so the input's trace follows
 //! the bytes.
 
+pub mod crypto;
+pub mod dicts;
+pub mod encoding;
+pub mod flow;
+pub mod lists;
+pub mod math;
+pub mod regexp;
+pub mod semver;
+pub mod strings;
+pub mod types;
+
 use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::OnceLock;
@@ -135,7 +146,18 @@ pub(crate) const fn def(
 pub const EVALUATOR_FUNCS: &[&str] = &["and", "or", "include", "tpl", "call"];
 
 fn all_tables() -> Vec<&'static [FuncDef]> {
-    vec![]
+    vec![
+        strings::FUNCS,
+        lists::FUNCS,
+        dicts::FUNCS,
+        math::FUNCS,
+        regexp::FUNCS,
+        semver::FUNCS,
+        encoding::FUNCS,
+        crypto::FUNCS,
+        types::FUNCS,
+        flow::FUNCS,
+    ]
 }
 
 fn table() -> &'static HashMap<&'static str, &'static FuncDef> {

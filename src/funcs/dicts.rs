@@ -1,0 +1,371 @@
+//! Sprig's dict functions (`dict`, `get`, `set`, `unset`, `hasKey`, `keys`,
+//! `values`, `pluck`, `pick`, `omit`, `merge`, `mergeOverwrite`, `deepCopy`,
+//! `dig`).
+//!
+//! Maps are shared references as in Go: `set`, `unset`, `merge` and
+//! `mergeOverwrite` change the first map in place and return it. Values pass
+//! through as the original objects, so their origins survive.
+
+use super::types::{is_empty, strval};
+use super::{def, FuncCtx, FuncDef, FuncError, FuncResult, Ty};
+use crate::value::{MapData, MapRef, Repr, Value};
+
+fn arg(a: &[Value], i: usize) -> Value {
+    a.get(i).cloned().unwrap_or_default()
+}
+
+fn map_arg(a: &[Value], i: usize) -> Option<MapRef> {
+    a.get(i).and_then(|v| v.as_map().cloned())
+}
+
+fn f_dict(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
+    let mut m = MapData::new();
+    let mut it = a.into_iter();
+    while let Some(k) = it.next() {
+        let key = strval(&k);
+        let v = it.next().unwrap_or_else(|| Value::str(""));
+        m.insert(key, v);
+    }
+    Ok(Value::map_from(m))
+}
+
+fn f_get(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
+    let key = strval(&arg(&a, 1));
+    Ok(map_arg(&a, 0)
+        .and_then(|m| m.get(&key))
+        .unwrap_or_else(|| Value::str("")))
+}
+
+fn f_set(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
+    let d = arg(&a, 0);
+    let Some(m) = d.as_map() else {
+        return Err(FuncError::new("assignment to entry in nil map"));
+    };
+    m.insert(strval(&arg(&a, 1)), arg(&a, 2));
+    Ok(d)
+}
+
+fn f_unset(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
+    let d = arg(&a, 0);
+    if let Some(m) = d.as_map() {
+        m.borrow_mut().remove(&strval(&arg(&a, 1)));
+    }
+    Ok(d)
+}
+
+fn f_has_key(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
+    let key = strval(&arg(&a, 1));
+    Ok(Value::bool(
+        map_arg(&a, 0).is_some_and(|m| m.borrow().contains_key(&key)),
+    ))
+}
+
+fn f_keys(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
+    let mut out = Vec::new();
+    for d in &a {
+        if let Some(m) = d.as_map() {
+            out.extend(m.borrow().keys().map(|k| Value::str(k.as_str())));
+        }
+    }
+    Ok(Value::list(out))
+}
+
+fn f_values(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
+    let out = map_arg(&a, 0)
+        .map(|m| m.borrow().values().cloned().collect())
+        .unwrap_or_default();
+    Ok(Value::list(out))
+}
+
+fn f_pluck(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
+    let key = strval(&arg(&a, 0));
+    let out = a
+        .iter()
+        .skip(1)
+        .filter_map(|d| d.as_map().and_then(|m| m.get(&key)))
+        .collect();
+    Ok(Value::list(out))
+}
+
+fn f_pick(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
+    let mut out = MapData::new();
+    if let Some(m) = map_arg(&a, 0) {
+        let m = m.borrow();
+        for k in a.iter().skip(1).map(strval) {
+            if let Some(v) = m.get(&k) {
+                out.insert(k, v.clone());
+            }
+        }
+    }
+    Ok(Value::map_from(out))
+}
+
+fn f_omit(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
+    let omit: Vec<String> = a.iter().skip(1).map(strval).collect();
+    let mut out = MapData::new();
+    if let Some(m) = map_arg(&a, 0) {
+        for (k, v) in m.borrow().iter() {
+            if !omit.contains(k) {
+                out.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    Ok(Value::map_from(out))
+}
+
+/// mergo's `Merge` (`overwrite == false`) / `MergeWithOverwrite` of `src` into `dst`, in place.
+pub fn merge_into(dst: &MapRef, src: &MapRef, overwrite: bool) {
+    if dst.ptr_eq(src) {
+        return;
+    }
+    let entries: Vec<(String, Value)> = src
+        .borrow()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    for (k, sv) in entries {
+        let dv = dst.get(&k);
+        match &sv.repr {
+            Repr::Nil => {
+                if overwrite {
+                    dst.insert(k, sv);
+                }
+                continue;
+            }
+            Repr::Map(sm) => {
+                if let Some(Repr::Map(dm)) = dv.as_ref().map(|d| &d.repr) {
+                    merge_into(dm, sm, overwrite);
+                    if !dm.is_empty() {
+                        continue;
+                    }
+                }
+            }
+            _ => {}
+        }
+        let keep = match &dv {
+            None => false,
+            Some(d) => !overwrite && !is_empty(d),
+        };
+        if !keep {
+            dst.insert(k, sv);
+        }
+    }
+}
+
+fn merge_all(a: Vec<Value>, overwrite: bool) -> FuncResult {
+    let d = arg(&a, 0);
+    let Some(dst) = d.as_map().cloned() else {
+        return Ok(Value::str(""));
+    };
+    for s in a.iter().skip(1) {
+        if let Some(src) = s.as_map() {
+            merge_into(&dst, src, overwrite);
+        }
+    }
+    Ok(d)
+}
+
+fn f_merge(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
+    merge_all(a, false)
+}
+
+fn f_merge_overwrite(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
+    merge_all(a, true)
+}
+
+fn f_deep_copy(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
+    Ok(arg(&a, 0).deep_copy())
+}
+
+fn conversion_panic(v: &Value, want: &str) -> FuncError {
+    let got = if v.is_nil() { "nil" } else { v.type_name() };
+    FuncError::new(format!(
+        "interface conversion: interface {{}} is {got}, not {want}"
+    ))
+}
+
+fn f_dig(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
+    if a.len() < 3 {
+        return Err(FuncError::new("dig needs at least three arguments"));
+    }
+    let last = &a[a.len() - 1];
+    let Some(mut m) = last.as_map().cloned() else {
+        return Err(conversion_panic(last, "map[string]interface {}"));
+    };
+    let default = a[a.len() - 2].clone();
+    let keys = &a[..a.len() - 2];
+    let mut ks = Vec::with_capacity(keys.len());
+    for k in keys {
+        match k.as_str() {
+            Some(s) => ks.push(s.to_string()),
+            None => return Err(conversion_panic(k, "string")),
+        }
+    }
+    for (i, k) in ks.iter().enumerate() {
+        let Some(step) = m.get(k) else {
+            return Ok(default);
+        };
+        if i + 1 == ks.len() {
+            return Ok(step);
+        }
+        match step.as_map() {
+            Some(n) => m = n.clone(),
+            None => return Err(conversion_panic(&step, "map[string]interface {}")),
+        }
+    }
+    Ok(default)
+}
+
+/// Sprig's dict functions.
+pub static FUNCS: &[FuncDef] = &[
+    def("dict", &[], Some(Ty::Any), f_dict),
+    def("get", &[Ty::Map, Ty::Str], None, f_get),
+    def("set", &[Ty::Map, Ty::Str, Ty::Any], None, f_set),
+    def("unset", &[Ty::Map, Ty::Str], None, f_unset),
+    def("hasKey", &[Ty::Map, Ty::Str], None, f_has_key),
+    def("keys", &[], Some(Ty::Map), f_keys),
+    def("values", &[Ty::Map], None, f_values),
+    def("pluck", &[Ty::Str], Some(Ty::Map), f_pluck),
+    def("pick", &[Ty::Map], Some(Ty::Str), f_pick),
+    def("omit", &[Ty::Map], Some(Ty::Str), f_omit),
+    def("merge", &[Ty::Map], Some(Ty::Map), f_merge),
+    def("mustMerge", &[Ty::Map], Some(Ty::Map), f_merge),
+    def(
+        "mergeOverwrite",
+        &[Ty::Map],
+        Some(Ty::Map),
+        f_merge_overwrite,
+    ),
+    def(
+        "mustMergeOverwrite",
+        &[Ty::Map],
+        Some(Ty::Map),
+        f_merge_overwrite,
+    ),
+    def("deepCopy", &[Ty::Any], None, f_deep_copy),
+    def("mustDeepCopy", &[Ty::Any], None, f_deep_copy),
+    def("dig", &[], Some(Ty::Any), f_dig),
+];
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use crate::funcs::types::testutil::*;
+    use crate::origin::OriginId;
+    use crate::value::Value;
+
+    #[test]
+    fn dict_oracle_table() {
+        let nested = || d(vec![("a", d(vec![("b", i(1))]))]);
+        check_table(vec![
+            ("dig", vec![s("a"), s("b"), s("def"), nested()], "1"),
+            ("dig", vec![s("a"), s("x"), s("def"), nested()], "def"),
+            ("dig", vec![s("x"), s("y"), s("def"), nested()], "def"),
+            ("get", vec![d(vec![("a", i(1))]), s("b")], ""),
+            ("get", vec![d(vec![("a", i(1))]), s("a")], "1"),
+            (
+                "pluck",
+                vec![
+                    s("a"),
+                    d(vec![("a", i(1))]),
+                    d(vec![("b", i(2))]),
+                    d(vec![("a", i(3))]),
+                ],
+                "[1 3]",
+            ),
+            ("keys", vec![d(vec![("b", i(1)), ("a", i(2))])], "[a b]"),
+            (
+                "pick",
+                vec![d(vec![("a", i(1)), ("b", i(2))]), s("a"), s("c")],
+                "map[a:1]",
+            ),
+            (
+                "omit",
+                vec![d(vec![("a", i(1)), ("b", i(2))]), s("a")],
+                "map[b:2]",
+            ),
+            ("hasKey", vec![d(vec![("a", i(1))]), s("a")], "true"),
+            ("dict", vec![s("a"), i(1), s("b")], "map[a:1 b:]"),
+        ]);
+    }
+
+    #[test]
+    fn merge_vs_merge_overwrite() {
+        // Oracle: merge (dict "a" "" "b" false "c" (dict "d" 1) "e" "y" "f" 0)
+        //   (dict "a" "s" "b" true "c" (dict "d" 2 "z" 3) "e" "n" "f" 5 "g" 6)
+        // → {"a":"s","b":true,"c":{"d":1,"z":3},"e":"y","f":5,"g":6}
+        let dst = d(vec![
+            ("a", s("")),
+            ("b", Value::bool(false)),
+            ("c", d(vec![("d", i(1))])),
+            ("e", s("y")),
+            ("f", i(0)),
+        ]);
+        let src = d(vec![
+            ("a", s("s")),
+            ("b", Value::bool(true)),
+            ("c", d(vec![("d", i(2)), ("z", i(3))])),
+            ("e", s("n")),
+            ("f", i(5)),
+            ("g", i(6)),
+        ]);
+        let out = show("merge", vec![dst.clone(), src]);
+        assert_eq!(out, "map[a:s b:true c:map[d:1 z:3] e:y f:5 g:6]");
+        // merge mutates the first map in place.
+        assert_eq!(crate::gofmt::sprint_value(&dst), out);
+
+        // Oracle: mergeOverwrite (dict "a" "x" "b" (list 1) "c" (dict "d" 1) "e" "y")
+        //   (dict "a" "" "b" (list) "c" (dict) "e" nil) → {"a":"","b":[],"c":{"d":1},"e":null}
+        let out = show(
+            "mergeOverwrite",
+            vec![
+                d(vec![
+                    ("a", s("x")),
+                    ("b", l(vec![i(1)])),
+                    ("c", d(vec![("d", i(1))])),
+                    ("e", s("y")),
+                ]),
+                d(vec![
+                    ("a", s("")),
+                    ("b", l(vec![])),
+                    ("c", d(vec![])),
+                    ("e", Value::nil()),
+                ]),
+            ],
+        );
+        assert_eq!(out, "map[a: b:[] c:map[d:1] e:<nil>]");
+
+        // Oracle: merge (dict "c" "str") (dict "c" (dict "x" 1)) → {"c":"str"};
+        // mergeOverwrite (dict "c" (dict "y" 1)) (dict "c" "str") → {"c":"str"}.
+        let out = show(
+            "merge",
+            vec![
+                d(vec![("c", s("str"))]),
+                d(vec![("c", d(vec![("x", i(1))]))]),
+            ],
+        );
+        assert_eq!(out, "map[c:str]");
+        let out = show(
+            "mergeOverwrite",
+            vec![
+                d(vec![("c", d(vec![("y", i(1))]))]),
+                d(vec![("c", s("str"))]),
+            ],
+        );
+        assert_eq!(out, "map[c:str]");
+    }
+
+    #[test]
+    fn values_keep_origins_through_dict_functions() {
+        let v = Value::str("x").with_origin(OriginId(3));
+        let m = call("dict", vec![s("k"), v]).unwrap();
+        let got = call("get", vec![m.clone(), s("k")]).unwrap();
+        assert!(got.deps.contains(OriginId(3)));
+        let copy = call("deepCopy", vec![m.clone()]).unwrap();
+        call("set", vec![copy.clone(), s("k"), s("y")]).unwrap();
+        assert_eq!(crate::gofmt::sprint_value(&m), "map[k:x]");
+        assert_eq!(crate::gofmt::sprint_value(&copy), "map[k:y]");
+        let dug = call("dig", vec![s("k"), s(""), m]).unwrap();
+        assert!(dug.deps.contains(OriginId(3)));
+    }
+}

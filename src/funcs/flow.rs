@@ -1,0 +1,118 @@
+//! Sprig's defaulting and flow functions: `default`, `empty`, `coalesce`,
+//! `ternary`, `all`, `any`, `fail`.
+//!
+//! The chosen value passes through as the original object; the values that
+//! decided the choice (an empty `given`, skipped `coalesce` candidates, the
+//! `ternary` condition) are added to its deps.
+
+use super::types::is_empty;
+use super::{def, FuncCtx, FuncDef, FuncError, FuncResult, Ty};
+use crate::origin::Deps;
+use crate::value::Value;
+
+fn f_default(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
+    let d = a.first().cloned().unwrap_or_default();
+    match a.get(1) {
+        Some(g) if !is_empty(g) => Ok(g.clone()),
+        Some(g) => Ok(d.add_deps(&g.deps)),
+        None => Ok(d),
+    }
+}
+
+fn f_empty(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
+    Ok(Value::bool(a.first().is_none_or(is_empty)))
+}
+
+fn f_coalesce(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
+    let mut skipped = Deps::none();
+    for v in &a {
+        if !is_empty(v) {
+            return Ok(v.clone().add_deps(&skipped));
+        }
+        skipped = skipped.union(&v.deps);
+    }
+    Ok(Value::nil().with_deps(skipped))
+}
+
+fn f_ternary(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
+    let cond = a.get(2).cloned().unwrap_or_default();
+    let pick = if cond.truthy() { 0 } else { 1 };
+    Ok(a.get(pick)
+        .cloned()
+        .unwrap_or_default()
+        .add_deps(&cond.deps))
+}
+
+fn f_all(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
+    Ok(Value::bool(a.iter().all(|v| !is_empty(v))))
+}
+
+fn f_any(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
+    Ok(Value::bool(a.iter().any(|v| !is_empty(v))))
+}
+
+fn f_fail(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
+    let msg = a
+        .first()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    Err(FuncError::new(msg))
+}
+
+/// Sprig's defaulting and flow functions.
+pub static FUNCS: &[FuncDef] = &[
+    def("default", &[Ty::Any], Some(Ty::Any), f_default),
+    def("empty", &[Ty::Any], None, f_empty),
+    def("coalesce", &[], Some(Ty::Any), f_coalesce),
+    def("ternary", &[Ty::Any, Ty::Any, Ty::Bool], None, f_ternary),
+    def("all", &[], Some(Ty::Any), f_all),
+    def("any", &[], Some(Ty::Any), f_any),
+    def("fail", &[Ty::Str], None, f_fail),
+];
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use crate::funcs::types::testutil::*;
+    use crate::origin::OriginId;
+    use crate::value::Value;
+
+    #[test]
+    fn default_and_empty_table() {
+        // Oracle: default "d" "" / 0 / false / (list) / "x" → d d d d x; empty 0.0 → true
+        check_table(vec![
+            ("default", vec![s("d"), s("")], "d"),
+            ("default", vec![s("d"), i(0)], "d"),
+            ("default", vec![s("d"), f(0.0)], "d"),
+            ("default", vec![s("d"), Value::bool(false)], "d"),
+            ("default", vec![s("d"), l(vec![])], "d"),
+            ("default", vec![s("d"), d(vec![])], "d"),
+            ("default", vec![s("d"), Value::nil()], "d"),
+            ("default", vec![s("d")], "d"),
+            ("default", vec![s("d"), s("x")], "x"),
+            ("default", vec![s("d"), Value::bool(true)], "true"),
+            ("empty", vec![f(0.0)], "true"),
+            ("empty", vec![s(" ")], "false"),
+            ("empty", vec![d(vec![])], "true"),
+            ("coalesce", vec![s(""), i(0), s("z")], "z"),
+            ("coalesce", vec![s(""), Value::nil()], "<nil>"),
+            ("ternary", vec![s("y"), s("n"), Value::bool(true)], "y"),
+            ("ternary", vec![s("y"), s("n"), Value::bool(false)], "n"),
+            ("all", vec![i(1), s("")], "false"),
+            ("any", vec![i(0), s("a")], "true"),
+            ("fail", vec![s("custom failure")], "ERR: custom failure"),
+        ]);
+    }
+
+    #[test]
+    fn default_keeps_the_chosen_value_and_the_deciding_deps() {
+        let given = Value::str("").with_origin(OriginId(1));
+        let d = Value::str("fallback");
+        let out = call("default", vec![d, given]).unwrap();
+        assert_eq!(out.as_str(), Some("fallback"));
+        assert!(out.deps.contains(OriginId(1)));
+        let given = Value::str("set").with_origin(OriginId(2));
+        let out = call("default", vec![s("fallback"), given]).unwrap();
+        assert_eq!(out.deps.as_slice(), &[OriginId(2)]);
+    }
+}

@@ -1,0 +1,484 @@
+//! Sprig's regular-expression functions (`regexMatch`, `regexFind`,
+//! `regexFindAll`, `regexReplaceAll`, `regexReplaceAllLiteral`,
+//! `regexSplit`, `regexQuoteMeta` and their `must` variants) with Go's RE2
+//! semantics: `\d \w \s \b` are ASCII-only, empty matches next to a previous
+//! match are skipped as Go does, and `$1`/`${name}` expand as
+//! `Regexp.Expand`. Replacements keep the trace of the text they copy.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::ops::Range;
+use std::rc::Rc;
+
+use regex::Regex;
+
+use super::strings::{go_quote, targ};
+use super::types::strval;
+use super::{def, FuncCtx, FuncDef, FuncError, FuncResult, Ty};
+use crate::traced::{TStr, TextBuilder};
+use crate::value::Value;
+
+/// Rewrite a Go RE2 pattern into the Rust `regex` dialect (ASCII Perl classes,
+/// literal `[`, `&`, `~` inside classes).
+pub fn translate(pat: &str) -> String {
+    let chars: Vec<char> = pat.chars().collect();
+    let mut out = String::with_capacity(pat.len() + 8);
+    let mut i = 0;
+    let mut in_class = false;
+    let mut class_start = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\\' && i + 1 < chars.len() {
+            let n = chars[i + 1];
+            let rep = match (in_class, n) {
+                (false, 'd') => Some("[0-9]"),
+                (false, 'D') => Some("[^0-9]"),
+                (false, 'w') => Some("[0-9A-Za-z_]"),
+                (false, 'W') => Some("[^0-9A-Za-z_]"),
+                (false, 's') => Some("[\\t\\n\\f\\r ]"),
+                (false, 'S') => Some("[^\\t\\n\\f\\r ]"),
+                (false, 'b') => Some("(?-u:\\b)"),
+                (false, 'B') => Some("(?-u:\\B)"),
+                (true, 'd') => Some("0-9"),
+                (true, 'D') => Some("[^0-9]"),
+                (true, 'w') => Some("0-9A-Za-z_"),
+                (true, 'W') => Some("[^0-9A-Za-z_]"),
+                (true, 's') => Some("\\t\\n\\f\\r "),
+                (true, 'S') => Some("[^\\t\\n\\f\\r ]"),
+                _ => None,
+            };
+            match rep {
+                Some(r) => out.push_str(r),
+                None => {
+                    out.push('\\');
+                    out.push(n);
+                }
+            }
+            i += 2;
+            continue;
+        }
+        if in_class {
+            let first = i == class_start;
+            match c {
+                ']' if !first => {
+                    in_class = false;
+                    out.push(']');
+                }
+                '[' if chars.get(i + 1) == Some(&':') => {
+                    // A POSIX class `[:name:]`: copy through `:]`.
+                    let mut j = i + 2;
+                    while j + 1 < chars.len() && !(chars[j] == ':' && chars[j + 1] == ']') {
+                        j += 1;
+                    }
+                    let end = (j + 2).min(chars.len());
+                    out.extend(&chars[i..end]);
+                    i = end;
+                    continue;
+                }
+                '[' | '&' | '~' => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                '-' if chars.get(i + 1) == Some(&'-') => out.push_str("\\-"),
+                c => out.push(c),
+            }
+            i += 1;
+            continue;
+        }
+        if c == '[' {
+            in_class = true;
+            out.push('[');
+            i += 1;
+            if chars.get(i) == Some(&'^') {
+                out.push('^');
+                i += 1;
+            }
+            class_start = i;
+            continue;
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
+thread_local! {
+    static CACHE: RefCell<HashMap<String, Rc<Regex>>> = RefCell::new(HashMap::new());
+}
+
+/// Compile a Go pattern (cached), with Go's `regexp.MustCompile` panic text on error.
+pub fn compile(pat: &str) -> Result<Rc<Regex>, FuncError> {
+    if let Some(r) = CACHE.with(|c| c.borrow().get(pat).cloned()) {
+        return Ok(r);
+    }
+    match Regex::new(&translate(pat)) {
+        Ok(r) => {
+            let r = Rc::new(r);
+            CACHE.with(|c| c.borrow_mut().insert(pat.to_string(), r.clone()));
+            Ok(r)
+        }
+        Err(e) => Err(FuncError::new(format!(
+            "regexp: Compile({}): error parsing regexp: {}",
+            backquote(pat),
+            e.to_string()
+                .lines()
+                .last()
+                .unwrap_or("invalid pattern")
+                .trim()
+        ))),
+    }
+}
+
+fn backquote(s: &str) -> String {
+    if s.contains('`') {
+        go_quote(s)
+    } else {
+        format!("`{s}`")
+    }
+}
+
+/// Go's `FindAllStringSubmatchIndex(s, n)`: group ranges of each match.
+pub fn find_all(re: &Regex, s: &str, n: i64) -> Vec<Vec<Option<Range<usize>>>> {
+    let limit = if n < 0 { s.len() as i64 + 1 } else { n };
+    let mut out = Vec::new();
+    let mut pos = 0;
+    let mut prev_end: Option<usize> = None;
+    while (out.len() as i64) < limit && pos <= s.len() {
+        let Some(caps) = re.captures_at(s, pos) else {
+            break;
+        };
+        let groups: Vec<Option<Range<usize>>> = caps.iter().map(|m| m.map(|m| m.range())).collect();
+        let Some(Some(whole)) = groups.first().cloned() else {
+            break;
+        };
+        let mut accept = true;
+        if whole.end == pos {
+            if prev_end == Some(whole.start) {
+                accept = false;
+            }
+            pos += s[pos..].chars().next().map_or(1, char::len_utf8);
+        } else {
+            pos = whole.end;
+        }
+        prev_end = Some(whole.end);
+        if accept {
+            out.push(groups);
+        }
+    }
+    out
+}
+
+/// `Regexp.Expand` of `template` for one match, onto traced text.
+fn expand(
+    b: &mut TextBuilder,
+    re: &Regex,
+    template: &TStr,
+    src: &TStr,
+    groups: &[Option<Range<usize>>],
+) {
+    let t = template.as_str();
+    let mut i = 0;
+    while let Some(d) = t[i..].find('$') {
+        let dollar = i + d;
+        b.push_slice(template, i..dollar);
+        let rest = &t[dollar + 1..];
+        if rest.starts_with('$') {
+            b.push_slice(template, dollar + 1..dollar + 2);
+            i = dollar + 2;
+            continue;
+        }
+        let brace = rest.starts_with('{');
+        let body = if brace { &rest[1..] } else { rest };
+        let name_len: usize = body
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .map(char::len_utf8)
+            .sum();
+        if name_len == 0 || (brace && !body[name_len..].starts_with('}')) {
+            b.push_slice(template, dollar..dollar + 1);
+            i = dollar + 1;
+            continue;
+        }
+        let name = &body[..name_len];
+        let consumed = 1 + usize::from(brace) + name_len + usize::from(brace);
+        i = dollar + consumed;
+        let num = if name.bytes().all(|c| c.is_ascii_digit())
+            && !(name.starts_with('0') && name.len() > 1)
+            && name.len() <= 8
+        {
+            name.parse::<usize>().ok()
+        } else {
+            None
+        };
+        let idx = match num {
+            Some(n) => Some(n),
+            None => re.capture_names().position(|g| g == Some(name)),
+        };
+        if let Some(Some(r)) = idx.and_then(|k| groups.get(k)) {
+            b.push_slice(src, r.clone());
+        }
+    }
+    b.push_slice(template, i..t.len());
+}
+
+/// Go's `ReplaceAllString` (or `ReplaceAllLiteralString`) on traced text.
+pub fn replace_all(re: &Regex, src: &TStr, repl: &TStr, literal: bool) -> TStr {
+    let s = src.as_str();
+    let mut b = TextBuilder::with_capacity(s.len());
+    let mut last_end = 0;
+    let mut search = 0;
+    let mut any = false;
+    while search <= s.len() {
+        let Some(caps) = re.captures_at(s, search) else {
+            break;
+        };
+        let groups: Vec<Option<Range<usize>>> = caps.iter().map(|m| m.map(|m| m.range())).collect();
+        let Some(Some(whole)) = groups.first().cloned() else {
+            break;
+        };
+        any = true;
+        b.push_slice(src, last_end..whole.start);
+        if whole.end > last_end || whole.start == 0 {
+            if literal {
+                b.push_tstr(repl);
+            } else {
+                expand(&mut b, re, repl, src, &groups);
+            }
+        }
+        last_end = whole.end;
+        let width = s[search..].chars().next().map_or(1, char::len_utf8);
+        if search + width > whole.end {
+            search += width;
+        } else if search + 1 > whole.end {
+            search += 1;
+        } else {
+            search = whole.end;
+        }
+    }
+    if !any {
+        return src.clone();
+    }
+    b.push_slice(src, last_end.min(s.len())..s.len());
+    b.finish()
+}
+
+fn f_match(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
+    let pat = strval(&a[0]);
+    match compile(&pat) {
+        Ok(re) => Ok(Value::bool(re.is_match(&strval(&a[1])))),
+        Err(_) => Ok(Value::bool(false)),
+    }
+}
+
+fn f_must_match(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
+    let re = compile(&strval(&a[0]))?;
+    Ok(Value::bool(re.is_match(&strval(&a[1]))))
+}
+
+fn f_find(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
+    let re = compile(&strval(&a[0]))?;
+    let s = targ(ctx, &a, 1);
+    let found = find_all(&re, s.as_str(), 1);
+    match found.first().and_then(|g| g.first().cloned().flatten()) {
+        Some(r) => Ok(Value::tstr(s.slice(r))),
+        None => Ok(Value::str("")),
+    }
+}
+
+fn f_find_all(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
+    let re = compile(&strval(&a[0]))?;
+    let s = targ(ctx, &a, 1);
+    let n = super::strings::iarg(&a, 2);
+    let items = find_all(&re, s.as_str(), n)
+        .into_iter()
+        .filter_map(|g| g.first().cloned().flatten())
+        .map(|r| Value::tstr(s.slice(r)))
+        .collect();
+    Ok(Value::list(items))
+}
+
+fn f_replace_all(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
+    let re = compile(&strval(&a[0]))?;
+    let s = targ(ctx, &a, 1);
+    let repl = targ(ctx, &a, 2);
+    Ok(Value::tstr(replace_all(&re, &s, &repl, false)))
+}
+
+fn f_replace_all_literal(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
+    let re = compile(&strval(&a[0]))?;
+    let s = targ(ctx, &a, 1);
+    let repl = targ(ctx, &a, 2);
+    Ok(Value::tstr(replace_all(&re, &s, &repl, true)))
+}
+
+fn f_split(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
+    let pat = strval(&a[0]);
+    let re = compile(&pat)?;
+    let s = targ(ctx, &a, 1);
+    let n = super::strings::iarg(&a, 2);
+    if n == 0 {
+        return Ok(Value::list(Vec::new()));
+    }
+    let t = s.as_str();
+    if !pat.is_empty() && t.is_empty() {
+        return Ok(Value::list(vec![Value::tstr(s)]));
+    }
+    let mut out = Vec::new();
+    let (mut beg, mut end) = (0, 0);
+    for g in find_all(&re, t, n) {
+        if n > 0 && out.len() as i64 == n - 1 {
+            break;
+        }
+        let Some(m) = g.first().cloned().flatten() else {
+            continue;
+        };
+        end = m.start;
+        if m.end != 0 {
+            out.push(Value::tstr(s.slice(beg..end)));
+        }
+        beg = m.end;
+    }
+    if end != t.len() {
+        out.push(Value::tstr(s.slice(beg..t.len())));
+    }
+    Ok(Value::list(out))
+}
+
+fn f_quote_meta(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
+    let s = targ(ctx, &a, 0);
+    Ok(Value::tstr(super::strings::map_segments(&s, |p| {
+        let mut out = String::with_capacity(p.len());
+        for c in p.chars() {
+            if "\\.+*?()|[]{}^$".contains(c) {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+        out
+    })))
+}
+
+/// Sprig's regular-expression functions.
+pub static FUNCS: &[FuncDef] = &[
+    def("regexMatch", &[Ty::Str, Ty::Str], None, f_match),
+    def("mustRegexMatch", &[Ty::Str, Ty::Str], None, f_must_match),
+    def("regexFind", &[Ty::Str, Ty::Str], None, f_find),
+    def("mustRegexFind", &[Ty::Str, Ty::Str], None, f_find),
+    def(
+        "regexFindAll",
+        &[Ty::Str, Ty::Str, Ty::Int],
+        None,
+        f_find_all,
+    ),
+    def(
+        "mustRegexFindAll",
+        &[Ty::Str, Ty::Str, Ty::Int],
+        None,
+        f_find_all,
+    ),
+    def(
+        "regexReplaceAll",
+        &[Ty::Str, Ty::Str, Ty::Str],
+        None,
+        f_replace_all,
+    ),
+    def(
+        "mustRegexReplaceAll",
+        &[Ty::Str, Ty::Str, Ty::Str],
+        None,
+        f_replace_all,
+    ),
+    def(
+        "regexReplaceAllLiteral",
+        &[Ty::Str, Ty::Str, Ty::Str],
+        None,
+        f_replace_all_literal,
+    ),
+    def(
+        "mustRegexReplaceAllLiteral",
+        &[Ty::Str, Ty::Str, Ty::Str],
+        None,
+        f_replace_all_literal,
+    ),
+    def("regexSplit", &[Ty::Str, Ty::Str, Ty::Int], None, f_split),
+    def(
+        "mustRegexSplit",
+        &[Ty::Str, Ty::Str, Ty::Int],
+        None,
+        f_split,
+    ),
+    def("regexQuoteMeta", &[Ty::Str], None, f_quote_meta),
+];
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::funcs::types::testutil::*;
+    use crate::origin::{Deps, OriginId};
+    use crate::traced::{FileId, Source, TplLoc};
+
+    #[test]
+    fn regex_oracle_table() {
+        check_table(vec![
+            // Go's \w is ASCII-only: "déf" is not one word.
+            (
+                "regexReplaceAll",
+                vec![s("(\\w+)é"), s("abcé défé"), s("<$1>")],
+                "<abc> <d><f>",
+            ),
+            (
+                "regexReplaceAll",
+                vec![s("a*"), s("baaab"), s("-")],
+                "-b-b-",
+            ),
+            ("regexFindAll", vec![s("a*"), s("baaab"), i(-1)], "[ aaa ]"),
+            ("regexSplit", vec![s("a*"), s("baaab"), i(-1)], "[b b]"),
+            (
+                "regexReplaceAll",
+                vec![s("(?P<x>b)"), s("abc"), s("${x}1 $x1 $$ $")],
+                "ab1  $ $c",
+            ),
+            (
+                "regexReplaceAll",
+                vec![s("\\s+"), s("a\u{a0}b c"), s("_")],
+                "a\u{a0}b_c",
+            ),
+            (
+                "regexReplaceAllLiteral",
+                vec![s("b"), s("abc"), s("$1")],
+                "a$1c",
+            ),
+            ("regexMatch", vec![s("^[a-z]+\\d$"), s("abc1")], "true"),
+            ("regexMatch", vec![s("^\\d$"), s("٣")], "false"),
+            ("regexFind", vec![s("[0-9]+"), s("ab12cd34")], "12"),
+            ("regexSplit", vec![s("\\."), s("a.b.c"), i(-1)], "[a b c]"),
+            ("regexSplit", vec![s("\\."), s("a.b.c"), i(2)], "[a b.c]"),
+            ("regexQuoteMeta", vec![s("1.2+3")], "1\\.2\\+3"),
+        ]);
+    }
+
+    #[test]
+    fn replacement_keeps_sources() {
+        let src = |n: u32| {
+            Rc::new(Source {
+                loc: Some(TplLoc {
+                    file: FileId(1),
+                    offset: n,
+                }),
+                deps: Deps::one(OriginId(n)),
+            })
+        };
+        let input = Value::tstr(TStr::with_source("key=val", src(1)));
+        let repl = Value::tstr(TStr::with_source("<$1>", src(2)));
+        let out = call("regexReplaceAll", vec![s("(\\w+)=(\\w+)"), input, repl]).unwrap();
+        let t = out.as_tstr().unwrap();
+        assert_eq!(t.as_str(), "<key>");
+        let runs: Vec<(u32, u32, u32)> = t
+            .runs()
+            .iter()
+            .map(|r| (r.start, r.end, r.source.deps.as_slice()[0].0))
+            .collect();
+        assert_eq!(runs, vec![(0, 1, 2), (1, 4, 1), (4, 5, 2)]);
+    }
+}

@@ -1,0 +1,361 @@
+//! Sprig's type helpers and the conversions the other Sprig modules share:
+//! `strval` (`%v` stringification), spf13/cast's `ToInt64`/`ToFloat64`,
+//! Sprig's `empty`, `reflect.DeepEqual`, and `typeOf`/`kindOf`/`typeIs`/
+//! `kindIs`/`deepEqual`.
+
+use std::rc::Rc;
+
+use super::{def, FuncCtx, FuncDef, FuncError, FuncResult, Ty};
+use crate::gofmt::sprint_value;
+use crate::traced::{Source, TStr};
+use crate::value::{Repr, Value};
+
+/// Sprig's `strval`: a string as is, anything else as `%v` prints it.
+pub fn strval(v: &Value) -> String {
+    match &v.repr {
+        Repr::Str(s) => s.as_str().to_string(),
+        _ => sprint_value(v),
+    }
+}
+
+/// The source for text a function derives from `v`: the call site plus `v`'s deps.
+pub fn derived_source(ctx: &FuncCtx, v: &Value) -> Rc<Source> {
+    if v.deps.is_empty() {
+        ctx.site.clone()
+    } else {
+        Rc::new(Source {
+            loc: Some(ctx.loc),
+            deps: v.deps.clone(),
+        })
+    }
+}
+
+/// `strval` as traced text: a string keeps its trace (untraced bytes are
+/// attributed to the value's deps); other values print with a source made
+/// from the call site and their deps.
+pub fn strval_traced(ctx: &FuncCtx, v: &Value) -> TStr {
+    match &v.repr {
+        Repr::Str(s) => {
+            if s.is_untraced() && !s.is_empty() {
+                s.fill_untraced(&derived_source(ctx, v))
+            } else {
+                s.clone()
+            }
+        }
+        _ => TStr::with_source(sprint_value(v), derived_source(ctx, v)),
+    }
+}
+
+/// Go's `strconv.ParseInt(s, 0, 64)`: sign, `0x`/`0o`/`0b`/`0` prefixes, `_` separators.
+pub fn parse_int_base0(s: &str) -> Option<i64> {
+    let (neg, body) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    if body.is_empty() {
+        return None;
+    }
+    let lower = body.to_ascii_lowercase();
+    let (radix, digits, prefixed) = if let Some(r) = lower.strip_prefix("0x") {
+        (16, r.to_string(), true)
+    } else if let Some(r) = lower.strip_prefix("0o") {
+        (8, r.to_string(), true)
+    } else if let Some(r) = lower.strip_prefix("0b") {
+        (2, r.to_string(), true)
+    } else if lower.len() > 1 && lower.starts_with('0') {
+        (8, lower[1..].to_string(), true)
+    } else {
+        (10, lower.clone(), false)
+    };
+    if digits.contains('_') {
+        // Underscores only between digits (or right after a prefix).
+        let check = if prefixed {
+            format!("0{digits}")
+        } else {
+            digits.clone()
+        };
+        if check.starts_with('_') || check.ends_with('_') || check.contains("__") {
+            return None;
+        }
+    }
+    let clean: String = digits.chars().filter(|&c| c != '_').collect();
+    if clean.is_empty() {
+        return None;
+    }
+    let mag = u64::from_str_radix(&clean, radix).ok()?;
+    if neg {
+        if mag > (i64::MAX as u64) + 1 {
+            None
+        } else {
+            Some((mag as i64).wrapping_neg())
+        }
+    } else {
+        i64::try_from(mag).ok()
+    }
+}
+
+/// cast's `trimZeroDecimal`: `"12.00"` → `"12"`.
+fn trim_zero_decimal(s: &str) -> &str {
+    let Some(dot) = s.find('.') else {
+        return s;
+    };
+    let frac = &s[dot + 1..];
+    if !frac.is_empty() && frac.bytes().all(|b| b == b'0') {
+        &s[..dot]
+    } else {
+        s
+    }
+}
+
+/// spf13/cast `ToInt64`: numbers truncate, strings parse (base 0), bools are 0/1, else 0.
+pub fn to_int64(v: &Value) -> i64 {
+    match &v.repr {
+        Repr::Int(i) => *i,
+        Repr::Float(f) => {
+            if f.is_nan() {
+                i64::MIN
+            } else {
+                *f as i64
+            }
+        }
+        Repr::Bool(b) => i64::from(*b),
+        Repr::Str(s) => parse_int_base0(trim_zero_decimal(s.as_str())).unwrap_or(0),
+        _ => 0,
+    }
+}
+
+/// Go's `strconv.ParseFloat(s, 64)` (decimal, hex floats, inf/nan, `_` separators after a prefix).
+pub fn parse_float(s: &str) -> Option<f64> {
+    let t = s.to_ascii_lowercase();
+    let body = t.trim_start_matches(['+', '-']);
+    match body {
+        "inf" | "infinity" => {
+            return Some(if t.starts_with('-') {
+                f64::NEG_INFINITY
+            } else {
+                f64::INFINITY
+            })
+        }
+        "nan" => return Some(f64::NAN),
+        _ => {}
+    }
+    if body.starts_with("0x") {
+        return parse_int_base0(&t).map(|i| i as f64);
+    }
+    if t.is_empty()
+        || !t
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'+' | b'-'))
+    {
+        return None;
+    }
+    t.parse::<f64>().ok()
+}
+
+/// spf13/cast `ToFloat64`: numbers convert, strings parse, bools are 0/1, else 0.
+pub fn to_float64(v: &Value) -> f64 {
+    match &v.repr {
+        Repr::Int(i) => *i as f64,
+        Repr::Float(f) => *f,
+        Repr::Bool(b) => f64::from(u8::from(*b)),
+        Repr::Str(s) => parse_float(s.as_str()).unwrap_or(0.0),
+        _ => 0.0,
+    }
+}
+
+/// Sprig's `empty`: nil, false, 0, "", and empty lists and maps.
+pub fn is_empty(v: &Value) -> bool {
+    !v.truthy()
+}
+
+/// Go's `reflect.DeepEqual` on template values (an int never equals a float).
+pub fn deep_equal(a: &Value, b: &Value) -> bool {
+    match (&a.repr, &b.repr) {
+        (Repr::Nil, Repr::Nil) => true,
+        (Repr::Bool(x), Repr::Bool(y)) => x == y,
+        (Repr::Int(x), Repr::Int(y)) => x == y,
+        (Repr::Float(x), Repr::Float(y)) => x == y,
+        (Repr::Str(x), Repr::Str(y)) => x.as_str() == y.as_str(),
+        (Repr::List(x), Repr::List(y)) => {
+            x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| deep_equal(p, q))
+        }
+        (Repr::Map(x), Repr::Map(y)) => {
+            if x.ptr_eq(y) {
+                return true;
+            }
+            let (x, y) = (x.borrow(), y.borrow());
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| deep_equal(v, w)))
+        }
+        (Repr::Object(x), Repr::Object(y)) => Rc::ptr_eq(x, y),
+        _ => false,
+    }
+}
+
+/// The Go reflect kind name used in Sprig's error messages (`Cannot push on type string`).
+pub fn kind_for_error(v: &Value) -> &str {
+    v.kind_name()
+}
+
+/// The panic Go raises when Sprig calls `reflect.TypeOf(nil).Kind()`.
+pub fn nil_kind_panic() -> FuncError {
+    FuncError::new("runtime error: invalid memory address or nil pointer dereference")
+}
+
+fn arg(args: &[Value], i: usize) -> Value {
+    args.get(i).cloned().unwrap_or_default()
+}
+
+fn f_type_of(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
+    Ok(Value::str(arg(&a, 0).type_name().to_string()))
+}
+
+fn f_kind_of(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
+    Ok(Value::str(arg(&a, 0).kind_name().to_string()))
+}
+
+fn f_type_is(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
+    let target = strval(&arg(&a, 0));
+    Ok(Value::bool(arg(&a, 1).type_name() == target))
+}
+
+fn f_type_is_like(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
+    let target = strval(&arg(&a, 0));
+    let t = arg(&a, 1).type_name().to_string();
+    Ok(Value::bool(t == target || format!("*{t}") == target))
+}
+
+fn f_kind_is(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
+    let target = strval(&arg(&a, 0));
+    Ok(Value::bool(arg(&a, 1).kind_name() == target))
+}
+
+fn f_deep_equal(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
+    Ok(Value::bool(deep_equal(&arg(&a, 0), &arg(&a, 1))))
+}
+
+/// Sprig's reflection functions.
+pub static FUNCS: &[FuncDef] = &[
+    def("typeOf", &[Ty::Any], None, f_type_of),
+    def("kindOf", &[Ty::Any], None, f_kind_of),
+    def("typeIs", &[Ty::Str, Ty::Any], None, f_type_is),
+    def("typeIsLike", &[Ty::Str, Ty::Any], None, f_type_is_like),
+    def("kindIs", &[Ty::Str, Ty::Any], None, f_kind_is),
+    def("deepEqual", &[Ty::Any, Ty::Any], None, f_deep_equal),
+];
+
+/// Helpers for the table tests of the Sprig modules.
+#[cfg(test)]
+pub(crate) mod testutil {
+    use crate::funcs::{lookup, FuncCtx};
+    use crate::traced::{FileId, TplLoc};
+    use crate::value::{MapData, Value};
+
+    /// A call context at a fixed place.
+    pub fn ctx() -> FuncCtx {
+        FuncCtx::new(TplLoc {
+            file: FileId(0),
+            offset: 7,
+        })
+    }
+
+    /// Call a registered function.
+    pub fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
+        let f = lookup(name).ok_or_else(|| format!("no function {name}"))?;
+        (f.body)(&ctx(), args).map_err(|e| e.0)
+    }
+
+    /// Call and print the result as `%v` (errors as `ERR: ...`).
+    pub fn show(name: &str, args: Vec<Value>) -> String {
+        match call(name, args) {
+            Ok(v) => crate::gofmt::sprint_value(&v),
+            Err(e) => format!("ERR: {e}"),
+        }
+    }
+
+    /// A string value.
+    pub fn s(x: &str) -> Value {
+        Value::str(x)
+    }
+
+    /// An int value.
+    pub fn i(x: i64) -> Value {
+        Value::int(x)
+    }
+
+    /// A float value.
+    pub fn f(x: f64) -> Value {
+        Value::float(x)
+    }
+
+    /// A list value.
+    pub fn l(items: Vec<Value>) -> Value {
+        Value::list(items)
+    }
+
+    /// A map value from pairs.
+    pub fn d(pairs: Vec<(&str, Value)>) -> Value {
+        let mut m = MapData::new();
+        for (k, v) in pairs {
+            m.insert(k.to_string(), v);
+        }
+        Value::map_from(m)
+    }
+
+    /// Run a table of `(function, args, expected %v output)`.
+    pub fn check_table(rows: Vec<(&str, Vec<Value>, &str)>) {
+        let mut bad = Vec::new();
+        for (name, args, want) in rows {
+            let got = show(name, args);
+            if got != want {
+                bad.push(format!("{name}: got {got:?}, want {want:?}"));
+            }
+        }
+        assert!(bad.is_empty(), "mismatches:\n{}", bad.join("\n"));
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::testutil::*;
+    use crate::value::Value;
+
+    #[test]
+    fn reflection_oracle_table() {
+        check_table(vec![
+            ("typeOf", vec![i(1)], "int"),
+            ("typeOf", vec![f(1.0)], "float64"),
+            ("typeOf", vec![l(vec![])], "[]interface {}"),
+            ("kindOf", vec![d(vec![])], "map"),
+            ("typeOf", vec![Value::nil()], "<nil>"),
+            ("kindOf", vec![Value::nil()], "invalid"),
+            ("kindIs", vec![s("string"), s("x")], "true"),
+            ("typeIs", vec![s("float64"), i(1)], "false"),
+            ("deepEqual", vec![l(vec![i(1)]), l(vec![i(1)])], "true"),
+            ("deepEqual", vec![i(1), f(1.0)], "false"),
+        ]);
+    }
+
+    #[test]
+    fn cast_conversions() {
+        // Oracle: {{ int "012" }} {{ int "0x1F" }} {{ int "12.0" }} {{ int "12.5" }} {{ int "1_000" }} {{ int 3.9 }} {{ int " 12" }}
+        check_table(vec![
+            ("int", vec![s("12")], "12"),
+            ("int", vec![s("012")], "10"),
+            ("int", vec![s("0x1F")], "31"),
+            ("int", vec![s("12.0")], "12"),
+            ("int", vec![s("12.5")], "0"),
+            ("int", vec![s("1_000")], "1000"),
+            ("int", vec![f(3.9)], "3"),
+            ("int", vec![s(" 12")], "0"),
+            ("int64", vec![s("0x10")], "16"),
+            ("float64", vec![s("1.5e3")], "1500"),
+            ("atoi", vec![s("12a")], "0"),
+            ("atoi", vec![s("-12")], "-12"),
+            ("toDecimal", vec![s("0777")], "511"),
+        ]);
+    }
+}
