@@ -7,6 +7,7 @@
 
 pub mod funcs;
 pub mod gofmt;
+pub mod json;
 pub mod origin;
 pub mod template;
 pub mod traced;
