@@ -42,6 +42,8 @@ pub fn strconv_format(x: f64, fmt: char, prec: Option<usize>) -> String {
     let neg = x.is_sign_negative();
     let a = x.abs();
     match fmt {
+        'b' => fmt_b(x),
+        'x' | 'X' => fmt_x(x, prec, fmt),
         'e' | 'E' => {
             let digs = match prec {
                 None => digits_shortest(a),
@@ -105,6 +107,92 @@ pub fn strconv_format(x: f64, fmt: char, prec: Option<usize>) -> String {
             }
         }
     }
+}
+
+/// Mantissa (with the implicit bit) and unbiased binary exponent of a finite float.
+fn float_bits(x: f64) -> (u64, i32) {
+    let bits = x.to_bits();
+    let mut exp = ((bits >> 52) & 0x7ff) as i32;
+    let mut mant = bits & ((1u64 << 52) - 1);
+    if exp == 0 {
+        exp += 1;
+    } else {
+        mant |= 1u64 << 52;
+    }
+    (mant, exp - 1023)
+}
+
+/// strconv's `'b'` format: `mantissa p exponent`.
+fn fmt_b(x: f64) -> String {
+    let (mant, exp) = float_bits(x);
+    let exp = exp - 52;
+    let sign = if x.is_sign_negative() { "-" } else { "" };
+    let esign = if exp >= 0 { "+" } else { "" };
+    format!("{sign}{mant}p{esign}{exp}")
+}
+
+/// strconv's `'x'`/`'X'` format: hexadecimal mantissa and binary exponent.
+fn fmt_x(x: f64, prec: Option<usize>, fmt: char) -> String {
+    let (mut mant, mut exp) = float_bits(x);
+    if mant == 0 {
+        exp = 0;
+    }
+    mant <<= 60 - 52;
+    while mant != 0 && mant & (1u64 << 60) == 0 {
+        mant <<= 1;
+        exp -= 1;
+    }
+    if let Some(p) = prec.filter(|&p| p < 15) {
+        let shift = (p * 4) as u32;
+        let extra = (mant << shift) & ((1u64 << 60) - 1);
+        mant >>= 60 - shift;
+        if extra | (mant & 1) > 1u64 << 59 {
+            mant += 1;
+        }
+        mant <<= 60 - shift;
+        if mant & (1u64 << 61) != 0 {
+            mant >>= 1;
+            exp += 1;
+        }
+    }
+    let hex: &[u8; 17] = if fmt == 'X' { UDIGITS } else { LDIGITS };
+    let mut s = String::new();
+    if x.is_sign_negative() {
+        s.push('-');
+    }
+    s.push('0');
+    s.push(fmt);
+    s.push((b'0' + ((mant >> 60) & 1) as u8) as char);
+    mant <<= 4;
+    match prec {
+        None if mant != 0 => {
+            s.push('.');
+            while mant != 0 {
+                s.push(hex[((mant >> 60) & 15) as usize] as char);
+                mant <<= 4;
+            }
+        }
+        Some(p) if p > 0 => {
+            s.push('.');
+            for _ in 0..p {
+                s.push(hex[((mant >> 60) & 15) as usize] as char);
+                mant <<= 4;
+            }
+        }
+        _ => {}
+    }
+    s.push(if fmt == 'X' { 'P' } else { 'p' });
+    if exp < 0 {
+        s.push('-');
+        exp = -exp;
+    } else {
+        s.push('+');
+    }
+    if exp < 10 {
+        s.push('0');
+    }
+    s.push_str(&exp.to_string());
+    s
 }
 
 /// Decimal digits of a non-negative float: `0.d[0]d[1]... × 10^dp`,
@@ -530,16 +618,14 @@ impl Printer {
             'f' | 'F' | 'e' | 'E' => (verb, Some(6)),
             _ => return self.bad_verb(verb, arg),
         };
-        let fmt = match fmt {
-            'b' | 'x' => 'g',
-            'X' => 'G',
-            'F' => 'f',
-            c => c,
-        };
+        let fmt = if fmt == 'F' { 'f' } else { fmt };
         let prec = self.f.prec.or(default_prec);
         let mut num = strconv_format(x, fmt, prec);
         if !num.starts_with('-') && !num.starts_with('+') {
             num.insert(0, '+');
+        }
+        if self.f.sharp && fmt != 'b' && !num[1..].starts_with(['I', 'N']) {
+            num = sharp_float(num, fmt, prec);
         }
         if self.f.space && num.starts_with('+') && !self.f.plus {
             num.replace_range(0..1, " ");
@@ -607,6 +693,10 @@ impl Printer {
     /// Go's `printArg`/`printValue`; `depth > 0` inside containers.
     fn print_arg(&mut self, v: &Value, verb: char, depth: usize) {
         if depth == 0 && verb == 'T' {
+            if v.is_nil() {
+                self.pad("<nil>");
+                return;
+            }
             let t = v.type_name().to_string();
             self.fmt_s(&t);
             return;
@@ -614,11 +704,11 @@ impl Printer {
         match &v.repr {
             Repr::Nil => {
                 if depth > 0 {
-                    if self.f.sharp_v {
-                        self.buf.push_str("interface {}(nil)");
+                    self.buf.push_str(if self.f.sharp_v {
+                        "interface {}(nil)"
                     } else {
-                        self.pad("<nil>");
-                    }
+                        "<nil>"
+                    });
                 } else if verb == 'v' {
                     self.pad("<nil>");
                 } else {
@@ -693,6 +783,55 @@ impl Printer {
             });
         }
     }
+}
+
+/// The `#` flag on floats: always a decimal point, and for `%g`/`%x`
+/// trailing zeros up to the precision (6 by default).
+fn sharp_float(num: String, verb: char, prec: Option<usize>) -> String {
+    let mut digits: i64 = match verb {
+        'g' | 'G' | 'x' => prec.map_or(6, |p| p as i64),
+        _ => 0,
+    };
+    let b = num.as_bytes();
+    let mut body_end = b.len();
+    let mut has_point = false;
+    let mut saw_nonzero = false;
+    let hex = verb == 'x' || verb == 'X';
+    for (i, &c) in b.iter().enumerate().skip(1) {
+        match c {
+            b'.' => has_point = true,
+            b'p' | b'P' => {
+                body_end = i;
+                break;
+            }
+            b'e' | b'E' if !hex => {
+                body_end = i;
+                break;
+            }
+            _ => {
+                if c != b'0' {
+                    saw_nonzero = true;
+                }
+                if saw_nonzero {
+                    digits -= 1;
+                }
+            }
+        }
+    }
+    let mut out = num[..body_end].to_string();
+    let tail = &num[body_end..];
+    if !has_point {
+        if out.len() == 2 && out.as_bytes()[1] == b'0' {
+            digits -= 1;
+        }
+        out.push('.');
+    }
+    while digits > 0 {
+        out.push('0');
+        digits -= 1;
+    }
+    out.push_str(tail);
+    out
 }
 
 fn parsenum(s: &[u8], start: usize, end: usize) -> (Option<usize>, usize) {
@@ -840,8 +979,7 @@ fn do_printf(format: &str, args: &[Value]) -> Printer {
                 st.arg_num = na;
                 match pr {
                     Some(pr) if pr >= 0 => p.f.prec = Some(pr as usize),
-                    Some(_) => p.f.prec = None,
-                    None => p.buf.push_str("%!(BADPREC)"),
+                    _ => p.buf.push_str("%!(BADPREC)"),
                 }
                 after_index = false;
             } else {
@@ -992,7 +1130,7 @@ pub fn sprint_traced(args: &[Value], ln: bool, loc: TplLoc, site: &Rc<Source>) -
 }
 
 #[cfg(test)]
-#[allow(clippy::approx_constant)]
+#[allow(clippy::approx_constant, clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::origin::{Deps, OriginId};
@@ -1127,5 +1265,151 @@ mod tests {
             .find(|r| r.start == 6)
             .map(|r| (r.end, r.source.deps.clone()));
         assert_eq!(run, Some((11, Deps::one(OriginId(3)))));
+    }
+
+    fn parse_args(s: &str) -> Vec<Value> {
+        let toks: Vec<String> = {
+            let mut v = Vec::new();
+            let b: Vec<char> = s.chars().collect();
+            let mut i = 0;
+            while i < b.len() {
+                let c = b[i];
+                if c == ' ' {
+                    i += 1;
+                    continue;
+                }
+                if c == '(' || c == ')' {
+                    v.push(c.to_string());
+                    i += 1;
+                    continue;
+                }
+                if c == '"' {
+                    let mut j = i + 1;
+                    while b[j] != '"' {
+                        if b[j] == '\\' {
+                            j += 1;
+                        }
+                        j += 1;
+                    }
+                    v.push(b[i..=j].iter().collect());
+                    i = j + 1;
+                    continue;
+                }
+                let mut j = i;
+                while j < b.len() && b[j] != ' ' && b[j] != ')' {
+                    j += 1;
+                }
+                v.push(b[i..j].iter().collect());
+                i = j;
+            }
+            v
+        };
+        fn atom(t: &str) -> Value {
+            if t.starts_with('"') {
+                return Value::str(serde_json::from_str::<String>(t).unwrap());
+            }
+            if t == "true" {
+                return Value::bool(true);
+            }
+            if t == "false" {
+                return Value::bool(false);
+            }
+            if t == "nil" {
+                return Value::nil();
+            }
+            if t.contains('.') || t.contains('e') {
+                return Value::float(t.parse().unwrap());
+            }
+            Value::int(t.parse().unwrap())
+        }
+        fn parse(toks: &[String], i: &mut usize) -> Value {
+            if toks[*i] == "(" {
+                *i += 1;
+                let name = toks[*i].clone();
+                *i += 1;
+                let mut items = Vec::new();
+                while toks[*i] != ")" {
+                    items.push(parse(toks, i));
+                }
+                *i += 1;
+                if name == "list" {
+                    return Value::list(items);
+                }
+                let m = MapRef::new();
+                for kv in items.chunks(2) {
+                    m.insert(kv[0].as_str().unwrap(), kv[1].clone());
+                }
+                return Value::map(m);
+            }
+            let v = atom(&toks[*i]);
+            *i += 1;
+            v
+        }
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < toks.len() {
+            out.push(parse(&toks, &mut i));
+        }
+        out
+    }
+
+    #[test]
+    fn printf_matches_oracle_samples() {
+        // (format, template argument literals, helm-render output): a sample of
+        // randomised flag/width/precision/verb combinations checked against Helm.
+        let rows: &[(&str, &str, &str)] = &[
+            ("%-00.G", "2.5", "2"),
+            ("%+0c", "-42", "�"),
+            ("%.0O", "true", "%!O(bool=true)"),
+            ("%.2b", "0.1", "7205759403792794p-56"),
+            ("% .2q", "1.5", "%!q(float64= 1.5)"),
+            ("%#00d", "1.5", "%!d(float64=1.50000)"),
+            ("% 0.2x", "\" sp \"", "20 73"),
+            ("%#05f", "1.5", "1.500000"),
+            ("%-012.20c", "\" sp \"", "%!c(string= sp         )"),
+            ("%+#.2s", "(list)", "[]"),
+            ("%+02.20c", "\"abc\"", "%!c(string=abc)"),
+            ("%# 12o", "1e6", "%!o(float64= 1.00000e+06)"),
+            ("%+#0.E", "2.5", "+2.E+00"),
+            ("%#-12.1v", "1e20", "1e+20       "),
+            ("%#-.0U", "1e21", "%!U(float64=1.e+21)"),
+            ("%-+0.20X", "\"日本語\"", "E697A5E69CACE8AA9E"),
+            ("%+00.0e", "-1.0e-300", "-1e-300"),
+            ("%-05.1g", "5e-324", "5e-324"),
+            ("%+00b", "1.5", "+6755399441055744p-52"),
+            ("%#.20e", "1e21", "1.00000000000000000000e+21"),
+            ("%+00.5X", "\"\"", ""),
+            ("%#0.20o", "\"日本語\"", "%!o(string=日本語)"),
+            ("%+00.1g", "1e6", "+1e+06"),
+            ("%-0f", "nil", "%!f(<nil>)"),
+            ("%-05.20q", "(dict)", "map[]"),
+            ("%# .o", "nil", "%!o(<nil>)"),
+            ("%+#12.5e", "128512", "%!e(int=     +128512)"),
+            ("%#0X", "0.1", "0X1.999999999999AP-04"),
+            ("%#12.1t", "(list)", "[]"),
+            ("%+0.1e", "\"\"", "%!e(string=)"),
+            ("%+#2.1v", "-42", "-42"),
+            ("%-+12.2E", "1e-7", "+1.00E-07   "),
+            (
+                "%#012.2c",
+                "(list nil \"x\")",
+                "[<nil> %!c(string=00000000000x)]",
+            ),
+            ("%#-2T", "\"\"", "string"),
+            ("%#-12.20x", "\"abc\"", "0x616263    "),
+            ("%#0.2f", "-1.0e-300", "-0.00"),
+            ("% .q", "0.1", "%!q(float64= 0.1)"),
+            ("%2.1q", "1e-7", "%!q(float64=1e-07)"),
+            ("%# 2.b", "\"abc\"", "%!b(string=  )"),
+            ("%#00t", "\"\\t\\u00a0x\"", "%!t(string=\t x)"),
+            ("%# 12o", "0.1", "%!o(float64=    0.100000)"),
+            ("%#-2.5s", "0.0001", "%!s(float64=0.00010000)"),
+            ("%#0.20F", "true", "%!F(bool=true)"),
+            ("%-+12.O", "128512", "+0o373000   "),
+            ("%#-12.q", "true", "%!q(bool=true        )"),
+        ];
+        for (fmt, args, want) in rows {
+            assert_eq!(sprintf(fmt, &parse_args(args)), *want, "{fmt} {args}");
+        }
     }
 }

@@ -380,7 +380,7 @@ impl Decoder<'_> {
 
     fn literal(&mut self, word: &str, v: Value) -> DResult<Value> {
         let start = self.i;
-        for (k, &w) in word.as_bytes().iter().enumerate() {
+        for &w in word.as_bytes() {
             let c = self.peek()?;
             if c != w {
                 return Err(self.bad(
@@ -388,7 +388,6 @@ impl Decoder<'_> {
                     &format!("in literal {word} (expecting {})", quote_char(w)),
                 ));
             }
-            let _ = k;
             self.i += 1;
         }
         Ok(v.with_deps(self.deps(start)))
@@ -473,10 +472,9 @@ impl Decoder<'_> {
             match c {
                 b'"' => break,
                 b'\\' => {
-                    let buf = out.get_or_insert_with(|| {
-                        String::from_utf8_lossy(&self.s[start..self.i]).into_owned()
-                    });
-                    let _ = buf;
+                    if out.is_none() {
+                        out = Some(String::from_utf8_lossy(&self.s[start..self.i]).into_owned());
+                    }
                     self.i += 1;
                     let e = self.peek()?;
                     self.i += 1;
