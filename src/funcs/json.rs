@@ -251,4 +251,32 @@ mod tests {
         assert_eq!(got.as_ref().and_then(Value::as_str), Some("v"));
         assert_eq!(got.map(|v| v.deps), Some(Deps::one(OriginId(9))));
     }
+
+    #[test]
+    fn from_json_then_to_json_round_trips_like_helm() {
+        // Oracle: {{ X | fromJson | toJson }}, `toPrettyJson` and `%v` of the map.
+        let input = r#"{"k<>":"v&","u":"\ud83d\ude00 \u00e9 \/ \b\f","lone":"\ud83d x","n":12345678901234567890,"neg":-0.0,"small":1.5e-10,"arr":[[],{},[{}]],"t":true,"nul":null}"#;
+        let Ok(m) = from_json(&ctx(), vec![Value::str(input)]) else {
+            panic!("fromJson failed")
+        };
+        assert_eq!(
+            text(to_json(&ctx(), vec![m.clone()])),
+            "{\"arr\":[[],{},[{}]],\"k\\u003c\\u003e\":\"v\\u0026\",\"lone\":\"\u{fffd} x\",\"n\":12345678901234567000,\"neg\":-0,\"nul\":null,\"small\":1.5e-10,\"t\":true,\"u\":\"😀 é / \\b\\f\"}"
+        );
+        assert_eq!(
+            sprint_value(&m),
+            "map[arr:[[] map[] [map[]]] k<>:v& lone:\u{fffd} x n:1.2345678901234567e+19 neg:-0 nul:<nil> small:1.5e-10 t:true u:😀 é / \u{8}\u{c}]"
+        );
+        assert_eq!(
+            text(to_pretty_json(&ctx(), vec![m])),
+            "{\n  \"arr\": [\n    [],\n    {},\n    [\n      {}\n    ]\n  ],\n  \"k\\u003c\\u003e\": \"v\\u0026\",\n  \"lone\": \"\u{fffd} x\",\n  \"n\": 12345678901234567000,\n  \"neg\": -0,\n  \"nul\": null,\n  \"small\": 1.5e-10,\n  \"t\": true,\n  \"u\": \"😀 é / \\b\\f\"\n}"
+        );
+        let Ok(e) = from_json(&ctx(), vec![Value::str("[1, 2,   3]")]) else {
+            panic!("fromJson failed")
+        };
+        assert_eq!(
+            text(to_json(&ctx(), vec![e])),
+            r#"{"Error":"json: cannot unmarshal array into Go value of type map[string]interface {}"}"#
+        );
+    }
 }
