@@ -12,6 +12,7 @@ pub mod embedded;
 pub mod eval;
 pub mod funcs;
 pub mod gofmt;
+pub mod json;
 pub mod origin;
 pub mod query;
 pub mod render;

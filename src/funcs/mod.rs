@@ -14,6 +14,7 @@
 //! [`TextBuilder`](crate::traced::TextBuilder) so the input's trace follows
 //! the bytes.
 
+pub mod builtins;
 pub mod crypto;
 pub mod dicts;
 pub mod encoding;
@@ -23,6 +24,7 @@ pub mod math;
 pub mod regexp;
 pub mod semver;
 pub mod strings;
+pub mod json;
 pub mod types;
 
 use std::collections::HashMap;
@@ -157,6 +159,8 @@ fn all_tables() -> Vec<&'static [FuncDef]> {
         crypto::FUNCS,
         types::FUNCS,
         flow::FUNCS,
+        builtins::FUNCS,
+        json::FUNCS,
     ]
 }
 
