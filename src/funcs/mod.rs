@@ -14,6 +14,8 @@
 //! [`TextBuilder`](crate::traced::TextBuilder) so the input's trace follows
 //! the bytes.
 
+pub mod yaml;
+
 use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::OnceLock;
@@ -135,7 +137,7 @@ pub(crate) const fn def(
 pub const EVALUATOR_FUNCS: &[&str] = &["and", "or", "include", "tpl", "call"];
 
 fn all_tables() -> Vec<&'static [FuncDef]> {
-    vec![]
+    vec![yaml::TABLE]
 }
 
 fn table() -> &'static HashMap<&'static str, &'static FuncDef> {
