@@ -113,7 +113,10 @@ fn is_blankz(c: char) -> bool {
 
 /// libyaml's `yaml_emitter_analyze_scalar` and `select_scalar_style` (block
 /// context, yaml.v2 flavour: tabs count as special characters).
-fn select_style(s: &str, requested: Style, simple_key: bool) -> Style {
+///
+/// `v3` applies yaml.v3's rule instead: a tab only rules out plain and
+/// single-quoted styles, not a block scalar.
+fn select_style(s: &str, requested: Style, simple_key: bool, v3: bool) -> Style {
     let chars: Vec<char> = s.chars().collect();
     let (multiline, block_plain, single_ok, block_ok) = if chars.is_empty() {
         (false, true, true, false)
@@ -121,6 +124,7 @@ fn select_style(s: &str, requested: Style, simple_key: bool) -> Style {
         let mut block_ind = s.starts_with("---") || s.starts_with("...");
         let mut line_breaks = false;
         let mut special = false;
+        let mut tabs = false;
         let (mut leading_space, mut leading_break) = (false, false);
         let (mut trailing_space, mut trailing_break) = (false, false);
         let (mut break_space, mut space_break) = (false, false);
@@ -143,7 +147,9 @@ fn select_style(s: &str, requested: Style, simple_key: bool) -> Style {
                     _ => {}
                 }
             }
-            if !is_printable(c) {
+            if v3 && c == '\t' {
+                tabs = true;
+            } else if !is_printable(c) {
                 special = true;
             }
             if is_break(c) {
@@ -180,9 +186,11 @@ fn select_style(s: &str, requested: Style, simple_key: bool) -> Style {
             block_plain = false;
             single_ok = false;
         }
-        if space_break || special {
+        if space_break || special || tabs {
             block_plain = false;
             single_ok = false;
+        }
+        if space_break || special {
             block_ok = false;
         }
         if line_breaks || block_ind {
@@ -222,8 +230,10 @@ struct Emitter {
     indention: bool,
     indent: i32,
     indents: Vec<i32>,
-    /// toYamlPretty: sequences indented under their key.
+    /// toYamlPretty: sequences indented under their key, yaml.v3 rules.
     pretty: bool,
+    /// Column after which long scalars fold (none for toYamlPretty).
+    width: usize,
 }
 
 impl Emitter {
@@ -401,7 +411,7 @@ impl Emitter {
         } else {
             Style::Plain
         };
-        let style = select_style(text, requested, simple_key);
+        let style = select_style(text, requested, simple_key, self.pretty);
         let sc = Scalar {
             text: s,
             fill: self.source(deps),
@@ -434,7 +444,7 @@ impl Emitter {
         for (k, &(i, c)) in chars.iter().enumerate() {
             let next = chars.get(k + 1).map(|x| x.1);
             if c == ' ' {
-                if allow_breaks && !spaces && self.column > BEST_WIDTH && next != Some(' ') {
+                if allow_breaks && !spaces && self.column > self.width && next != Some(' ') {
                     self.write_indent(&fill);
                 } else {
                     self.copy(sc, i, 1);
@@ -485,7 +495,7 @@ impl Emitter {
             if c == ' ' {
                 if allow_breaks
                     && !spaces
-                    && self.column > BEST_WIDTH
+                    && self.column > self.width
                     && i != 0
                     && i != last
                     && next != Some(' ')
@@ -553,7 +563,7 @@ impl Emitter {
                 self.put(&esc, &src);
                 spaces = false;
             } else if c == ' ' {
-                if allow_breaks && !spaces && self.column > BEST_WIDTH && i != 0 && i != last {
+                if allow_breaks && !spaces && self.column > self.width && i != 0 && i != last {
                     self.write_indent(&fill);
                     if next == Some(' ') {
                         self.put("\\", &fill);
@@ -644,6 +654,7 @@ fn emit(v: &Value, loc: Option<TplLoc>, pretty: bool) -> Result<TStr, String> {
         indent: -1,
         indents: Vec::new(),
         pretty,
+        width: if pretty { usize::MAX } else { BEST_WIDTH },
     };
     let out = e.document(v)?;
     // Helm trims the final newline.

@@ -192,6 +192,19 @@ fn to_yaml_pretty_indents_sequences() {
     m.insert("b".into(), Value::map_from(b));
     let got = to_yaml_pretty(&Value::map_from(m), None);
     assert_eq!(got.as_str(), "a:\n  - 1\n  - 2\nb:\n  c: x");
+    // Oracle: no folding, tabs allowed in block scalars, floats printed with %g.
+    let long =
+        "long string long string long string long string long string long string long string";
+    let l = Value::list(vec![
+        Value::str(long),
+        Value::str("a\tb\nc"),
+        Value::float(1000000.0),
+        Value::str("yes"),
+    ]);
+    assert_eq!(
+        to_yaml_pretty(&l, None).as_str(),
+        format!("- {long}\n- |-\n  a\tb\n  c\n- 1e+06\n- \"yes\"")
+    );
 }
 
 #[test]
