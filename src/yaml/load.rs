@@ -106,11 +106,21 @@ fn libyaml_message(info: &str) -> (String, bool) {
         }
         "while scanning a quoted scalar, found unexpected end of stream"
         | "invalid indentation in quoted scalar" => scanner("found unexpected end of stream"),
-        "while scanning a plain scalar, found a tab"
-        | "tab cannot be used as indentation"
+        "while scanning a plain scalar, found a tab" => {
+            scanner("found a tab character that violates indentation")
+        }
+        "tab cannot be used as indentation"
         | "tabs disallowed within this context (block indentation)"
         | "tabs disallowed in this context" => {
-            scanner("found a tab character that violates indentation")
+            scanner("found character that cannot start any token")
+        }
+        "illegal placement of ':' indicator" => parser("did not find expected ',' or ']'"),
+        "simple key expect ':'" => scanner("could not find expected ':'"),
+        "while parsing a quoted scalar, found unknown escape character" => {
+            scanner("found unknown escape character")
+        }
+        m if m.starts_with("unexpected character: ") => {
+            scanner("found character that cannot start any token")
         }
         "mapping values are not allowed in this context" => scanner(info),
         other => {
@@ -164,13 +174,22 @@ impl<'t> Builder<'t> {
                 line1 = self.text[..at + p].matches('\n').count() as u32 + 1;
             }
         }
-        if e.info() == "invalid indentation in quoted scalar" {
+        if e.info() == "invalid indentation in quoted scalar"
+            || e.info() == "while scanning a quoted scalar, found unexpected end of stream"
+        {
             // libyaml reads an unclosed quote to the end of the stream.
             line1 = self.text.matches('\n').count() as u32 + 1;
         }
         // libyaml forces a new line at the end of the stream.
         let at_eof = self.chars.byte(m.index()) >= self.text.len() && m.col() != 0;
-        let shown = if is_scanner || at_eof {
+        // yaml.v2 prints no line for a problem on the first line.
+        let shown = if is_scanner {
+            if line1 <= 1 {
+                0
+            } else {
+                line1
+            }
+        } else if at_eof {
             line1
         } else {
             line1.saturating_sub(1)
@@ -435,6 +454,30 @@ fn is_merge_key(n: &Node) -> bool {
     }
 }
 
+/// Go's `%#v` of a decoded node, for yaml.v2's "invalid map key" message.
+fn go_repr(n: &Node) -> String {
+    match &n.kind {
+        Kind::Scalar { .. } => match scalar_of(n).ok().flatten() {
+            Some(Scalar::Str(s)) => format!("{s:?}"),
+            Some(Scalar::Int(i)) => i.to_string(),
+            Some(Scalar::Float(f)) => go_format_g(f, false),
+            Some(Scalar::Bool(b)) => b.to_string(),
+            _ => "interface {}(nil)".to_string(),
+        },
+        Kind::Seq(items) => {
+            let parts: Vec<String> = items.iter().map(go_repr).collect();
+            format!("[]interface {{}}{{{}}}", parts.join(", "))
+        }
+        Kind::Map(entries) => {
+            let parts: Vec<String> = entries
+                .iter()
+                .map(|(k, v)| format!("{}:{}", go_repr(k), go_repr(v)))
+                .collect();
+            format!("map[interface {{}}]interface {{}}{{{}}}", parts.join(", "))
+        }
+    }
+}
+
 fn fail_at(n: &Node, message: String) -> Fail {
     Fail {
         line: n.line,
@@ -452,8 +495,7 @@ fn scalar_of(n: &Node) -> Result<Option<Scalar>, Fail> {
         None if *style == ScalarStyle::Plain => Ok(resolve_plain(value)),
         None => Ok(Scalar::Str(value.clone())),
     };
-    r.map(Some)
-        .map_err(|m| fail_at(n, format!("yaml: line {}: {m}", n.line)))
+    r.map(Some).map_err(|m| fail_at(n, format!("yaml: {m}")))
 }
 
 struct Converter<'a> {
@@ -553,7 +595,7 @@ impl Converter<'_> {
 
     fn key_string(&mut self, k: &Node, v: &Node) -> Result<String, Fail> {
         let Some(s) = scalar_of(k)? else {
-            return Err(fail_at(k, "yaml: invalid map key".to_string()));
+            return Err(fail_at(k, format!("yaml: invalid map key: {}", go_repr(k))));
         };
         Ok(match s {
             Scalar::Str(s) => s,
