@@ -112,7 +112,10 @@ impl<'a> Lexer<'a> {
             b'"' => {
                 self.pos += 1;
                 let mut out = Vec::new();
-                while self.pos < self.s.len() && self.s[self.pos] != b'"' && self.s[self.pos] != b'\n' {
+                while self.pos < self.s.len()
+                    && self.s[self.pos] != b'"'
+                    && self.s[self.pos] != b'\n'
+                {
                     if self.s[self.pos] == b'\\' && self.pos + 1 < self.s.len() {
                         out.push(self.s[self.pos]);
                         self.pos += 1;
@@ -339,7 +342,11 @@ impl Match<'_> {
 }
 
 fn step_matches(step: &QueryStep, b: &Block) -> bool {
-    step.name == b.name && step.label.as_ref().is_none_or(|l| b.label.as_ref() == Some(l))
+    step.name == b.name
+        && step
+            .label
+            .as_ref()
+            .is_none_or(|l| b.label.as_ref() == Some(l))
 }
 
 /// All blocks matching the query. The last step must match the block; the
@@ -360,7 +367,9 @@ fn walk<'a>(
     for b in blocks {
         stack.push(b);
         if let Some(last) = query.last() {
-            if step_matches(last, b) && ancestors_match(&stack[..stack.len() - 1], &query[..query.len() - 1]) {
+            if step_matches(last, b)
+                && ancestors_match(&stack[..stack.len() - 1], &query[..query.len() - 1])
+            {
                 out.push(Match {
                     path: stack.clone(),
                 });

@@ -59,7 +59,9 @@ impl EmbeddedDoc {
 
     /// The 1-based line number within the document of a doc offset.
     pub fn line_of(&self, doc_offset: usize) -> usize {
-        self.lines.partition_point(|l| l.doc_offset <= doc_offset).max(1)
+        self.lines
+            .partition_point(|l| l.doc_offset <= doc_offset)
+            .max(1)
     }
 }
 
@@ -106,7 +108,9 @@ fn split_key(s: &str) -> Option<(String, &str)> {
         let end = stripped.find('\'')?;
         (stripped[..end].to_string(), &stripped[end + 1..])
     } else {
-        let idx = t.find(": ").or_else(|| t.strip_suffix(':').map(|x| x.len()))?;
+        let idx = t
+            .find(": ")
+            .or_else(|| t.strip_suffix(':').map(|x| x.len()))?;
         (t[..idx].to_string(), &t[idx..])
     };
     let rest = rest.strip_prefix(':')?;
@@ -155,15 +159,16 @@ pub fn find_embedded(text: &str) -> Vec<EmbeddedDoc> {
     let mut pending: Vec<EmbeddedDoc> = Vec::new();
     let mut in_metadata = false;
     let mut in_data = false;
-    let flush = |pending: &mut Vec<EmbeddedDoc>, docs: &mut Vec<EmbeddedDoc>, kind: &str, name: &str| {
-        for mut d in pending.drain(..) {
-            if kind == "ConfigMap" || kind == "Secret" {
-                d.kind = kind.to_string();
-                d.name = name.to_string();
-                docs.push(d);
+    let flush =
+        |pending: &mut Vec<EmbeddedDoc>, docs: &mut Vec<EmbeddedDoc>, kind: &str, name: &str| {
+            for mut d in pending.drain(..) {
+                if kind == "ConfigMap" || kind == "Secret" {
+                    d.kind = kind.to_string();
+                    d.name = name.to_string();
+                    docs.push(d);
+                }
             }
-        }
-    };
+        };
     while i < lines.len() {
         let line = &lines[i];
         let t = line.text;
@@ -216,8 +221,9 @@ pub fn find_embedded(text: &str) -> Vec<EmbeddedDoc> {
                     continue;
                 } else if !v.is_empty() {
                     let content = scalar_value(v);
-                    let vstart = line.start + (t.len() - t.trim_start().len()) + t.trim_start().len()
-                        - v.len();
+                    let vstart =
+                        line.start + (t.len() - t.trim_start().len()) + t.trim_start().len()
+                            - v.len();
                     let mut lines_out = Vec::new();
                     let mut off = 0;
                     for l in content.split_inclusive('\n') {
@@ -289,7 +295,11 @@ fn block_scalar(
     let mut out_lines = Vec::new();
     for line in &lines[first..end] {
         let t = line.text;
-        let (skip, body) = if t.len() >= ci { (ci, &t[ci..]) } else { (t.len(), "") };
+        let (skip, body) = if t.len() >= ci {
+            (ci, &t[ci..])
+        } else {
+            (t.len(), "")
+        };
         out_lines.push(ContentLine {
             file_range: line.start + skip..line.start + skip + body.len(),
             doc_offset: text.len(),
@@ -347,8 +357,14 @@ mod tests {
         let docs = find_embedded(CM);
         assert_eq!(docs.len(), 3);
         let d = &docs[0];
-        assert_eq!((d.kind.as_str(), d.name.as_str(), d.key.as_str()), ("ConfigMap", "rel-alloy-logs", "config.alloy"));
-        assert_eq!(d.text, "loki.process \"pod_logs\" {\n  forward_to = []\n}\n\n// end\n");
+        assert_eq!(
+            (d.kind.as_str(), d.name.as_str(), d.key.as_str()),
+            ("ConfigMap", "rel-alloy-logs", "config.alloy")
+        );
+        assert_eq!(
+            d.text,
+            "loki.process \"pod_logs\" {\n  forward_to = []\n}\n\n// end\n"
+        );
         // Every content line maps to the same text in the file.
         for (i, l) in d.lines.iter().enumerate() {
             let body = d.text[l.doc_offset..].split('\n').next().unwrap_or("");

@@ -151,7 +151,9 @@ fn main() -> ExitCode {
     let result = match worker {
         Ok(handle) => match handle.join() {
             Ok(r) => r,
-            Err(_) => Err(anyhow::anyhow!("internal error: the render thread panicked")),
+            Err(_) => Err(anyhow::anyhow!(
+                "internal error: the render thread panicked"
+            )),
         },
         Err(e) => Err(anyhow::anyhow!("cannot start the render thread: {e}")),
     };
@@ -163,7 +165,11 @@ fn main() -> ExitCode {
             }
             if let Some(q) = err.downcast_ref::<query::QueryError>() {
                 eprintln!("Error: {q}");
-                return ExitCode::from(if q.is_no_match() { EXIT_NO_MATCH } else { EXIT_ERROR });
+                return ExitCode::from(if q.is_no_match() {
+                    EXIT_NO_MATCH
+                } else {
+                    EXIT_ERROR
+                });
             }
             eprintln!("Error: {err:#}");
             ExitCode::from(EXIT_ERROR)
@@ -194,7 +200,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let target = match (&cmd.collector, &cmd.file) {
                 (Some(c), _) => BlameTarget::Collector(c.clone()),
                 (None, Some(f)) => BlameTarget::File(f.clone()),
-                (None, None) => anyhow::bail!("blame needs --collector NAME or --file TEMPLATE_PATH"),
+                (None, None) => {
+                    anyhow::bail!("blame needs --collector NAME or --file TEMPLATE_PATH")
+                }
             };
             let out = render::render(&cmd.render.request())?;
             let lines = query::blame(&out, &target)?;

@@ -100,7 +100,11 @@ pub fn write_block_text(w: &mut dyn Write, matches: &[BlockMatch], all: bool) ->
         if hidden > 0 {
             writeln!(w, "  ({hidden} more context keys: --all shows them)")?;
         }
-        for k in m.keys.iter().filter(|k| k.role == Role::Content && !k.lines.is_empty()) {
+        for k in m
+            .keys
+            .iter()
+            .filter(|k| k.role == Role::Content && !k.lines.is_empty())
+        {
             let lines: Vec<String> = k.lines.iter().map(usize::to_string).collect();
             writeln!(w, "  {} fills config lines {}", k.key, lines.join(", "))?;
         }
@@ -174,7 +178,11 @@ pub fn write_key_text(w: &mut dyn Write, a: &KeyAnswer) -> Result<()> {
             ]
         })
         .collect();
-    table(w, &["ROLE", "COLLECTOR", "BLOCK", "LINES", "TEMPLATE", "FILE"], &rows)
+    table(
+        w,
+        &["ROLE", "COLLECTOR", "BLOCK", "LINES", "TEMPLATE", "FILE"],
+        &rows,
+    )
 }
 
 /// `--key` as JSON.
@@ -202,7 +210,12 @@ pub fn write_key_json(w: &mut dyn Write, a: &KeyAnswer) -> Result<()> {
 
 /// `blame` as text: the line, then its annotations.
 pub fn write_blame_text(w: &mut dyn Write, lines: &[BlameLine]) -> Result<()> {
-    let width = lines.iter().map(|l| l.text.chars().count()).max().unwrap_or(0).min(100);
+    let width = lines
+        .iter()
+        .map(|l| l.text.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(100);
     for l in lines {
         let mut notes = Vec::new();
         if !l.keys.is_empty() {
@@ -222,7 +235,14 @@ pub fn write_blame_text(w: &mut dyn Write, lines: &[BlameLine]) -> Result<()> {
         if notes.is_empty() {
             writeln!(w, "{:>5} | {}", l.number, l.text)?;
         } else {
-            writeln!(w, "{:>5} | {}{}  # {}", l.number, l.text, " ".repeat(pad), notes.join(" "))?;
+            writeln!(
+                w,
+                "{:>5} | {}{}  # {}",
+                l.number,
+                l.text,
+                " ".repeat(pad),
+                notes.join(" ")
+            )?;
         }
     }
     Ok(())

@@ -7,11 +7,11 @@ use std::rc::Rc;
 
 use crate::chart::{load_chart, prepare, ChartError, ReleaseOptions, UserValues};
 use crate::eval::{Evaluator, ExecError};
-use crate::template::ast::ParsedFile;
-use crate::value::{MapRef, Repr, Value};
 use crate::eval::{Read, TemplateSet};
 use crate::origin::{OriginId, OriginTable};
+use crate::template::ast::ParsedFile;
 use crate::traced::{TStr, TextBuilder, TplLoc};
+use crate::value::{MapRef, Repr, Value};
 
 /// The result of rendering a chart.
 pub struct RenderOutput {
@@ -49,9 +49,7 @@ impl RenderOutput {
     /// `file:line` where an origin's value was written, if known.
     pub fn describe_origin_pos(&self, id: OriginId) -> Option<String> {
         let o = self.origins.get(id);
-        o.pos
-            .as_ref()
-            .map(|p| format!("{}:{}", p.file, p.line))
+        o.pos.as_ref().map(|p| format!("{}:{}", p.file, p.line))
     }
 }
 
@@ -159,7 +157,12 @@ pub fn render(req: &RenderRequest) -> Result<RenderOutput, RenderError> {
             let display = format!("{}{}", pc.location, rel);
             by_name.insert(
                 name.clone(),
-                (text.clone(), pc.context.clone(), format!("{}/templates", pc.path), display),
+                (
+                    text.clone(),
+                    pc.context.clone(),
+                    format!("{}/templates", pc.path),
+                    display,
+                ),
             );
         }
     }

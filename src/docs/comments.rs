@@ -169,7 +169,14 @@ mod tests {
         let paths: Vec<&str> = docs.iter().map(|d| d.path.as_str()).collect();
         assert_eq!(
             paths,
-            vec!["enabled", "podLogs", "podLogs.extraLogProcessingStages", "podLogs.script", "podLogs.labels", "list"]
+            vec![
+                "enabled",
+                "podLogs",
+                "podLogs.extraLogProcessingStages",
+                "podLogs.script",
+                "podLogs.labels",
+                "list"
+            ]
         );
         assert_eq!(docs[0].section.as_deref(), Some("Pod Logs"));
         assert_eq!(docs[2].description, "Extra stages, added verbatim.");

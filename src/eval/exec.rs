@@ -32,8 +32,7 @@ pub struct Read {
 
 /// Parses `tpl` text; supplied by the caller so the evaluator does not
 /// depend on the parser's entry point.
-pub type TplParser =
-    fn(name: &str, text: &str) -> Result<crate::template::ast::ParsedFile, String>;
+pub type TplParser = fn(name: &str, text: &str) -> Result<crate::template::ast::ParsedFile, String>;
 
 /// Control flow out of a node: an error, or `break`/`continue` in a range.
 enum Flow {
@@ -159,7 +158,13 @@ impl Evaluator {
         }
     }
 
-    fn error(&self, st: &State, pos: u32, context: String, cause: impl Into<String>) -> Box<ExecError> {
+    fn error(
+        &self,
+        st: &State,
+        pos: u32,
+        context: String,
+        cause: impl Into<String>,
+    ) -> Box<ExecError> {
         let file = self.set.file(st.file);
         let (line, col) = self.set.line_col(st.file, pos);
         Box::new(ExecError::new(Frame {
@@ -307,7 +312,12 @@ impl Evaluator {
             _ => {
                 let shown = crate::gofmt::sprint_value(&val);
                 return Err(self
-                    .error(st, b.pos, pipe_string(&b.pipe), format!("range can't iterate over {shown}"))
+                    .error(
+                        st,
+                        b.pos,
+                        pipe_string(&b.pipe),
+                        format!("range can't iterate over {shown}"),
+                    )
                     .into());
             }
         };
@@ -496,7 +506,12 @@ impl Evaluator {
         if let Some(f) = n.float {
             return Ok(Value::float(f));
         }
-        Err(self.error(st, n.pos, n.text.to_string(), format!("{} overflows int", n.text)))
+        Err(self.error(
+            st,
+            n.pos,
+            n.text.to_string(),
+            format!("{} overflows int", n.text),
+        ))
     }
 
     fn eval_variable(
@@ -519,7 +534,15 @@ impl Evaluator {
             return Ok(Operand::plain(base));
         }
         let args = &cmd.args[1..];
-        self.eval_fields(st, v.pos, base, &v.fields, args, final_arg, &var_ref_string(v))
+        self.eval_fields(
+            st,
+            v.pos,
+            base,
+            &v.fields,
+            args,
+            final_arg,
+            &var_ref_string(v),
+        )
     }
 
     fn eval_field_chain_node(
@@ -532,7 +555,15 @@ impl Evaluator {
     ) -> Result<Operand, Box<ExecError>> {
         let args = &cmd.args[1..];
         let _ = dot;
-        self.eval_fields(st, f.pos, dot.clone(), &f.fields, args, final_arg, &field_string(f))
+        self.eval_fields(
+            st,
+            f.pos,
+            dot.clone(),
+            &f.fields,
+            args,
+            final_arg,
+            &field_string(f),
+        )
     }
 
     fn eval_chain(
@@ -556,7 +587,15 @@ impl Evaluator {
         }
         let base = self.eval_pipeline(st, dot, &c.pipe)?;
         let args = &cmd.args[1..];
-        self.eval_fields(st, c.pos, base, &c.fields, args, final_arg, &chain_string(c))
+        self.eval_fields(
+            st,
+            c.pos,
+            base,
+            &c.fields,
+            args,
+            final_arg,
+            &chain_string(c),
+        )
     }
 
     /// Walk `.a.b.c` from `receiver`; the last field may be a method called with args.
@@ -643,7 +682,10 @@ impl Evaluator {
                                     st,
                                     pos,
                                     context.to_string(),
-                                    format!("can't evaluate field {name} in type {}", o.type_name()),
+                                    format!(
+                                        "can't evaluate field {name} in type {}",
+                                        o.type_name()
+                                    ),
                                 ))
                             }
                         }
@@ -677,7 +719,11 @@ impl Evaluator {
                         context.to_string(),
                         format!(
                             "can't evaluate field {name} in type {}",
-                            if cur.from_map { "interface {}" } else { cur.value.type_name() }
+                            if cur.from_map {
+                                "interface {}"
+                            } else {
+                                cur.value.type_name()
+                            }
                         ),
                     ))
                 }
@@ -723,9 +769,7 @@ impl Evaluator {
         };
         if !ok_count {
             let msg = if def.variadic.is_some() {
-                format!(
-                    "wrong number of args for {name}: want at least {nparams} got {total}"
-                )
+                format!("wrong number of args for {name}: want at least {nparams} got {total}")
             } else {
                 format!("wrong number of args for {name}: want {nparams} got {total}")
             };
@@ -816,7 +860,14 @@ impl Evaluator {
         }
     }
 
-    fn check_arity(&self, st: &State, cmd: &Command, name: &str, want: usize, final_arg: &Option<Value>) -> Result<(), Box<ExecError>> {
+    fn check_arity(
+        &self,
+        st: &State,
+        cmd: &Command,
+        name: &str,
+        want: usize,
+        final_arg: &Option<Value>,
+    ) -> Result<(), Box<ExecError>> {
         let total = cmd.args.len() - 1 + usize::from(final_arg.is_some());
         if total != want {
             return Err(self.error(
@@ -890,21 +941,27 @@ impl Evaluator {
         let text = text_v.as_tstr().cloned().unwrap_or_default();
         let quoted = format!("{:?}", text.as_str());
         let Some(parser) = self.tpl_parser else {
-            return Err(self.error(st, cmd.pos, command_string(cmd), "error calling tpl: tpl is not available"));
+            return Err(self.error(
+                st,
+                cmd.pos,
+                command_string(cmd),
+                "error calling tpl: tpl is not available",
+            ));
         };
         let parsed = match parser("gotpl", text.as_str()) {
             Ok(p) => p,
-            Err(msg) => {
-                return Err(self.error(
-                    st,
-                    cmd.pos,
-                    command_string(cmd),
-                    format!("error calling tpl: error during tpl function execution for {quoted}: {msg}"),
-                ))
-            }
+            Err(msg) => return Err(self.error(
+                st,
+                cmd.pos,
+                command_string(cmd),
+                format!(
+                    "error calling tpl: error during tpl function execution for {quoted}: {msg}"
+                ),
+            )),
         };
         let snapshot = self.set.names_snapshot();
-        self.set.add(Rc::from(text.as_str()), parsed, Some(text.clone()));
+        self.set
+            .add(Rc::from(text.as_str()), parsed, Some(text.clone()));
         let saved_counts = std::mem::take(&mut self.include_counts);
         let r = self.execute("gotpl", data);
         self.include_counts = saved_counts;
@@ -919,7 +976,9 @@ impl Evaluator {
                     st,
                     cmd.pos,
                     command_string(cmd),
-                    format!("error calling tpl: error during tpl function execution for {quoted}: "),
+                    format!(
+                        "error calling tpl: error during tpl function execution for {quoted}: "
+                    ),
                 );
                 e.push_inner(*inner);
                 Err(e)
@@ -943,7 +1002,15 @@ impl Evaluator {
                     format!("cannot assign nil to {}", ty.go_name()),
                 ));
             }
-            Arg::Field(f) => self.eval_fields(st, f.pos, dot.clone(), &f.fields, &[], None, &field_string(f))?,
+            Arg::Field(f) => self.eval_fields(
+                st,
+                f.pos,
+                dot.clone(),
+                &f.fields,
+                &[],
+                None,
+                &field_string(f),
+            )?,
             Arg::Variable(v) => {
                 let base = self.var_value(st, v.pos, &v.name)?;
                 if v.fields.is_empty() {
@@ -985,7 +1052,11 @@ impl Evaluator {
                         st,
                         s.pos,
                         go_quote(&s.text),
-                        format!("expected {}; found {}", expected_word(ty), go_quote(&s.text)),
+                        format!(
+                            "expected {}; found {}",
+                            expected_word(ty),
+                            go_quote(&s.text)
+                        ),
                     )),
                 }
             }
@@ -1035,7 +1106,10 @@ impl Evaluator {
             (Repr::Nil, t) if can_be_nil(t) => true,
             (Repr::Nil, t) => {
                 let msg = if op.from_map {
-                    format!("wrong type for value; expected {}; got interface {{}}", t.go_name())
+                    format!(
+                        "wrong type for value; expected {}; got interface {{}}",
+                        t.go_name()
+                    )
                 } else {
                     format!("invalid value; expected {}", t.go_name())
                 };

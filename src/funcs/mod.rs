@@ -19,13 +19,14 @@ pub mod crypto;
 pub mod dicts;
 pub mod encoding;
 pub mod flow;
+pub mod json;
 pub mod lists;
 pub mod math;
 pub mod regexp;
 pub mod semver;
 pub mod strings;
-pub mod json;
 pub mod types;
+pub mod yaml;
 
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -161,6 +162,7 @@ fn all_tables() -> Vec<&'static [FuncDef]> {
         flow::FUNCS,
         builtins::FUNCS,
         json::FUNCS,
+        yaml::TABLE,
     ]
 }
 

@@ -82,7 +82,13 @@ pub fn blame(out: &RenderOutput, target: &BlameTarget) -> Result<Vec<BlameLine>,
     }
 }
 
-fn annotate(out: &RenderOutput, text: &TStr, number: usize, line: String, range: Range<usize>) -> BlameLine {
+fn annotate(
+    out: &RenderOutput,
+    text: &TStr,
+    number: usize,
+    line: String,
+    range: Range<usize>,
+) -> BlameLine {
     let mut keys: Vec<String> = Vec::new();
     let mut template_at = None;
     let mut any_at = None;

@@ -109,7 +109,13 @@ pub fn block_query(
         let mut addresses = Vec::new();
         for cfg in &selected {
             for m in alloy::all_blocks(&cfg.blocks) {
-                addresses.push(m.path.iter().map(|b| b.display_name()).collect::<Vec<_>>().join(" > "));
+                addresses.push(
+                    m.path
+                        .iter()
+                        .map(|b| b.display_name())
+                        .collect::<Vec<_>>()
+                        .join(" > "),
+                );
             }
         }
         let last = steps.last().map(|s| match &s.label {
@@ -117,9 +123,13 @@ pub fn block_query(
             None => s.name.clone(),
         });
         let target = last.unwrap_or_default();
-        let near = nearest(&target, addresses.iter().map(|s| {
-            s.rsplit(" > ").next().unwrap_or(s)
-        }), 5);
+        let near = nearest(
+            &target,
+            addresses
+                .iter()
+                .map(|s| s.rsplit(" > ").next().unwrap_or(s)),
+            5,
+        );
         let near_full: Vec<String> = near
             .iter()
             .filter_map(|n| addresses.iter().find(|a| a.ends_with(n.as_str())).cloned())
@@ -129,7 +139,11 @@ pub fn block_query(
         } else {
             format!(
                 "collectors {}",
-                selected.iter().map(|c| c.collector.as_str()).collect::<Vec<_>>().join(", ")
+                selected
+                    .iter()
+                    .map(|c| c.collector.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )
         };
         return Err(QueryError::NoBlock {
@@ -144,11 +158,14 @@ pub fn block_query(
 fn explain(out: &RenderOutput, cfg: &Config<'_>, m: &Match<'_>) -> BlockMatch {
     let block = m.block();
     let doc = &cfg.doc;
-    let file_range = doc
-        .to_file_range(block.range.clone())
-        .unwrap_or(0..0);
+    let file_range = doc.to_file_range(block.range.clone()).unwrap_or(0..0);
     let mut rows: BTreeMap<(OriginId, Role), KeyRow> = BTreeMap::new();
-    let mut add = |out: &RenderOutput, id: OriginId, role: Role, at: Option<String>, line: Option<usize>, rank: usize| {
+    let mut add = |out: &RenderOutput,
+                   id: OriginId,
+                   role: Role,
+                   at: Option<String>,
+                   line: Option<usize>,
+                   rank: usize| {
         let Some(key) = crate::query::origin_key(out, id) else {
             return;
         };
@@ -240,9 +257,7 @@ fn explain(out: &RenderOutput, cfg: &Config<'_>, m: &Match<'_>) -> BlockMatch {
     for k in &mut keys {
         k.lines.sort_unstable();
     }
-    keys.sort_by(|a, b| {
-        (a.role, a.context_rank, &a.key).cmp(&(b.role, b.context_rank, &b.key))
-    });
+    keys.sort_by(|a, b| (a.role, a.context_rank, &a.key).cmp(&(b.role, b.context_rank, &b.key)));
     let first_line = doc.line_of(block.range.start);
     let last_line = doc.line_of(block.range.end.saturating_sub(1));
     let header_at = doc

@@ -67,7 +67,10 @@ pub fn key_query(out: &RenderOutput, key: &str) -> Result<KeyAnswer, QueryError>
             nearest: nearest(key, keys.iter().copied(), 5),
         });
     }
-    let mut covered: Vec<String> = ids.iter().map(|&id| out.origins.get(id).path.clone()).collect();
+    let mut covered: Vec<String> = ids
+        .iter()
+        .map(|&id| out.origins.get(id).path.clone())
+        .collect();
     covered.sort();
     covered.dedup();
     let mut defined_at: Vec<String> = ids
@@ -95,7 +98,8 @@ pub fn key_query(out: &RenderOutput, key: &str) -> Result<KeyAnswer, QueryError>
     read_at.sort();
 
     let cfgs = configs(out);
-    let mut places: BTreeMap<(String, Option<String>, Option<String>, Role), Place> = BTreeMap::new();
+    let mut places: BTreeMap<(String, Option<String>, Option<String>, Role), Place> =
+        BTreeMap::new();
     let mut record = |file: &str, off: usize, role: Role, at: String| {
         let (collector, block, line) = locate(&cfgs, file, out, off);
         let k = (file.to_string(), collector.clone(), block.clone(), role);
@@ -116,7 +120,11 @@ pub fn key_query(out: &RenderOutput, key: &str) -> Result<KeyAnswer, QueryError>
     for (file, text) in &out.files {
         for run in text.runs() {
             if touches(&run.source.deps) {
-                let at = run.source.loc.map(|l| out.describe_loc(l)).unwrap_or_default();
+                let at = run
+                    .source
+                    .loc
+                    .map(|l| out.describe_loc(l))
+                    .unwrap_or_default();
                 record(file, run.start as usize, Role::Content, at.clone());
                 if run.end > run.start + 1 {
                     record(file, run.end as usize - 1, Role::Content, at);
@@ -195,7 +203,10 @@ fn locate(
             continue;
         };
         let l = &cfg.doc.lines[line - 1];
-        let doc_off = l.doc_offset + off.saturating_sub(l.file_range.start).min(l.file_range.len());
+        let doc_off = l.doc_offset
+            + off
+                .saturating_sub(l.file_range.start)
+                .min(l.file_range.len());
         let mut path = Vec::new();
         innermost(&cfg.blocks, doc_off, &mut path);
         let block = (!path.is_empty()).then(|| path.join(" › "));

@@ -95,20 +95,32 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// The `n` candidates closest to `target`.
-pub fn nearest<'a>(target: &str, candidates: impl IntoIterator<Item = &'a str>, n: usize) -> Vec<String> {
+pub fn nearest<'a>(
+    target: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    n: usize,
+) -> Vec<String> {
     let lower = target.to_lowercase();
     let mut scored: Vec<(usize, &str)> = candidates
         .into_iter()
         .map(|c| {
             let cl = c.to_lowercase();
             let d = edit_distance(&lower, &cl);
-            let bonus = if cl.contains(&lower) || lower.contains(&cl) { d / 2 } else { 0 };
+            let bonus = if cl.contains(&lower) || lower.contains(&cl) {
+                d / 2
+            } else {
+                0
+            };
             (d - bonus, c)
         })
         .collect();
     scored.sort();
     scored.dedup_by(|a, b| a.1 == b.1);
-    scored.into_iter().take(n).map(|(_, c)| c.to_string()).collect()
+    scored
+        .into_iter()
+        .take(n)
+        .map(|(_, c)| c.to_string())
+        .collect()
 }
 
 /// The display path of an origin, or `None` for origins with no key path.

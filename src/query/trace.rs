@@ -28,7 +28,10 @@ pub enum Relation {
 /// Relate a decision's output range to `range`.
 pub fn relate(d: &Decision, range: &Range<usize>) -> Relation {
     let (s, e) = (d.start as usize, d.end as usize);
-    if s >= range.start && e <= range.end && !(s == e && (s == range.start || s == range.end) && range.start != range.end) {
+    if s >= range.start
+        && e <= range.end
+        && !(s == e && (s == range.start || s == range.end) && range.start != range.end)
+    {
         Relation::Inside
     } else if s <= range.start && e >= range.end && e > s {
         Relation::Contains

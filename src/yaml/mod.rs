@@ -1,8 +1,19 @@
 //! YAML as Helm reads and writes it: values files loaded with yaml.v2
 //! semantics into [`Value`]s carrying their file positions, and `toYaml`
 //! output in yaml.v2's style.
+//!
+//! [`load`] reads (values files and `fromYaml`), [`emit`] writes (`toYaml`),
+//! [`resolve`] holds yaml.v2's scalar rules and Go's number formatting that
+//! both share.
+
+mod emit;
+mod load;
+mod resolve;
 
 use std::rc::Rc;
+
+pub use emit::{to_yaml, to_yaml_pretty, try_to_yaml};
+pub use load::parse_yaml_value;
 
 use crate::origin::{Layer, OriginTable};
 use crate::value::Value;
@@ -24,17 +35,24 @@ pub struct YamlError {
 /// Load a values document. Every node gets an origin (layer, file, line)
 /// registered in `origins`; key paths are assigned later by coalescing.
 /// An empty document yields an empty map.
+///
+/// The error message is what sigs.k8s.io/yaml says (`error converting YAML
+/// to JSON: yaml: line 2: did not find expected key`); Helm's chart loader
+/// prefixes it (`cannot load values.yaml: cannot unmarshal yaml document: `).
 pub fn load_values(
     text: &str,
     file: Rc<str>,
     layer: Layer,
     origins: &mut OriginTable,
 ) -> Result<Value, YamlError> {
-    let _ = (text, layer, origins);
-    Err(YamlError {
-        file: file.to_string(),
-        line: 1,
-        column: 1,
-        message: "YAML loading is not implemented yet".to_string(),
-    })
+    load::load(text, file, layer, origins)
 }
+
+/// The JSON type name Go's decoder reports for a value of the wrong shape
+/// (`array`, `object`, `string`, ...), for `fromYaml`'s error messages.
+pub fn json_kind(v: &Value) -> &'static str {
+    load::json_kind(v)
+}
+
+#[cfg(test)]
+mod tests;

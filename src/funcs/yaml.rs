@@ -1,0 +1,84 @@
+//! Helm's YAML template functions: `toYaml`, `mustToYaml`, `toYamlPretty`,
+//! `fromYaml`, `fromYamlArray`, built on [`crate::yaml`].
+
+use crate::funcs::{def, FuncCtx, FuncDef, FuncError, FuncResult, Ty};
+use crate::value::{MapData, Value};
+use crate::yaml;
+
+/// The YAML functions.
+pub static TABLE: &[FuncDef] = &[
+    def("toYaml", &[Ty::Any], None, to_yaml),
+    def("mustToYaml", &[Ty::Any], None, must_to_yaml),
+    def("toYamlPretty", &[Ty::Any], None, to_yaml_pretty),
+    def("fromYaml", &[Ty::Str], None, from_yaml),
+    def("fromYamlArray", &[Ty::Str], None, from_yaml_array),
+];
+
+fn arg(args: &[Value]) -> Value {
+    args.first().cloned().unwrap_or_default()
+}
+
+fn to_yaml(ctx: &FuncCtx, args: Vec<Value>) -> FuncResult {
+    let v = arg(&args);
+    let deps = v.deps.clone();
+    Ok(Value::tstr(yaml::to_yaml(&v, Some(ctx.loc))).with_deps(deps))
+}
+
+fn must_to_yaml(ctx: &FuncCtx, args: Vec<Value>) -> FuncResult {
+    let v = arg(&args);
+    let deps = v.deps.clone();
+    yaml::try_to_yaml(&v, Some(ctx.loc))
+        .map(|t| Value::tstr(t).with_deps(deps))
+        .map_err(FuncError::new)
+}
+
+fn to_yaml_pretty(ctx: &FuncCtx, args: Vec<Value>) -> FuncResult {
+    let v = arg(&args);
+    let deps = v.deps.clone();
+    Ok(Value::tstr(yaml::to_yaml_pretty(&v, Some(ctx.loc))).with_deps(deps))
+}
+
+fn error_map(msg: String, deps: &crate::origin::Deps) -> Value {
+    let mut m = MapData::new();
+    m.insert("Error".to_string(), Value::str(msg).with_deps(deps.clone()));
+    Value::map_from(m).with_deps(deps.clone())
+}
+
+fn from_yaml(_ctx: &FuncCtx, args: Vec<Value>) -> FuncResult {
+    let v = arg(&args);
+    let Some(text) = v.as_tstr() else {
+        return Ok(Value::map_from(MapData::new()));
+    };
+    let deps = text.all_deps().union(&v.deps);
+    match yaml::parse_yaml_value(text) {
+        Ok(parsed) if parsed.is_nil() => Ok(Value::map_from(MapData::new()).with_deps(deps)),
+        Ok(parsed) if parsed.as_map().is_some() => Ok(parsed),
+        Ok(parsed) => Ok(error_map(
+            format!(
+                "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
+                yaml::json_kind(&parsed)
+            ),
+            &deps,
+        )),
+        Err(e) => Ok(error_map(e.message, &deps)),
+    }
+}
+
+fn from_yaml_array(_ctx: &FuncCtx, args: Vec<Value>) -> FuncResult {
+    let v = arg(&args);
+    let Some(text) = v.as_tstr() else {
+        return Ok(Value::list(Vec::new()));
+    };
+    let deps = text.all_deps().union(&v.deps);
+    match yaml::parse_yaml_value(text) {
+        Ok(parsed) if parsed.is_nil() => Ok(Value::list(Vec::new()).with_deps(deps)),
+        Ok(parsed) if parsed.as_list().is_some() => Ok(parsed),
+        Ok(parsed) => Ok(Value::list(vec![Value::str(format!(
+            "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type []interface {{}}",
+            yaml::json_kind(&parsed)
+        ))
+        .with_deps(deps.clone())])
+        .with_deps(deps)),
+        Err(e) => Ok(Value::list(vec![Value::str(e.message).with_deps(deps.clone())]).with_deps(deps)),
+    }
+}
