@@ -14,9 +14,10 @@
 #   charts-fixtures/<chart>/                 every directory holding a Chart.yaml
 #   charts-fixtures/errors/<case>/           the same, for charts that must fail
 # For each chart:
-#   testdata/<chart>/default.json            the chart's own values.yaml only
-#   testdata/<chart>/<name>.json             plus `-f charts-fixtures/<chart>/ci/<name>.yaml`
-# (errors keep their prefix: testdata/errors/<case>/default.json).
+#   testdata/goldens/<chart>/default.json    the chart's own values.yaml only
+#   testdata/goldens/<chart>/<name>.json     plus `-f charts-fixtures/<chart>/ci/<name>.yaml`
+# (errors keep their prefix: testdata/goldens/errors/<case>/default.json).
+# testdata/goldens/ belongs to this script: it is emptied and rewritten.
 #
 # Release name `rel`, namespace `default`, for every golden. A golden is JSON:
 #   {"chart": "charts-fixtures/<chart>", "values": null | "ci/<name>.yaml",
@@ -84,16 +85,15 @@ PY
 }
 
 # Stale goldens go: every golden is rewritten below.
-find testdata -name '*.json' -delete 2>/dev/null || true
+rm -rf testdata/goldens
 
 for chart_yaml in charts-fixtures/*/Chart.yaml charts-fixtures/errors/*/Chart.yaml; do
   chart="$(dirname "$chart_yaml")"
   name="${chart#charts-fixtures/}"
-  write_golden "$chart" "" "testdata/$name/default.json"
+  write_golden "$chart" "" "testdata/goldens/$name/default.json"
   for values in "$chart"/ci/*.yaml; do
     [ -e "$values" ] || continue
     stem="$(basename "$values" .yaml)"
-    write_golden "$chart" "ci/$stem.yaml" "testdata/$name/$stem.json"
+    write_golden "$chart" "ci/$stem.yaml" "testdata/goldens/$name/$stem.json"
   done
 done
-find testdata -type d -empty -delete

@@ -148,9 +148,9 @@ pub fn json_files_below(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// The fixture goldens committed under `testdata/`, sorted by name.
+/// The fixture goldens committed under `testdata/goldens/`, sorted by name.
 pub fn fixture_goldens() -> Vec<Golden> {
-    let root = repo_dir().join("testdata");
+    let root = repo_dir().join("testdata").join("goldens");
     json_files_below(&root)
         .iter()
         .map(|path| Golden::load(path, &root))
