@@ -136,14 +136,9 @@ fn error_goldens_hold_helms_messages() {
             "nil-field/templates/configmap.yaml:5:20\n  executing \"nil-field/templates/configmap.yaml\" at <.Values.nope.deeper>:\n    nil pointer evaluating interface {}.deeper",
         ),
     ];
-    let goldens = fixture_goldens();
     for (name, message) in cases {
-        let golden = goldens
-            .iter()
-            .find(|g| g.name == name)
-            .unwrap_or_else(|| panic!("no golden {name}"));
         assert_eq!(
-            golden.expected,
+            golden(name).expected,
             Expected::Error(message.to_owned()),
             "{name}"
         );
@@ -287,4 +282,31 @@ fn first_difference_names_file_and_line() {
         common::first_difference(&a, &c).as_deref(),
         Some("t.yaml: missing from the render")
     );
+}
+
+#[test]
+fn compare_render_reports_each_kind_of_mismatch() {
+    use std::collections::BTreeMap;
+    let files = BTreeMap::from([("t.yaml".to_owned(), "a\n".to_owned())]);
+    let rendered = Expected::Files(files.clone());
+    let failed = Expected::Error("boom".to_owned());
+    let ok = |f: &BTreeMap<String, String>| Ok::<_, String>(f.clone());
+    let err = |m: &str| Err::<BTreeMap<String, String>, _>(m.to_owned());
+    assert_eq!(common::compare_render(&rendered, ok(&files)), None);
+    assert_eq!(common::compare_render(&failed, err("boom")), None);
+    assert_eq!(
+        common::compare_render(&rendered, err("no")).as_deref(),
+        Some("Helm renders, trace-value fails: no")
+    );
+    assert_eq!(
+        common::compare_render(&failed, ok(&files)).as_deref(),
+        Some("Helm fails, trace-value renders; Helm says: boom")
+    );
+    assert_eq!(
+        common::compare_render(&failed, err("bang")).as_deref(),
+        Some("the error differs\n--- helm (golden)\nboom\n+++ trace-value\nbang")
+    );
+    let long = "x".repeat(5000);
+    let report = common::compare_render(&failed, err(&long)).unwrap_or_default();
+    assert!(report.ends_with("… (5000 bytes in all)"), "{report}");
 }

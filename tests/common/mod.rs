@@ -157,6 +157,51 @@ pub fn fixture_goldens() -> Vec<Golden> {
         .collect()
 }
 
+/// Longest error message quoted in full in a failure report.
+const QUOTE_LIMIT: usize = 2000;
+
+/// `text`, cut after `QUOTE_LIMIT` bytes (on a char boundary) with a note.
+fn clip(text: &str) -> String {
+    if text.len() <= QUOTE_LIMIT {
+        return text.to_owned();
+    }
+    let mut end = QUOTE_LIMIT;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… ({} bytes in all)", &text[..end], text.len())
+}
+
+/// Compares a render (the rendered files, or the renderer's error) with what
+/// Helm produced: `None` when they are byte-identical (files, or error text),
+/// else a report of the first difference.
+pub fn compare_render<E: std::fmt::Display>(
+    expected: &Expected,
+    result: Result<BTreeMap<String, String>, E>,
+) -> Option<String> {
+    match (expected, result) {
+        (Expected::Files(want), Ok(got)) => first_difference(want, &got),
+        (Expected::Files(_), Err(err)) => Some(format!(
+            "Helm renders, trace-value fails: {}",
+            clip(&err.to_string())
+        )),
+        (Expected::Error(want), Ok(_)) => Some(format!(
+            "Helm fails, trace-value renders; Helm says: {}",
+            clip(want)
+        )),
+        (Expected::Error(want), Err(err)) => {
+            let got = err.to_string();
+            (got != *want).then(|| {
+                format!(
+                    "the error differs\n--- helm (golden)\n{}\n+++ trace-value\n{}",
+                    clip(want),
+                    clip(&got)
+                )
+            })
+        }
+    }
+}
+
 /// Describes the first difference between two renders, or `None` when they
 /// are byte-identical: a file only one side has, or the first differing line
 /// of a file with a few lines of context from each side.
