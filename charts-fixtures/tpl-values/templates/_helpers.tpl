@@ -1,0 +1,3 @@
+{{- define "tplv.suffix" -}}
+{{ .Values.name }}-suffix
+{{- end -}}

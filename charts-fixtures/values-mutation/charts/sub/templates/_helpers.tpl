@@ -1,0 +1,3 @@
+{{- define "mutation.helper" -}}
+subchart definition
+{{- end -}}
