@@ -270,10 +270,29 @@ pub fn render_chart_json(
         namespace: namespace.to_string(),
         ..RenderRequest::default()
     };
-    let out = render(&req)?;
-    Ok(out
-        .files
-        .into_iter()
-        .map(|(k, v)| (k, v.as_str().to_string()))
-        .collect())
+    with_large_stack(move || {
+        let out = render(&req)?;
+        Ok(out
+            .files
+            .into_iter()
+            .map(|(k, v)| (k, v.as_str().to_string()))
+            .collect())
+    })
+}
+
+/// Stack size for rendering: Helm allows 1000 nested `include`s of one
+/// template, and each level costs several evaluator frames.
+pub const RENDER_STACK_BYTES: usize = 512 * 1024 * 1024;
+
+/// Run `f` on a thread with [`RENDER_STACK_BYTES`] of stack.
+pub fn with_large_stack<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, RenderError> + Send + 'static,
+) -> Result<T, RenderError> {
+    let handle = std::thread::Builder::new()
+        .stack_size(RENDER_STACK_BYTES)
+        .spawn(f)
+        .map_err(|e| RenderError::Options(format!("cannot start the render thread: {e}")))?;
+    handle
+        .join()
+        .unwrap_or_else(|_| Err(RenderError::Options("the render thread panicked".to_string())))
 }
