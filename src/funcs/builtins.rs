@@ -1,12 +1,16 @@
 //! Go's `text/template` builtin functions (`eq`, `lt`, `len`, `index`,
 //! `print`, `printf`, `html`, `js`, `urlquery`, ...) and Helm's simple
-//! helpers (`required`, `fail`, `lookup`), with Go's and Helm's error texts.
+//! helpers (`required`, `fail`, `lookup`, `toToml`), with Go's and Helm's
+//! error texts.
 //!
 //! `slice` is Sprig's version: Helm's function map replaces Go's builtin
 //! with it, so `slice "abc" 1` fails as in Helm.
 
+use std::rc::Rc;
+
 use crate::funcs::{def, FuncCtx, FuncDef, FuncError, FuncResult, Ty};
 use crate::gofmt;
+use crate::traced::{Source, TextBuilder};
 use crate::value::{MapRef, Repr, Value};
 
 /// The builtin functions.
@@ -35,6 +39,7 @@ pub static FUNCS: &[FuncDef] = &[
         None,
         lookup,
     ),
+    def("toToml", &[Ty::Any], None, to_toml),
 ];
 
 /// Go's `basicKind` classes of comparable scalars.
@@ -447,6 +452,274 @@ fn lookup(_: &FuncCtx, _: Vec<Value>) -> FuncResult {
     Ok(Value::map(MapRef::new()))
 }
 
+/// Helm's `toToml`: BurntSushi/toml's encoder; on error, the error text.
+fn to_toml(ctx: &FuncCtx, args: Vec<Value>) -> FuncResult {
+    let v = args.first().cloned().unwrap_or_default();
+    let mut e = TomlEncoder {
+        b: TextBuilder::new(),
+        ctx,
+        written: false,
+    };
+    match e.top(&v) {
+        Ok(()) => Ok(Value::tstr(e.b.finish())),
+        Err(msg) => Ok(Value::str(msg)),
+    }
+}
+
+struct TomlEncoder<'a> {
+    b: TextBuilder,
+    ctx: &'a FuncCtx,
+    written: bool,
+}
+
+const TOML_NIL_ELEMENT: &str = "toml: cannot encode array with nil element";
+
+/// BurntSushi's `isTableArray`: a non-empty list of maps only (nil elements are an error).
+fn toml_table_array(items: &[Value]) -> Result<bool, String> {
+    if items.is_empty() {
+        return Ok(false);
+    }
+    let mut all = true;
+    for it in items {
+        match it.repr {
+            Repr::Nil => return Err(TOML_NIL_ELEMENT.to_string()),
+            Repr::Map(_) => {}
+            _ => all = false,
+        }
+    }
+    Ok(all)
+}
+
+/// True when the value is written as a `[table]` or `[[array of tables]]`.
+fn toml_is_table(v: &Value) -> Result<bool, String> {
+    match &v.repr {
+        Repr::Map(_) => Ok(true),
+        Repr::List(l) => toml_table_array(l),
+        _ => Ok(false),
+    }
+}
+
+fn toml_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{8}' => out.push_str("\\b"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\u{c}' => out.push_str("\\f"),
+            '\r' => out.push_str("\\r"),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                out.push_str(&format!("\\u{:04x}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn toml_key_part(k: &str) -> String {
+    if !k.is_empty()
+        && k.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    {
+        k.to_string()
+    } else {
+        toml_quote(k)
+    }
+}
+
+impl TomlEncoder<'_> {
+    fn w(&mut self, s: &str) {
+        if !s.is_empty() {
+            self.written = true;
+            self.b.push_str(s, &self.ctx.site);
+        }
+    }
+
+    fn newline(&mut self) {
+        if self.written {
+            self.w("\n");
+        }
+    }
+
+    fn scalar(&mut self, s: &str, v: &Value) {
+        self.written = true;
+        let deps = match &v.repr {
+            Repr::Str(t) if !t.is_untraced() => v.deps.union(&t.all_deps()),
+            _ => v.deps.clone(),
+        };
+        if deps.is_empty() {
+            self.b.push_str(s, &self.ctx.site);
+        } else {
+            let src = Rc::new(Source {
+                loc: Some(self.ctx.loc),
+                deps,
+            });
+            self.b.push_str(s, &src);
+        }
+    }
+
+    fn top(&mut self, v: &Value) -> Result<(), String> {
+        match &v.repr {
+            Repr::Map(m) => {
+                let m = m.borrow().clone();
+                self.map_body(&[], &m)
+            }
+            Repr::List(l) => {
+                if toml_table_array(l)? {
+                    return Err("toml: top-level values must be Go maps or structs".into());
+                }
+                self.element(v)
+            }
+            _ => self.element(v),
+        }
+    }
+
+    fn indent(&mut self, depth: usize) {
+        let s = "  ".repeat(depth);
+        self.w(&s);
+    }
+
+    fn header(key: &[String]) -> String {
+        key.iter()
+            .map(|k| toml_key_part(k))
+            .collect::<Vec<_>>()
+            .join(".")
+    }
+
+    fn map_body(&mut self, key: &[String], m: &crate::value::MapData) -> Result<(), String> {
+        let mut direct = Vec::new();
+        let mut sub = Vec::new();
+        for (k, v) in m {
+            if toml_is_table(v)? {
+                sub.push((k, v));
+            } else {
+                direct.push((k, v));
+            }
+        }
+        for (k, v) in direct.into_iter().chain(sub) {
+            if v.is_nil() {
+                continue;
+            }
+            let mut child = key.to_vec();
+            child.push(k.clone());
+            self.encode(&child, v)?;
+        }
+        Ok(())
+    }
+
+    fn encode(&mut self, key: &[String], v: &Value) -> Result<(), String> {
+        match &v.repr {
+            Repr::Map(m) => {
+                if key.len() == 1 {
+                    self.newline();
+                }
+                self.indent(key.len() - 1);
+                let h = format!("[{}]", Self::header(key));
+                self.w(&h);
+                self.newline();
+                let m = m.borrow().clone();
+                self.map_body(key, &m)
+            }
+            Repr::List(l) if toml_table_array(l)? => {
+                for item in l.iter() {
+                    let Some(m) = item.as_map() else { continue };
+                    self.newline();
+                    self.indent(key.len() - 1);
+                    let h = format!("[[{}]]", Self::header(key));
+                    self.w(&h);
+                    self.newline();
+                    let m = m.borrow().clone();
+                    self.map_body(key, &m)?;
+                }
+                Ok(())
+            }
+            _ => {
+                self.indent(key.len() - 1);
+                let k = format!("{} = ", toml_key_part(&key[key.len() - 1]));
+                self.w(&k);
+                self.element(v)?;
+                self.newline();
+                Ok(())
+            }
+        }
+    }
+
+    fn element(&mut self, v: &Value) -> Result<(), String> {
+        match &v.repr {
+            Repr::Nil => return Err("toml: cannot encode a nil value".into()),
+            Repr::Bool(b) => self.scalar(if *b { "true" } else { "false" }, v),
+            Repr::Int(i) => self.scalar(&i.to_string(), v),
+            Repr::Float(x) => {
+                let s = if x.is_nan() {
+                    "nan".to_string()
+                } else if x.is_infinite() {
+                    if *x > 0.0 { "inf" } else { "-inf" }.to_string()
+                } else {
+                    let mut s = gofmt::format_float_g(*x);
+                    if !s.contains('.') && !s.contains('e') {
+                        s.push_str(".0");
+                    }
+                    s
+                };
+                self.scalar(&s, v);
+            }
+            Repr::Str(s) => {
+                let q = toml_quote(s.as_str());
+                self.scalar(&q, v);
+            }
+            Repr::List(l) => {
+                self.w("[");
+                for (i, item) in l.iter().enumerate() {
+                    if i > 0 {
+                        self.w(", ");
+                    }
+                    self.element(item)?;
+                }
+                self.w("]");
+            }
+            Repr::Map(m) => {
+                let m = m.borrow().clone();
+                let mut direct = Vec::new();
+                let mut sub = Vec::new();
+                for (k, item) in &m {
+                    if toml_is_table(item)? {
+                        sub.push((k, item));
+                    } else {
+                        direct.push((k, item));
+                    }
+                }
+                self.w("{");
+                let has_sub = !sub.is_empty();
+                for (group, trail) in [(direct, has_sub), (sub, false)] {
+                    let n = group.len();
+                    for (i, (k, item)) in group.into_iter().enumerate() {
+                        if item.is_nil() {
+                            continue;
+                        }
+                        let kk = format!("{} = ", toml_key_part(k));
+                        self.w(&kk);
+                        self.element(item)?;
+                        if trail || i + 1 != n {
+                            self.w(", ");
+                        }
+                    }
+                }
+                self.w("}");
+            }
+            Repr::Object(o) => {
+                let s = toml_quote(&o.display());
+                self.scalar(&s, v);
+            }
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -675,6 +948,41 @@ mod tests {
         assert_eq!(
             call(printf, vec![s("%d-%s"), i(1), s("a")]),
             Ok("1-a".into())
+        );
+    }
+
+    fn from_json(s: &str) -> Value {
+        match crate::json::decode(&crate::traced::TStr::plain(s)) {
+            Ok((v, None)) => v,
+            _ => panic!("bad test json"),
+        }
+    }
+
+    #[test]
+    fn to_toml_matches_helm() {
+        // Values as Helm reads them (numbers are float64); outputs from helm-render.
+        let values = from_json(
+            r#"{"a": 1, "big": 1e21, "tiny": 1e-7, "ok-key": 1, "key with space": "v\"q\\\t\u007f\b\n",
+               "emptym": {}, "emptyl": [], "nul": null,
+               "tbl": {"x": 1, "sub": {"true": 2, "deeper": {"z": 3}}, "after": 4},
+               "arr": [{"a": 1}, {"b": 2}], "mixed": [1, "a", {"c": 1}, [2, 3]]}"#,
+        );
+        let want = "a = 1.0\nbig = 1e+21\nemptyl = []\n\"key with space\" = \"v\\\"q\\\\\\t\\u007f\\b\\n\"\nmixed = [1.0, \"a\", {c = 1.0}, [2.0, 3.0]]\nok-key = 1.0\ntiny = 1e-07\n\n[[arr]]\n  a = 1.0\n\n[[arr]]\n  b = 2.0\n\n[emptym]\n\n[tbl]\n  after = 4.0\n  x = 1.0\n  [tbl.sub]\n    true = 2.0\n    [tbl.sub.deeper]\n      z = 3.0\n";
+        assert_eq!(call(to_toml, vec![values]), Ok(want.to_string()));
+        let values = from_json(
+            r#"{"a": 1000000, "b": 123456789.5, "e": 0.0001, "f": 0.00001, "g": -0.0,
+               "l": {"a.b": 1, "": 2, "A_z-9": 3, "ü": 4}, "m": [[{"a": 1}]], "o": [{"a": {"b": [1]}}]}"#,
+        );
+        let want = "a = 1e+06\nb = 1.234567895e+08\ne = 0.0001\nf = 1e-05\ng = -0.0\nm = [[{a = 1.0}]]\n\n[l]\n  \"\" = 2.0\n  A_z-9 = 3.0\n  \"a.b\" = 1.0\n  \"ü\" = 4.0\n\n[[o]]\n  [o.a]\n    b = [1.0]\n";
+        assert_eq!(call(to_toml, vec![values]), Ok(want.to_string()));
+        let lst = Value::list(vec![i(1), i(2)]);
+        assert_eq!(call(to_toml, vec![lst]), Ok("[1, 2]".into()));
+        assert_eq!(call(to_toml, vec![s("x")]), Ok("\"x\"".into()));
+        let m = MapRef::new();
+        m.insert("l", Value::list(vec![i(1), nil()]));
+        assert_eq!(
+            call(to_toml, vec![Value::map(m)]),
+            Ok("toml: cannot encode array with nil element".into())
         );
     }
 }
