@@ -2,6 +2,7 @@
 //! `fromYaml`, `fromYamlArray`, built on [`crate::yaml`].
 
 use crate::funcs::{def, FuncCtx, FuncDef, FuncError, FuncResult, Ty};
+use crate::traced::TStr;
 use crate::value::{MapData, Value};
 use crate::yaml;
 
@@ -18,24 +19,27 @@ fn arg(args: &[Value]) -> Value {
     args.first().cloned().unwrap_or_default()
 }
 
+/// The result string depends on the value and on everything printed in it.
+fn text_value(t: TStr, v: &Value) -> Value {
+    let deps = t.all_deps().union(&v.deps);
+    Value::tstr(t).with_deps(deps)
+}
+
 fn to_yaml(ctx: &FuncCtx, args: Vec<Value>) -> FuncResult {
     let v = arg(&args);
-    let deps = v.deps.clone();
-    Ok(Value::tstr(yaml::to_yaml(&v, Some(ctx.loc))).with_deps(deps))
+    Ok(text_value(yaml::to_yaml(&v, Some(ctx.loc)), &v))
 }
 
 fn must_to_yaml(ctx: &FuncCtx, args: Vec<Value>) -> FuncResult {
     let v = arg(&args);
-    let deps = v.deps.clone();
     yaml::try_to_yaml(&v, Some(ctx.loc))
-        .map(|t| Value::tstr(t).with_deps(deps))
+        .map(|t| text_value(t, &v))
         .map_err(FuncError::new)
 }
 
 fn to_yaml_pretty(ctx: &FuncCtx, args: Vec<Value>) -> FuncResult {
     let v = arg(&args);
-    let deps = v.deps.clone();
-    Ok(Value::tstr(yaml::to_yaml_pretty(&v, Some(ctx.loc))).with_deps(deps))
+    Ok(text_value(yaml::to_yaml_pretty(&v, Some(ctx.loc)), &v))
 }
 
 fn error_map(msg: String, deps: &crate::origin::Deps) -> Value {

@@ -344,7 +344,7 @@ impl Emitter {
             Repr::Float(x) => {
                 if !x.is_finite() {
                     return Err(format!(
-                        "json: unsupported value: {}",
+                        "error marshaling into JSON: json: unsupported value: {}",
                         go_format_g(*x, false)
                     ));
                 }
