@@ -437,7 +437,27 @@ fn trace_scalar(input: &TStr, start: usize, end: usize, value: &str, deps: &Deps
                 b.push_slice_filling(input, a..a + line.len(), &fill);
                 cursor = a + line.len();
             }
-            None => b.push_str(line, &fill),
+            None => {
+                // Folded text: map word by word.
+                let mut first_word = true;
+                for word in line.split(' ') {
+                    if !first_word {
+                        b.push_str(" ", &fill);
+                    }
+                    first_word = false;
+                    if word.is_empty() {
+                        continue;
+                    }
+                    match src.get(cursor..end).and_then(|s| s.find(word)) {
+                        Some(off) => {
+                            let a = cursor + off;
+                            b.push_slice_filling(input, a..a + word.len(), &fill);
+                            cursor = a + word.len();
+                        }
+                        None => b.push_str(word, &fill),
+                    }
+                }
+            }
         }
     }
     b.finish()

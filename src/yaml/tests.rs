@@ -22,7 +22,8 @@ fn loc() -> TplLoc {
 }
 
 /// Fixture pairs: `X.yaml` loaded as values, then `toYaml .Values` must print
-/// `X.expected` (Helm's output, final newline trimmed).
+/// `X.expected` (Helm's output, final newline trimmed). Null-valued keys were
+/// left out of the inputs: Helm's values coalescing (not YAML) drops them.
 #[test]
 fn fixtures_round_trip_like_helm() {
     let fixtures: &[(&str, &str, &str)] = &[
@@ -354,4 +355,40 @@ fn key_order_is_yaml_v2_natural_order() {
             "b", "z", "é"
         ]
     );
+}
+
+#[test]
+fn from_yaml_traces_folded_and_block_scalars() {
+    let src = |n: u32| {
+        Rc::new(Source {
+            loc: None,
+            deps: Deps::one(OriginId(n)),
+        })
+    };
+    let mut b = TextBuilder::new();
+    b.push_str("a: first\n  second\nb: |\n  ", &src(1));
+    b.push_str("line1", &src(2));
+    b.push_str("\n  ", &src(1));
+    b.push_str("line2", &src(3));
+    b.push_str("\n", &src(1));
+    let v = parse_yaml_value(&b.finish()).unwrap_or_else(|e| panic!("{e}"));
+    let m = v.as_map().cloned().unwrap_or_default();
+    let a = m.get("a").unwrap_or_default();
+    assert_eq!(a.as_str(), Some("first second"));
+    let bs = m
+        .get("b")
+        .and_then(|v| v.as_tstr().cloned())
+        .unwrap_or_default();
+    assert_eq!(bs.as_str(), "line1\nline2\n");
+    let deps_at = |t: &TStr, i: usize| {
+        t.runs()
+            .iter()
+            .find(|r| (r.start as usize) <= i && i < r.end as usize)
+            .map(|r| r.source.deps.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(deps_at(&bs, 0), Deps::one(OriginId(2)));
+    assert_eq!(deps_at(&bs, 6), Deps::one(OriginId(3)));
+    let at = a.as_tstr().cloned().unwrap_or_default();
+    assert_eq!(deps_at(&at, 7), Deps::one(OriginId(1)));
 }
