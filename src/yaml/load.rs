@@ -671,6 +671,12 @@ pub(crate) fn load(
 ) -> Result<Value, YamlError> {
     let tree = parse_tree(text).map_err(|f| to_error(&file, f))?;
     let root_pos = tree.as_ref().map(|n| (n.line, n.column)).unwrap_or((1, 1));
+    // Helm decodes `-f` files into its `common.Values` type, chart values into a plain map.
+    let target = if layer == Layer::UserFile {
+        "common.Values"
+    } else {
+        "map[string]interface {}"
+    };
     let mut attr = Origins {
         file: file.clone(),
         layer,
@@ -690,7 +696,7 @@ pub(crate) fn load(
         line: root_pos.0,
         column: root_pos.1,
         message: format!(
-            "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {kind} into Go value of type map[string]interface {{}}"
+            "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {kind} into Go value of type {target}"
         ),
     })
 }

@@ -64,7 +64,9 @@ fn fixtures_round_trip_like_helm() {
 
 #[test]
 fn errors_read_like_helm() {
-    // Oracle: Helm's message after "cannot load values.yaml: cannot unmarshal yaml document: ".
+    // Oracle: Helm's message for a `-f` file (for a chart's values.yaml Helm
+    // prefixes "cannot load values.yaml: cannot unmarshal yaml document: " and
+    // names the type `map[string]interface {}`).
     let cases: &[(&str, &str)] = &[
         ("a: .inf\n", "error converting YAML to JSON: json: unsupported value: +Inf"),
         ("a: -.inf\nb: .NaN\n", "error converting YAML to JSON: json: unsupported value: -Inf"),
@@ -74,8 +76,8 @@ fn errors_read_like_helm() {
         ("a: [1, 2\n", "error converting YAML to JSON: yaml: line 1: did not find expected ',' or ']'"),
         ("a: *x\n", "error converting YAML to JSON: yaml: unknown anchor 'x' referenced"),
         ("a: 1\n\tb: 2\n", "error converting YAML to JSON: yaml: line 2: found a tab character that violates indentation"),
-        ("- a\n- b\n", "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal array into Go value of type map[string]interface {}"),
-        ("hello\n", "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal string into Go value of type map[string]interface {}"),
+        ("- a\n- b\n", "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal array into Go value of type common.Values"),
+        ("hello\n", "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal string into Go value of type common.Values"),
         ("~: 1\n", "error converting YAML to JSON: unsupported map key of type: %!s(<nil>), key: <nil>, value: 1"),
         ("a: b\n  c: d\n", "error converting YAML to JSON: yaml: line 2: mapping values are not allowed in this context"),
         ("a: [b, c\nd: e\n", "error converting YAML to JSON: yaml: line 1: did not find expected ',' or ']'"),
@@ -391,4 +393,21 @@ fn from_yaml_traces_folded_and_block_scalars() {
     assert_eq!(deps_at(&bs, 6), Deps::one(OriginId(3)));
     let at = a.as_tstr().cloned().unwrap_or_default();
     assert_eq!(deps_at(&at, 7), Deps::one(OriginId(1)));
+}
+
+#[test]
+fn chart_values_name_the_map_type() {
+    let mut t = OriginTable::new();
+    let e = load_values(
+        "- a\n",
+        Rc::from("values.yaml"),
+        Layer::ChartDefault("c".into()),
+        &mut t,
+    )
+    .err()
+    .map(|e| e.message);
+    assert_eq!(
+        e.as_deref(),
+        Some("error unmarshaling JSON: while decoding JSON: json: cannot unmarshal array into Go value of type map[string]interface {}")
+    );
 }
