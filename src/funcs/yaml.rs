@@ -2,6 +2,7 @@
 //! `fromYaml`, `fromYamlArray`, built on [`crate::yaml`].
 
 use crate::funcs::{def, FuncCtx, FuncDef, FuncError, FuncResult, Ty};
+use crate::traced::TStr;
 use crate::value::{MapData, Value};
 use crate::yaml;
 
@@ -18,24 +19,27 @@ fn arg(args: &[Value]) -> Value {
     args.first().cloned().unwrap_or_default()
 }
 
+/// The result string depends on the value and on everything printed in it.
+fn text_value(t: TStr, v: &Value) -> Value {
+    let deps = t.all_deps().union(&v.deps);
+    Value::tstr(t).with_deps(deps)
+}
+
 fn to_yaml(ctx: &FuncCtx, args: Vec<Value>) -> FuncResult {
     let v = arg(&args);
-    let deps = v.deps.clone();
-    Ok(Value::tstr(yaml::to_yaml(&v, Some(ctx.loc))).with_deps(deps))
+    Ok(text_value(yaml::to_yaml(&v, Some(ctx.loc)), &v))
 }
 
 fn must_to_yaml(ctx: &FuncCtx, args: Vec<Value>) -> FuncResult {
     let v = arg(&args);
-    let deps = v.deps.clone();
     yaml::try_to_yaml(&v, Some(ctx.loc))
-        .map(|t| Value::tstr(t).with_deps(deps))
+        .map(|t| text_value(t, &v))
         .map_err(FuncError::new)
 }
 
 fn to_yaml_pretty(ctx: &FuncCtx, args: Vec<Value>) -> FuncResult {
     let v = arg(&args);
-    let deps = v.deps.clone();
-    Ok(Value::tstr(yaml::to_yaml_pretty(&v, Some(ctx.loc))).with_deps(deps))
+    Ok(text_value(yaml::to_yaml_pretty(&v, Some(ctx.loc)), &v))
 }
 
 fn error_map(msg: String, deps: &crate::origin::Deps) -> Value {
@@ -80,5 +84,68 @@ fn from_yaml_array(_ctx: &FuncCtx, args: Vec<Value>) -> FuncResult {
         .with_deps(deps.clone())])
         .with_deps(deps)),
         Err(e) => Ok(Value::list(vec![Value::str(e.message).with_deps(deps.clone())]).with_deps(deps)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::origin::{Deps, OriginId};
+    use crate::traced::{FileId, TplLoc};
+
+    fn ctx() -> FuncCtx {
+        FuncCtx::new(TplLoc {
+            file: FileId(0),
+            offset: 0,
+        })
+    }
+
+    fn json_like(v: &Value) -> String {
+        crate::yaml::to_yaml(v, None).as_str().to_string()
+    }
+
+    #[test]
+    fn from_yaml_shapes_and_errors_like_helm() {
+        // Oracle: {{ fromYaml "a: [1" | toYaml }} and the like.
+        let cases: &[(FuncBody, &str, &str)] = &[
+            (
+                from_yaml,
+                "a: [1",
+                "Error: 'error converting YAML to JSON: yaml: line 1: did not find expected '','' or\n  '']'''",
+            ),
+            (
+                from_yaml,
+                "- a",
+                "Error: 'error unmarshaling JSON: while decoding JSON: json: cannot unmarshal array\n  into Go value of type map[string]interface {}'",
+            ),
+            (
+                from_yaml_array,
+                "a: 1",
+                "- 'error unmarshaling JSON: while decoding JSON: json: cannot unmarshal object into\n  Go value of type []interface {}'",
+            ),
+            (from_yaml_array, "- a\n- 1", "- a\n- 1"),
+            (from_yaml, "", "{}"),
+            (from_yaml_array, "", "[]"),
+            (from_yaml, "~", "{}"),
+        ];
+        for (f, input, want) in cases {
+            let got = f(&ctx(), vec![Value::str(*input)]).unwrap_or_default();
+            assert_eq!(json_like(&got), *want, "{input:?}");
+        }
+    }
+
+    use crate::funcs::FuncBody;
+
+    #[test]
+    fn to_yaml_result_depends_on_its_contents() {
+        let mut m = MapData::new();
+        m.insert("a".into(), Value::str("x").with_origin(OriginId(5)));
+        let v = Value::map_from(m).with_origin(OriginId(1));
+        let out = to_yaml(&ctx(), vec![v]).unwrap_or_default();
+        assert_eq!(out.as_str(), Some("a: x"));
+        assert_eq!(
+            out.deps,
+            [OriginId(1), OriginId(5)].into_iter().collect::<Deps>()
+        );
     }
 }

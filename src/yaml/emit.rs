@@ -234,15 +234,25 @@ struct Emitter {
     pretty: bool,
     /// Column after which long scalars fold (none for toYamlPretty).
     width: usize,
+    /// Bytes of the current scalar copied but not yet written (batched copies).
+    pending: Option<(TStr, Rc<Source>, usize, usize)>,
 }
 
 impl Emitter {
+    fn flush(&mut self) {
+        if let Some((t, fill, a, e)) = self.pending.take() {
+            self.b.push_slice_filling(&t, a..e, &fill);
+        }
+    }
+
     fn put(&mut self, s: &str, src: &Rc<Source>) {
+        self.flush();
         self.b.push_str(s, src);
         self.column += s.chars().count();
     }
 
     fn put_break(&mut self, src: &Rc<Source>) {
+        self.flush();
         self.b.push_str("\n", src);
         self.column = 0;
     }
@@ -344,7 +354,7 @@ impl Emitter {
             Repr::Float(x) => {
                 if !x.is_finite() {
                     return Err(format!(
-                        "json: unsupported value: {}",
+                        "error marshaling into JSON: json: unsupported value: {}",
                         go_format_g(*x, false)
                     ));
                 }
@@ -423,14 +433,22 @@ impl Emitter {
             Style::Double => self.write_double(&sc, !simple_key),
             Style::Literal => self.write_literal(&sc),
         }
+        self.flush();
         self.pop_indent();
         Ok(())
     }
 
     /// Copy `len` bytes of the scalar's text starting at byte `i`.
     fn copy(&mut self, sc: &Scalar<'_>, i: usize, len: usize) {
-        self.b.push_slice_filling(sc.text, i..i + len, &sc.fill);
         self.column += 1;
+        if let Some(p) = self.pending.as_mut() {
+            if p.3 == i && Rc::ptr_eq(&p.1, &sc.fill) {
+                p.3 = i + len;
+                return;
+            }
+        }
+        self.flush();
+        self.pending = Some((sc.text.clone(), sc.fill.clone(), i, i + len));
     }
 
     fn write_plain(&mut self, sc: &Scalar<'_>, allow_breaks: bool) {
@@ -473,6 +491,7 @@ impl Emitter {
     }
 
     fn write_break(&mut self, sc: &Scalar<'_>, i: usize, c: char) {
+        self.flush();
         if c == '\n' {
             self.b.push_slice_filling(sc.text, i..i + 1, &sc.fill);
         } else {
@@ -655,6 +674,7 @@ fn emit(v: &Value, loc: Option<TplLoc>, pretty: bool) -> Result<TStr, String> {
         indents: Vec::new(),
         pretty,
         width: if pretty { usize::MAX } else { BEST_WIDTH },
+        pending: None,
     };
     let out = e.document(v)?;
     // Helm trims the final newline.

@@ -437,7 +437,27 @@ fn trace_scalar(input: &TStr, start: usize, end: usize, value: &str, deps: &Deps
                 b.push_slice_filling(input, a..a + line.len(), &fill);
                 cursor = a + line.len();
             }
-            None => b.push_str(line, &fill),
+            None => {
+                // Folded text: map word by word.
+                let mut first_word = true;
+                for word in line.split(' ') {
+                    if !first_word {
+                        b.push_str(" ", &fill);
+                    }
+                    first_word = false;
+                    if word.is_empty() {
+                        continue;
+                    }
+                    match src.get(cursor..end).and_then(|s| s.find(word)) {
+                        Some(off) => {
+                            let a = cursor + off;
+                            b.push_slice_filling(input, a..a + word.len(), &fill);
+                            cursor = a + word.len();
+                        }
+                        None => b.push_str(word, &fill),
+                    }
+                }
+            }
         }
     }
     b.finish()
@@ -651,6 +671,12 @@ pub(crate) fn load(
 ) -> Result<Value, YamlError> {
     let tree = parse_tree(text).map_err(|f| to_error(&file, f))?;
     let root_pos = tree.as_ref().map(|n| (n.line, n.column)).unwrap_or((1, 1));
+    // Helm decodes `-f` files into its `common.Values` type, chart values into a plain map.
+    let target = if layer == Layer::UserFile {
+        "common.Values"
+    } else {
+        "map[string]interface {}"
+    };
     let mut attr = Origins {
         file: file.clone(),
         layer,
@@ -670,7 +696,7 @@ pub(crate) fn load(
         line: root_pos.0,
         column: root_pos.1,
         message: format!(
-            "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {kind} into Go value of type map[string]interface {{}}"
+            "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {kind} into Go value of type {target}"
         ),
     })
 }

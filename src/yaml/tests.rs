@@ -22,7 +22,8 @@ fn loc() -> TplLoc {
 }
 
 /// Fixture pairs: `X.yaml` loaded as values, then `toYaml .Values` must print
-/// `X.expected` (Helm's output, final newline trimmed).
+/// `X.expected` (Helm's output, final newline trimmed). Null-valued keys were
+/// left out of the inputs: Helm's values coalescing (not YAML) drops them.
 #[test]
 fn fixtures_round_trip_like_helm() {
     let fixtures: &[(&str, &str, &str)] = &[
@@ -63,7 +64,9 @@ fn fixtures_round_trip_like_helm() {
 
 #[test]
 fn errors_read_like_helm() {
-    // Oracle: Helm's message after "cannot load values.yaml: cannot unmarshal yaml document: ".
+    // Oracle: Helm's message for a `-f` file (for a chart's values.yaml Helm
+    // prefixes "cannot load values.yaml: cannot unmarshal yaml document: " and
+    // names the type `map[string]interface {}`).
     let cases: &[(&str, &str)] = &[
         ("a: .inf\n", "error converting YAML to JSON: json: unsupported value: +Inf"),
         ("a: -.inf\nb: .NaN\n", "error converting YAML to JSON: json: unsupported value: -Inf"),
@@ -73,8 +76,8 @@ fn errors_read_like_helm() {
         ("a: [1, 2\n", "error converting YAML to JSON: yaml: line 1: did not find expected ',' or ']'"),
         ("a: *x\n", "error converting YAML to JSON: yaml: unknown anchor 'x' referenced"),
         ("a: 1\n\tb: 2\n", "error converting YAML to JSON: yaml: line 2: found a tab character that violates indentation"),
-        ("- a\n- b\n", "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal array into Go value of type map[string]interface {}"),
-        ("hello\n", "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal string into Go value of type map[string]interface {}"),
+        ("- a\n- b\n", "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal array into Go value of type common.Values"),
+        ("hello\n", "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal string into Go value of type common.Values"),
         ("~: 1\n", "error converting YAML to JSON: unsupported map key of type: %!s(<nil>), key: <nil>, value: 1"),
         ("a: b\n  c: d\n", "error converting YAML to JSON: yaml: line 2: mapping values are not allowed in this context"),
         ("a: [b, c\nd: e\n", "error converting YAML to JSON: yaml: line 1: did not find expected ',' or ']'"),
@@ -199,7 +202,13 @@ fn to_yaml_of_template_values() {
         assert_eq!(to_yaml(&v, None).as_str(), want);
     }
     assert_eq!(to_yaml(&Value::float(f64::NAN), None).as_str(), "");
-    assert!(try_to_yaml(&Value::float(f64::INFINITY), None).is_err());
+    // Oracle: mustToYaml (dict "a" (float64 "NaN")) fails with this message.
+    let mut m = MapData::new();
+    m.insert("a".into(), Value::float(f64::NAN));
+    assert_eq!(
+        try_to_yaml(&Value::map_from(m), None).err().as_deref(),
+        Some("error marshaling into JSON: json: unsupported value: NaN")
+    );
 }
 
 #[test]
@@ -347,5 +356,58 @@ fn key_order_is_yaml_v2_natural_order() {
             "_", "\"1\"", "\"2\"", "\"10\"", "A", "a 1", "a0", "a00", "a1", "a01", "a9", "a10",
             "b", "z", "é"
         ]
+    );
+}
+
+#[test]
+fn from_yaml_traces_folded_and_block_scalars() {
+    let src = |n: u32| {
+        Rc::new(Source {
+            loc: None,
+            deps: Deps::one(OriginId(n)),
+        })
+    };
+    let mut b = TextBuilder::new();
+    b.push_str("a: first\n  second\nb: |\n  ", &src(1));
+    b.push_str("line1", &src(2));
+    b.push_str("\n  ", &src(1));
+    b.push_str("line2", &src(3));
+    b.push_str("\n", &src(1));
+    let v = parse_yaml_value(&b.finish()).unwrap_or_else(|e| panic!("{e}"));
+    let m = v.as_map().cloned().unwrap_or_default();
+    let a = m.get("a").unwrap_or_default();
+    assert_eq!(a.as_str(), Some("first second"));
+    let bs = m
+        .get("b")
+        .and_then(|v| v.as_tstr().cloned())
+        .unwrap_or_default();
+    assert_eq!(bs.as_str(), "line1\nline2\n");
+    let deps_at = |t: &TStr, i: usize| {
+        t.runs()
+            .iter()
+            .find(|r| (r.start as usize) <= i && i < r.end as usize)
+            .map(|r| r.source.deps.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(deps_at(&bs, 0), Deps::one(OriginId(2)));
+    assert_eq!(deps_at(&bs, 6), Deps::one(OriginId(3)));
+    let at = a.as_tstr().cloned().unwrap_or_default();
+    assert_eq!(deps_at(&at, 7), Deps::one(OriginId(1)));
+}
+
+#[test]
+fn chart_values_name_the_map_type() {
+    let mut t = OriginTable::new();
+    let e = load_values(
+        "- a\n",
+        Rc::from("values.yaml"),
+        Layer::ChartDefault("c".into()),
+        &mut t,
+    )
+    .err()
+    .map(|e| e.message);
+    assert_eq!(
+        e.as_deref(),
+        Some("error unmarshaling JSON: while decoding JSON: json: cannot unmarshal array into Go value of type map[string]interface {}")
     );
 }
