@@ -15,6 +15,7 @@
 //! the bytes.
 
 pub mod crypto;
+pub mod dates;
 pub mod dicts;
 pub mod encoding;
 pub mod flow;
@@ -157,6 +158,7 @@ fn all_tables() -> Vec<&'static [FuncDef]> {
         crypto::FUNCS,
         types::FUNCS,
         flow::FUNCS,
+        dates::FUNCS,
     ]
 }
 
