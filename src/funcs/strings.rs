@@ -733,7 +733,7 @@ fn camel_to_lower(s: &str, connector: char) -> String {
     use WordType as W;
     let mut buf = String::with_capacity(s.len() + 4);
     let mut rest = s;
-    let mut next = |rest: &mut &str| -> (W, String) {
+    let next = |rest: &mut &str| -> (W, String) {
         let (wt, n) = next_word(rest);
         let word = rest[..n].to_string();
         *rest = &rest[n..];
