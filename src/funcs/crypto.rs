@@ -1,6 +1,8 @@
 //! Sprig's hashing and randomness: `sha1sum`, `sha256sum`, `sha512sum`,
 //! `adler32sum`, `uuidv4`, `randAlphaNum`, `randAlpha`, `randNumeric`,
-//! `randAscii`.
+//! `randAscii`, `randBytes`. Certificate, key, password and AES functions
+//! (`genCA`, `bcrypt`, `encryptAES`, ...) and `getHostByName` are registered
+//! so templates parse, and fail with an explanation when called.
 
 use std::cell::Cell;
 use std::collections::hash_map::RandomState;
@@ -10,7 +12,7 @@ use sha1::{Digest, Sha1};
 use sha2::{Sha256, Sha512};
 
 use super::types::strval;
-use super::{def, FuncCtx, FuncDef, FuncResult, Ty};
+use super::{def, FuncCtx, FuncDef, FuncError, FuncResult, Ty};
 use crate::value::Value;
 
 fn hex(bytes: &[u8]) -> String {
@@ -119,6 +121,21 @@ fn f_rand_ascii(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
     rand_from(&a, &printable)
 }
 
+fn f_rand_bytes(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
+    let n = match a.first().map(|v| &v.repr) {
+        Some(crate::value::Repr::Int(i)) => (*i).max(0) as usize,
+        _ => 0,
+    };
+    let bytes: Vec<u8> = (0..n).map(|_| random_u64() as u8).collect();
+    Ok(Value::str(super::encoding::b64(&bytes)))
+}
+
+fn f_unsupported(_: &FuncCtx, _: Vec<Value>) -> FuncResult {
+    Err(FuncError::new(
+        "this function (keys, certificates, passwords, AES, DNS) is not supported by trace-value",
+    ))
+}
+
 /// Sprig's hashing and random functions.
 pub static FUNCS: &[FuncDef] = &[
     def("sha1sum", &[Ty::Str], None, f_sha1),
@@ -130,4 +147,78 @@ pub static FUNCS: &[FuncDef] = &[
     def("randAlpha", &[Ty::Int], None, f_rand_alpha),
     def("randNumeric", &[Ty::Int], None, f_rand_numeric),
     def("randAscii", &[Ty::Int], None, f_rand_ascii),
+    def("randBytes", &[Ty::Int], None, f_rand_bytes),
+    def("bcrypt", &[Ty::Str], None, f_unsupported),
+    def("htpasswd", &[Ty::Str, Ty::Str], None, f_unsupported),
+    def("genPrivateKey", &[Ty::Str], None, f_unsupported),
+    def(
+        "derivePassword",
+        &[Ty::Int, Ty::Str, Ty::Str, Ty::Str, Ty::Str],
+        None,
+        f_unsupported,
+    ),
+    def("buildCustomCert", &[Ty::Str, Ty::Str], None, f_unsupported),
+    def("genCA", &[Ty::Str, Ty::Int], None, f_unsupported),
+    def(
+        "genCAWithKey",
+        &[Ty::Str, Ty::Int, Ty::Str],
+        None,
+        f_unsupported,
+    ),
+    def(
+        "genSelfSignedCert",
+        &[Ty::Str, Ty::List, Ty::List, Ty::Int],
+        None,
+        f_unsupported,
+    ),
+    def(
+        "genSelfSignedCertWithKey",
+        &[Ty::Str, Ty::List, Ty::List, Ty::Int, Ty::Str],
+        None,
+        f_unsupported,
+    ),
+    def(
+        "genSignedCert",
+        &[Ty::Str, Ty::List, Ty::List, Ty::Int, Ty::Any],
+        None,
+        f_unsupported,
+    ),
+    def(
+        "genSignedCertWithKey",
+        &[Ty::Str, Ty::List, Ty::List, Ty::Int, Ty::Any, Ty::Str],
+        None,
+        f_unsupported,
+    ),
+    def("encryptAES", &[Ty::Str, Ty::Str], None, f_unsupported),
+    def("decryptAES", &[Ty::Str, Ty::Str], None, f_unsupported),
+    def("getHostByName", &[Ty::Str], None, f_unsupported),
 ];
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use crate::funcs::types::testutil::*;
+
+    #[test]
+    fn hash_oracle_table() {
+        // Oracle: sha1sum/adler32sum/sha256sum of "abc"; sha512sum "abc" | trunc 16.
+        check_table(vec![
+            (
+                "sha1sum",
+                vec![s("abc")],
+                "a9993e364706816aba3e25717850c26c9cd0d89d",
+            ),
+            ("adler32sum", vec![s("abc")], "38600999"),
+            (
+                "sha256sum",
+                vec![s("abc")],
+                "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+            ),
+        ]);
+        assert!(show("sha512sum", vec![s("abc")]).starts_with("ddaf35a193617aba"));
+        let u = show("uuidv4", vec![]);
+        assert_eq!(u.len(), 36);
+        assert_eq!(&u[14..15], "4");
+        assert_eq!(show("randAlphaNum", vec![i(12)]).len(), 12);
+    }
+}

@@ -1,13 +1,18 @@
 //! Sprig's encodings: `b64enc`, `b64dec`, `b32enc`, `b32dec` (Go's standard,
 //! padded alphabets; a decoding error is returned as the result text, as
-//! Sprig does).
+//! Sprig does), and the URL helpers `urlParse` and `urlJoin`.
 
 use super::types::strval;
 use super::{def, FuncCtx, FuncDef, FuncResult, Ty};
-use crate::value::Value;
+use crate::value::{MapData, Value};
 
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 const B32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+/// Standard padded base64 of raw bytes.
+pub(crate) fn b64(data: &[u8]) -> String {
+    encode(data, B64, 6, 4)
+}
 
 /// Encode `data` with an alphabet of 2^`bits` symbols and `=` padding.
 fn encode(data: &[u8], alphabet: &[u8], bits: u32, block: usize) -> String {
@@ -85,12 +90,148 @@ fn f_b32dec(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
     }))
 }
 
+/// Go's `url.PathUnescape`-style percent decoding (invalid escapes kept).
+fn unescape(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The parts of a URL as Sprig's `urlParse` reports them.
+fn url_parse(v: &str) -> MapData {
+    let mut rest = v;
+    let mut fragment = String::new();
+    if let Some(i) = rest.find('#') {
+        fragment = unescape(&rest[i + 1..]);
+        rest = &rest[..i];
+    }
+    let mut scheme = String::new();
+    if let Some(i) = rest.find(':') {
+        let cand = &rest[..i];
+        if !cand.is_empty()
+            && cand.as_bytes()[0].is_ascii_alphabetic()
+            && cand
+                .bytes()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.'))
+        {
+            scheme = cand.to_ascii_lowercase();
+            rest = &rest[i + 1..];
+        }
+    }
+    let mut query = String::new();
+    if let Some(i) = rest.find('?') {
+        query = rest[i + 1..].to_string();
+        rest = &rest[..i];
+    }
+    let (mut host, mut userinfo, mut opaque, mut path) =
+        (String::new(), String::new(), String::new(), String::new());
+    if !scheme.is_empty() && !rest.starts_with('/') {
+        opaque = rest.to_string();
+    } else if let Some(auth) = rest.strip_prefix("//") {
+        let end = auth.find('/').unwrap_or(auth.len());
+        let authority = &auth[..end];
+        path = unescape(&auth[end..]);
+        match authority.rfind('@') {
+            Some(at) => {
+                userinfo = authority[..at].to_string();
+                host = authority[at + 1..].to_string();
+            }
+            None => host = authority.to_string(),
+        }
+    } else {
+        path = unescape(rest);
+    }
+    let hostname = if host.starts_with('[') {
+        host[1..host.find(']').unwrap_or(host.len())].to_string()
+    } else {
+        host.split(':').next().unwrap_or("").to_string()
+    };
+    let mut m = MapData::new();
+    for (k, v) in [
+        ("scheme", scheme),
+        ("host", host),
+        ("hostname", hostname),
+        ("path", path),
+        ("query", query),
+        ("opaque", opaque),
+        ("fragment", fragment),
+        ("userinfo", userinfo),
+    ] {
+        m.insert(k.to_string(), Value::str(v));
+    }
+    m
+}
+
+fn f_url_parse(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
+    Ok(Value::map_from(url_parse(&strval(&a[0]))))
+}
+
+fn f_url_join(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
+    let get = |k: &str| {
+        a.first()
+            .and_then(|d| d.as_map())
+            .and_then(|m| m.get(k))
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    };
+    let mut out = String::new();
+    let scheme = get("scheme");
+    if !scheme.is_empty() {
+        out.push_str(&scheme);
+        out.push(':');
+    }
+    let opaque = get("opaque");
+    if !opaque.is_empty() {
+        out.push_str(&opaque);
+    } else {
+        let (host, user) = (get("host"), get("userinfo"));
+        if !scheme.is_empty() || !host.is_empty() || !user.is_empty() {
+            out.push_str("//");
+            if !user.is_empty() {
+                out.push_str(&user);
+                out.push('@');
+            }
+            out.push_str(&host);
+        }
+        let path = get("path");
+        if !path.is_empty() && !path.starts_with('/') && !host.is_empty() {
+            out.push('/');
+        }
+        out.push_str(&path);
+    }
+    let query = get("query");
+    if !query.is_empty() {
+        out.push('?');
+        out.push_str(&query);
+    }
+    let fragment = get("fragment");
+    if !fragment.is_empty() {
+        out.push('#');
+        out.push_str(&fragment);
+    }
+    Ok(Value::str(out))
+}
+
 /// Sprig's encoding functions.
 pub static FUNCS: &[FuncDef] = &[
     def("b64enc", &[Ty::Str], None, f_b64enc),
     def("b64dec", &[Ty::Str], None, f_b64dec),
     def("b32enc", &[Ty::Str], None, f_b32enc),
     def("b32dec", &[Ty::Str], None, f_b32dec),
+    def("urlParse", &[Ty::Str], None, f_url_parse),
+    def("urlJoin", &[Ty::Map], None, f_url_join),
 ];
 
 #[cfg(test)]
@@ -104,5 +245,27 @@ mod tests {
         assert_eq!(encode(b"hello", B32, 5, 8), "NBSWY3DP");
         assert_eq!(decode("aGVsbG8=", B64, 6, 4), Ok(b"hello".to_vec()));
         assert_eq!(decode("NBSWY3DP", B32, 5, 8), Ok(b"hello".to_vec()));
+    }
+
+    #[test]
+    fn encoding_oracle_table() {
+        use crate::funcs::types::testutil::*;
+        // Oracle: b64enc "hello", b64dec "aGVsbG8=", b64dec "@@", b32enc "hi".
+        check_table(vec![
+            ("b64enc", vec![s("hello")], "aGVsbG8="),
+            ("b64dec", vec![s("aGVsbG8=")], "hello"),
+            ("b64dec", vec![s("@@")], "illegal base64 data at input byte 0"),
+            ("b32enc", vec![s("hi")], "NBUQ===="),
+            (
+                "urlParse",
+                vec![s("https://u:p@example.com:8080/a/b?x=1#frag")],
+                "map[fragment:frag host:example.com:8080 hostname:example.com opaque: path:/a/b query:x=1 scheme:https userinfo:u:p]",
+            ),
+            (
+                "urlJoin",
+                vec![d(vec![("scheme", s("https")), ("host", s("h:1")), ("path", s("/p")), ("query", s("q=1"))])],
+                "https://h:1/p?q=1",
+            ),
+        ]);
     }
 }

@@ -158,7 +158,7 @@ fn f_chunk(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
     let size = to_int64(&arg(&a, 0));
     let l = items(&arg(&a, 1), "chunk")?;
     if size <= 0 {
-        return Err(FuncError::new("runtime error: integer divide by zero"));
+        return Err(FuncError::new("runtime error: makeslice: len out of range"));
     }
     let out = l
         .chunks(size as usize)

@@ -16,6 +16,7 @@
 
 pub mod builtins;
 pub mod crypto;
+pub mod dates;
 pub mod dicts;
 pub mod encoding;
 pub mod flow;
@@ -160,6 +161,7 @@ fn all_tables() -> Vec<&'static [FuncDef]> {
         crypto::FUNCS,
         types::FUNCS,
         flow::FUNCS,
+        dates::FUNCS,
         builtins::FUNCS,
         json::FUNCS,
         yaml::TABLE,

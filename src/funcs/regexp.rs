@@ -120,13 +120,30 @@ pub fn compile(pat: &str) -> Result<Rc<Regex>, FuncError> {
         Err(e) => Err(FuncError::new(format!(
             "regexp: Compile({}): error parsing regexp: {}",
             backquote(pat),
-            e.to_string()
-                .lines()
-                .last()
-                .unwrap_or("invalid pattern")
-                .trim()
+            go_parse_error(pat, &e.to_string())
         ))),
     }
+}
+
+/// Go's wording (`CODE: `EXPR``) for the common parse errors the Rust parser reports.
+fn go_parse_error(pat: &str, rust: &str) -> String {
+    let tick = |x: &str| format!("missing closing ]: `{x}`");
+    if rust.contains("unclosed character class") {
+        let start = pat.rfind('[').unwrap_or(0);
+        return tick(&pat[start..]);
+    }
+    if rust.contains("unclosed group") {
+        return format!("missing closing ): `{pat}`");
+    }
+    if rust.contains("unopened group") {
+        return format!("unexpected ): `{pat}`");
+    }
+    if rust.contains("repetition operator missing expression") {
+        let op = pat.chars().find(|c| "*+?".contains(*c)).unwrap_or('*');
+        return format!("missing argument to repetition operator: `{op}`");
+    }
+    let last = rust.lines().last().unwrap_or("invalid pattern").trim();
+    last.strip_prefix("error: ").unwrap_or(last).to_string()
 }
 
 fn backquote(s: &str) -> String {
@@ -271,7 +288,7 @@ fn f_match(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
 }
 
 fn f_must_match(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
-    let re = compile(&strval(&a[0]))?;
+    let re = compile(&strval(&a[0])).map_err(|e| unprefix(e, &strval(&a[0])))?;
     Ok(Value::bool(re.is_match(&strval(&a[1]))))
 }
 
@@ -358,12 +375,50 @@ fn f_quote_meta(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
     })))
 }
 
+/// The `must` variants report `regexp.Compile`'s error, without `MustCompile`'s prefix.
+fn unprefix(e: FuncError, pat: &str) -> FuncError {
+    let prefix = format!("regexp: Compile({}): ", backquote(pat));
+    match e.0.strip_prefix(&prefix) {
+        Some(rest) => FuncError::new(rest),
+        None => e,
+    }
+}
+
+fn must(r: FuncResult, a0: &str) -> FuncResult {
+    r.map_err(|e| unprefix(e, a0))
+}
+
+fn f_must_find(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
+    let p = strval(&a[0]);
+    must(f_find(ctx, a), &p)
+}
+
+fn f_must_find_all(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
+    let p = strval(&a[0]);
+    must(f_find_all(ctx, a), &p)
+}
+
+fn f_must_replace_all(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
+    let p = strval(&a[0]);
+    must(f_replace_all(ctx, a), &p)
+}
+
+fn f_must_replace_all_literal(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
+    let p = strval(&a[0]);
+    must(f_replace_all_literal(ctx, a), &p)
+}
+
+fn f_must_split(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
+    let p = strval(&a[0]);
+    must(f_split(ctx, a), &p)
+}
+
 /// Sprig's regular-expression functions.
 pub static FUNCS: &[FuncDef] = &[
     def("regexMatch", &[Ty::Str, Ty::Str], None, f_match),
     def("mustRegexMatch", &[Ty::Str, Ty::Str], None, f_must_match),
     def("regexFind", &[Ty::Str, Ty::Str], None, f_find),
-    def("mustRegexFind", &[Ty::Str, Ty::Str], None, f_find),
+    def("mustRegexFind", &[Ty::Str, Ty::Str], None, f_must_find),
     def(
         "regexFindAll",
         &[Ty::Str, Ty::Str, Ty::Int],
@@ -374,7 +429,7 @@ pub static FUNCS: &[FuncDef] = &[
         "mustRegexFindAll",
         &[Ty::Str, Ty::Str, Ty::Int],
         None,
-        f_find_all,
+        f_must_find_all,
     ),
     def(
         "regexReplaceAll",
@@ -386,7 +441,7 @@ pub static FUNCS: &[FuncDef] = &[
         "mustRegexReplaceAll",
         &[Ty::Str, Ty::Str, Ty::Str],
         None,
-        f_replace_all,
+        f_must_replace_all,
     ),
     def(
         "regexReplaceAllLiteral",
@@ -398,14 +453,14 @@ pub static FUNCS: &[FuncDef] = &[
         "mustRegexReplaceAllLiteral",
         &[Ty::Str, Ty::Str, Ty::Str],
         None,
-        f_replace_all_literal,
+        f_must_replace_all_literal,
     ),
     def("regexSplit", &[Ty::Str, Ty::Str, Ty::Int], None, f_split),
     def(
         "mustRegexSplit",
         &[Ty::Str, Ty::Str, Ty::Int],
         None,
-        f_split,
+        f_must_split,
     ),
     def("regexQuoteMeta", &[Ty::Str], None, f_quote_meta),
 ];
@@ -455,6 +510,17 @@ mod tests {
             ("regexSplit", vec![s("\\."), s("a.b.c"), i(-1)], "[a b c]"),
             ("regexSplit", vec![s("\\."), s("a.b.c"), i(2)], "[a b.c]"),
             ("regexQuoteMeta", vec![s("1.2+3")], "1\\.2\\+3"),
+            (
+                "regexFindAll",
+                vec![s("["), s("x"), i(-1)],
+                "ERR: regexp: Compile(`[`): error parsing regexp: missing closing ]: `[`",
+            ),
+            ("regexMatch", vec![s("["), s("x")], "false"),
+            (
+                "mustRegexMatch",
+                vec![s("["), s("x")],
+                "ERR: error parsing regexp: missing closing ]: `[`",
+            ),
         ]);
     }
 

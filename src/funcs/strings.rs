@@ -619,69 +619,240 @@ fn f_plural(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
     Ok(a.get(pick).cloned().unwrap_or_default())
 }
 
-/// Split a string into words the way huandu/xstrings (v1.5) does for case conversion.
-fn case_words(s: &str) -> Vec<String> {
-    let chars: Vec<char> = s.chars().collect();
-    let mut words: Vec<String> = Vec::new();
-    let mut cur = String::new();
-    let n = chars.len();
-    for i in 0..n {
-        let c = chars[i];
-        if c == '_' || c == '-' || c == ' ' || c == '.' || go_is_space(c) {
-            if !cur.is_empty() {
-                words.push(std::mem::take(&mut cur));
+/// Go's `unicode.IsPunct` (exact for ASCII; other scripts count as not punctuation).
+fn go_is_punct(c: char) -> bool {
+    c.is_ascii_punctuation() && !"$+<=>^`|~".contains(c)
+}
+
+/// xstrings' connector runes: `-`, `_` and white space.
+fn is_connector(c: char) -> bool {
+    c == '-' || c == '_' || go_is_space(c)
+}
+
+/// xstrings' `isAlphabet`: a letter that is not a CJK ideograph.
+fn is_alphabet(c: char) -> bool {
+    if !c.is_alphabetic() {
+        return false;
+    }
+    let u = c as u32;
+    !((0x4E00..=0x9FCC).contains(&u)
+        || (0x3400..=0x4D85).contains(&u)
+        || (0x20000..=0x2B81D).contains(&u))
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum WordType {
+    None,
+    Number,
+    UpperCase,
+    Alphabet,
+    Connector,
+    Punct,
+    Other,
+}
+
+/// xstrings' `nextWord`: the type and byte length of the next word of `s`.
+fn next_word(s: &str) -> (WordType, usize) {
+    let mut it = s.char_indices().peekable();
+    let Some((_, r)) = it.next() else {
+        return (WordType::None, 0);
+    };
+    let mut offset = r.len_utf8();
+    let take_while = |offset: &mut usize, f: &dyn Fn(char) -> bool| {
+        for c in s[*offset..].chars() {
+            if !f(c) {
+                break;
             }
+            *offset += c.len_utf8();
+        }
+    };
+    let wt = if is_connector(r) {
+        take_while(&mut offset, &is_connector);
+        WordType::Connector
+    } else if go_is_punct(r) {
+        take_while(&mut offset, &go_is_punct);
+        WordType::Punct
+    } else if r.is_uppercase() {
+        if let Some(n) = s[offset..].chars().next() {
+            if n.is_uppercase() {
+                let mut prev_size = n.len_utf8();
+                offset += prev_size;
+                let mut stop = None;
+                for c in s[offset..].chars() {
+                    if !c.is_uppercase() {
+                        stop = Some(c);
+                        break;
+                    }
+                    prev_size = c.len_utf8();
+                    offset += prev_size;
+                }
+                if let Some(c) = stop {
+                    if is_alphabet(c) {
+                        offset -= prev_size;
+                    }
+                }
+            } else if is_alphabet(n) {
+                offset += n.len_utf8();
+                take_while(&mut offset, &|c| is_alphabet(c) && !c.is_uppercase());
+            }
+        }
+        WordType::UpperCase
+    } else if is_alphabet(r) {
+        take_while(&mut offset, &|c| is_alphabet(c) && !c.is_uppercase());
+        WordType::Alphabet
+    } else if r.is_numeric() {
+        take_while(&mut offset, &char::is_numeric);
+        WordType::Number
+    } else {
+        take_while(&mut offset, &|c| {
+            !(is_connector(c) || is_alphabet(c) || c.is_numeric() || go_is_punct(c))
+        });
+        WordType::Other
+    };
+    (wt, offset)
+}
+
+fn case_lower(buf: &mut String, wt: WordType, word: &str, connector: char) {
+    if wt != WordType::UpperCase && wt != WordType::Connector {
+        buf.push_str(word);
+        return;
+    }
+    for c in word.chars() {
+        if is_connector(c) {
+            buf.push(connector);
+        } else if c.is_uppercase() {
+            buf.push(go_lower(c));
+        } else {
+            buf.push(c);
+        }
+    }
+}
+
+/// xstrings (v1.5) `camelCaseToLowerCase`: `snakecase` / `kebabcase`.
+fn camel_to_lower(s: &str, connector: char) -> String {
+    use WordType as W;
+    let mut buf = String::with_capacity(s.len() + 4);
+    let mut rest = s;
+    let next = |rest: &mut &str| -> (W, String) {
+        let (wt, n) = next_word(rest);
+        let word = rest[..n].to_string();
+        *rest = &rest[n..];
+        (wt, word)
+    };
+    let (mut wt, mut word) = next(&mut rest);
+    while !rest.is_empty() {
+        if wt != W::Connector {
+            case_lower(&mut buf, wt, &word, connector);
+        }
+        let prev = wt;
+        let last = word.clone();
+        (wt, word) = next(&mut rest);
+        match prev {
+            W::Number => {
+                while wt == W::Alphabet || wt == W::Number {
+                    case_lower(&mut buf, wt, &word, connector);
+                    (wt, word) = next(&mut rest);
+                }
+                if wt != W::None && wt != W::Punct && wt != W::Connector {
+                    buf.push(connector);
+                }
+            }
+            W::Connector => case_lower(&mut buf, prev, &last, connector),
+            W::Punct => {}
+            _ => {
+                if wt != W::Number {
+                    if wt != W::Connector && wt != W::Punct {
+                        buf.push(connector);
+                    }
+                    continue;
+                }
+                if rest.is_empty() {
+                    continue;
+                }
+                let last = word.clone();
+                (wt, word) = next(&mut rest);
+                if wt != W::Alphabet {
+                    case_lower(&mut buf, W::Number, &last, connector);
+                    if wt != W::Connector && wt != W::Punct {
+                        buf.push(connector);
+                    }
+                    continue;
+                }
+                buf.push(connector);
+                case_lower(&mut buf, W::Number, &last, connector);
+                while wt == W::Alphabet || wt == W::Number {
+                    case_lower(&mut buf, wt, &word, connector);
+                    (wt, word) = next(&mut rest);
+                }
+                if wt != W::None && wt != W::Connector && wt != W::Punct {
+                    buf.push(connector);
+                }
+            }
+        }
+    }
+    case_lower(&mut buf, wt, &word, connector);
+    buf
+}
+
+/// xstrings (v1.5) `ToPascalCase`: Sprig's `camelcase`.
+fn to_pascal(s: &str) -> String {
+    let mut buf = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    let mut first_upper = false;
+    let mut r0 = '\0';
+    let mut took = false;
+    for c in chars.by_ref() {
+        took = true;
+        r0 = c;
+        if !is_connector(c) {
+            first_upper = c.is_uppercase();
+            r0 = go_upper(c);
+            break;
+        }
+        buf.push(c);
+    }
+    let rest: Vec<char> = chars.collect();
+    if rest.is_empty() {
+        if took {
+            buf.push(r0);
+        }
+        return buf;
+    }
+    for c in rest {
+        let r1 = r0;
+        r0 = c;
+        if is_connector(r0) && is_connector(r1) {
+            buf.push(r1);
             continue;
         }
-        if c.is_uppercase() && !cur.is_empty() {
-            let prev = chars[i - 1];
-            let next_lower = i + 1 < n && chars[i + 1].is_lowercase();
-            if prev.is_lowercase() || prev.is_ascii_digit() || (prev.is_uppercase() && next_lower) {
-                words.push(std::mem::take(&mut cur));
+        if is_connector(r1) {
+            first_upper = r0.is_uppercase();
+            r0 = go_upper(r0);
+        } else {
+            if first_upper {
+                if r0.is_uppercase() {
+                    r0 = go_lower(r0);
+                } else {
+                    first_upper = false;
+                }
             }
+            buf.push(r1);
         }
-        cur.push(c);
     }
-    if !cur.is_empty() {
-        words.push(cur);
-    }
-    words
+    buf.push(r0);
+    buf
 }
 
 fn f_snakecase(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
-    let w: Vec<String> = case_words(&sarg(&a, 0))
-        .iter()
-        .map(|w| w.chars().map(go_lower).collect())
-        .collect();
-    Ok(Value::str(w.join("_")))
+    Ok(Value::str(camel_to_lower(&sarg(&a, 0), '_')))
 }
 
 fn f_kebabcase(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
-    let w: Vec<String> = case_words(&sarg(&a, 0))
-        .iter()
-        .map(|w| w.chars().map(go_lower).collect())
-        .collect();
-    Ok(Value::str(w.join("-")))
+    Ok(Value::str(camel_to_lower(&sarg(&a, 0), '-')))
 }
 
 fn f_camelcase(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
-    // xstrings.ToCamelCase: words split at '_' (and spaces/hyphens), each capitalized.
-    let s = sarg(&a, 0);
-    let mut out = String::new();
-    let mut up = true;
-    for c in s.chars() {
-        if c == '_' || c == ' ' || c == '-' {
-            up = true;
-            continue;
-        }
-        if up {
-            out.push(go_upper(c));
-            up = false;
-        } else {
-            out.push(c);
-        }
-    }
-    Ok(Value::str(out))
+    Ok(Value::str(to_pascal(&sarg(&a, 0))))
 }
 
 fn f_shuffle(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
@@ -966,6 +1137,43 @@ mod tests {
                 "HelloWorldFooBar",
             ),
             ("kebabcase", vec![s("FirstName")], "first-name"),
+        ]);
+    }
+
+    #[test]
+    fn case_conversion_oracle_table() {
+        // Oracle: {{ snakecase . }}|{{ camelcase . }}|{{ kebabcase . }} for each input.
+        let rows = [
+            ("HTTPServer", "http_server|Httpserver|http-server"),
+            ("NoHTTPS", "no_https|NoHTTPS|no-https"),
+            ("GO_PATH", "go_path|GoPath|go-path"),
+            ("GO PATH", "go_path|GoPath|go-path"),
+            ("go-path", "go_path|GoPath|go-path"),
+            ("fooBar", "foo_bar|FooBar|foo-bar"),
+            ("_a", "_a|_A|-a"),
+            ("a__b", "a__b|A_B|a--b"),
+            ("ab_", "ab_|Ab_|ab-"),
+            ("Foo123Bar", "foo123_bar|Foo123Bar|foo123-bar"),
+            ("foo.bar", "foo.bar|Foo.bar|foo.bar"),
+            ("hello world", "hello_world|HelloWorld|hello-world"),
+            ("ABC", "abc|Abc|abc"),
+            ("aBC", "a_bc|ABC|a-bc"),
+            ("x1Y", "x1_y|X1Y|x1-y"),
+            ("", "||"),
+            ("AbcDEFGhi", "abc_def_ghi|AbcDEFGhi|abc-def-ghi"),
+            ("snake_Case", "snake_case|SnakeCase|snake-case"),
+            ("--a--", "__a__|--A--|--a--"),
+        ];
+        for (input, want) in rows {
+            let got = format!(
+                "{}|{}|{}",
+                show("snakecase", vec![s(input)]),
+                show("camelcase", vec![s(input)]),
+                show("kebabcase", vec![s(input)])
+            );
+            assert_eq!(got, want, "input {input:?}");
+        }
+        check_table(vec![
             ("initials", vec![s("hello big world")], "hbw"),
             (
                 "wrap",
