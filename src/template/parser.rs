@@ -5,7 +5,9 @@
 //! `define`/`block` templates it contains. Grammar, variable scoping, the
 //! parse-time function check, node positions and error messages follow Go
 //! exactly (Go 1.22+); [`ParseError`] displays as Helm v4 prints a parse
-//! error (`parse error at (file:line): message`).
+//! error (`parse error at (file:line): message`). The `Display` impls of
+//! the pipeline nodes here print Go's `String()` of those nodes, which Go's
+//! execution errors quote.
 
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -798,6 +800,98 @@ impl<'a> Parser<'a, '_> {
     }
 }
 
+// ---- Go's String() of nodes (used in Go's error messages: `at <...>`) ----
+
+impl std::fmt::Display for Pipe {
+    /// Go's `PipeNode.String()`: `$x := cmd | cmd`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if !self.decl.is_empty() {
+            for (i, v) in self.decl.iter().enumerate() {
+                if i > 0 {
+                    f.write_str(", ")?;
+                }
+                f.write_str(&v.name)?;
+            }
+            f.write_str(if self.is_assign { " = " } else { " := " })?;
+        }
+        for (i, c) in self.cmds.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" | ")?;
+            }
+            write!(f, "{c}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::fmt::Display for Command {
+    /// Go's `CommandNode.String()`: operands separated by spaces, a
+    /// parenthesized pipeline in parentheses.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, a) in self.args.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" ")?;
+            }
+            write!(f, "{a}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::fmt::Display for Arg {
+    /// Go's `String()` of an operand. A string literal prints Go-quoted
+    /// (Go prints it as written, which differs only for raw strings and
+    /// unusual escapes); a chain prints its pipeline in parentheses.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Arg::Dot(_) => f.write_str("."),
+            Arg::Nil(_) => f.write_str("nil"),
+            Arg::Bool(_, b) => write!(f, "{b}"),
+            Arg::Number(n) => f.write_str(&n.text),
+            Arg::String(s) => f.write_str(&go_quote(&s.text)),
+            Arg::Field(c) => {
+                for field in &c.fields {
+                    write!(f, ".{field}")?;
+                }
+                Ok(())
+            }
+            Arg::Variable(v) => {
+                f.write_str(&v.name)?;
+                for field in &v.fields {
+                    write!(f, ".{field}")?;
+                }
+                Ok(())
+            }
+            Arg::Identifier(i) => f.write_str(&i.name),
+            Arg::Chain(c) => {
+                write!(f, "({})", c.pipe)?;
+                for field in &c.fields {
+                    write!(f, ".{field}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for TemplateCall {
+    /// Go's `TemplateNode.String()`: `{{template "name" pipe}}`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{{{{template {}", go_quote(&self.name))?;
+        if let Some(p) = &self.pipe {
+            write!(f, " {p}")?;
+        }
+        f.write_str("}}")
+    }
+}
+
+impl std::fmt::Display for ActionNode {
+    /// Go's `ActionNode.String()`: `{{pipe}}`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{{{{{}}}}}", self.pipe)
+    }
+}
+
 // ---- literals (Go's strconv as text/template uses it) ----
 
 fn unhex(b: u8) -> Option<u32> {
@@ -1573,6 +1667,39 @@ mod tests {
         assert_eq!(line_col(src, 13), (1, 13));
         assert_eq!(line_col(src, 34), (2, 5));
         assert_eq!(line_col(src, 0), (1, 0));
+    }
+
+    /// Go's String() of nodes, as Helm quotes them in errors
+    /// (`at <.Values.nope.deeper>`, `at <{{template "x"}}>`).
+    #[test]
+    fn node_strings() {
+        let f = parse(
+            "t",
+            "{{ $x := .Values.nope.deeper | default (list 1 \"a\") }}{{ template \"x\" $x.y }}{{ (len $).z }}",
+            &known,
+        )
+        .map_err(|e| e.to_string());
+        let Ok(f) = f else {
+            panic!("{f:?}");
+        };
+        let strings: Vec<String> = f
+            .root
+            .nodes
+            .iter()
+            .map(|n| match n {
+                Node::Action(a) => a.to_string(),
+                Node::Template(t) => t.to_string(),
+                _ => String::new(),
+            })
+            .collect();
+        assert_eq!(
+            strings,
+            [
+                "{{$x := .Values.nope.deeper | default (list 1 \"a\")}}",
+                "{{template \"x\" $x.y}}",
+                "{{(len $).z}}"
+            ]
+        );
     }
 
     #[test]
