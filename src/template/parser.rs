@@ -54,8 +54,10 @@ impl ParseError {
 
 type PResult<T> = Result<T, ParseError>;
 
-/// Go's `maxStackDepth`: nesting limit of parenthesized pipelines.
-const MAX_STACK_DEPTH: u32 = 10000;
+/// Go's `maxStackDepth`: nesting limit of parenthesized pipelines. Go
+/// allows 10000 (1000 on wasm); we use 1000 so that the recursive parser
+/// cannot overflow a thread's stack.
+const MAX_STACK_DEPTH: u32 = 1000;
 /// Go's `maxPipelineCmds`.
 const MAX_PIPELINE_CMDS: usize = 100000;
 
@@ -1700,6 +1702,49 @@ mod tests {
                 "{{(len $).z}}"
             ]
         );
+    }
+
+    /// Number literals as Helm v4.2.3 takes them (oracle: what it prints or
+    /// rejects).
+    #[test]
+    fn numbers_like_go() {
+        let n = |t: &str| match new_number(0, t, ItemKind::Number) {
+            Ok(n) => format!("{:?} {:?} {}", n.int, n.float, n.is_float_syntax),
+            Err(e) => e,
+        };
+        assert_eq!(n("1_000.5"), "None Some(1000.5) true");
+        assert_eq!(n("0x1.8p1"), "Some(3) Some(3.0) true");
+        assert_eq!(n("0x_1p4"), "Some(16) Some(16.0) true");
+        assert_eq!(n("1__0"), "illegal number syntax: \"1__0\"");
+        assert_eq!(n("0b"), "illegal number syntax: \"0b\"");
+        assert_eq!(n("0x1.8"), "illegal number syntax: \"0x1.8\"");
+        assert_eq!(n("07"), "Some(7) Some(7.0) false");
+        assert_eq!(n("0_7"), "Some(7) Some(7.0) false");
+        assert_eq!(n("-0"), "Some(0) Some(0.0) false");
+        assert_eq!(n("+5"), "Some(5) Some(5.0) false");
+        assert_eq!(n("1."), "Some(1) Some(1.0) true");
+        assert_eq!(n("1e-2"), "None Some(0.01) true");
+        assert_eq!(
+            n("9223372036854775807"),
+            "Some(9223372036854775807) Some(9.223372036854776e18) false"
+        );
+        // Go: "overflows int" at execution (unsigned only).
+        assert_eq!(
+            n("9223372036854775808"),
+            "None Some(9.223372036854776e18) false"
+        );
+        assert_eq!(
+            n("-9223372036854775808"),
+            "Some(-9223372036854775808) Some(-9.223372036854776e18) false"
+        );
+        assert_eq!(n("1e19"), "None Some(1e19) true");
+        assert_eq!(n("089"), "integer overflow: \"089\"");
+        let c = |t: &str| new_number(0, t, ItemKind::CharConstant).map(|n| n.int);
+        assert_eq!(c("'\\x41'"), Ok(Some(65)));
+        assert_eq!(c("'\\u00e9'"), Ok(Some(233)));
+        assert_eq!(c("'\\377'"), Ok(Some(255)));
+        assert_eq!(c("'\\''"), Ok(Some(39)));
+        assert_eq!(c("'é'"), Ok(Some(233)));
     }
 
     #[test]
