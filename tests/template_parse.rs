@@ -68,12 +68,20 @@ fn tgz_templates(path: &Path, prefix: &str, out: &mut Vec<(String, String)>) {
     }
 }
 
-fn count_nodes(list: &List) -> usize {
+/// Counts the nodes of a body and checks that every text node's `pos` is
+/// where its text is in the file.
+fn count_nodes(src: &str, list: &List) -> usize {
     list.nodes
         .iter()
         .map(|n| match n {
             Node::If(b) | Node::With(b) | Node::Range(b) => {
-                1 + count_nodes(&b.list) + b.else_list.as_ref().map_or(0, count_nodes)
+                1 + count_nodes(src, &b.list)
+                    + b.else_list.as_ref().map_or(0, |l| count_nodes(src, l))
+            }
+            Node::Text(t) => {
+                let p = t.pos as usize;
+                assert_eq!(&src[p..p + t.text.len()], &*t.text);
+                1
             }
             _ => 1,
         })
@@ -110,11 +118,11 @@ fn parses_every_k8s_monitoring_template() {
         took += start.elapsed();
         let parsed = parsed.unwrap_or_else(|e| panic!("{name}: {e}"));
         defines += parsed.defines.len();
-        nodes += count_nodes(&parsed.root)
+        nodes += count_nodes(text, &parsed.root)
             + parsed
                 .defines
                 .iter()
-                .map(|d| count_nodes(&d.body))
+                .map(|d| count_nodes(text, &d.body))
                 .sum::<usize>();
     }
     println!(

@@ -1614,6 +1614,22 @@ mod tests {
             ("{{ end 1 }}", "1): unexpected \"1\" in end"),
             ("{{ break 1 }}", "1): unexpected \"1\" in {{break}}"),
             ("{{ 089 }}", "1): \"089\""),
+            (
+                "{{ block \"x\" . }}\n\n{{ else }}{{ end }}",
+                "1): unexpected {{else}} in block clause",
+            ),
+            (
+                "{{ define \"x\" }}\n\n{{ else }}{{ end }}",
+                "3): unexpected {{else}} in define clause",
+            ),
+            (
+                "a\n{{ define \"x\n\" }}{{ end }}",
+                "2): unterminated quoted string",
+            ),
+            (
+                "a\n{{ block \"x\" .\n\n}}{{ .a \n\n\"x\n }}{{ end }}",
+                "6): unterminated quoted string in action started at mychart/templates/t.yaml:4",
+            ),
             ("{{ 1e400 }}", "1): \"1e400\""),
         ];
         for (src, want) in cases {
