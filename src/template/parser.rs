@@ -1268,7 +1268,7 @@ mod tests {
         let end = rest
             .char_indices()
             .skip(1)
-            .find(|&(_, c)| matches!(c, ' ' | '\t' | '\n' | '{' | '}' | '|' | ')'))
+            .find(|&(_, c)| matches!(c, ' ' | '\t' | '\r' | '\n' | '{' | '}' | '|' | ')'))
             .map_or(rest.len(), |(i, _)| i);
         &rest[..end]
     }
@@ -1436,6 +1436,11 @@ mod tests {
                 r#"[A@"$x":1{$x := N(1,Some(1),Some(1.0),false)@"1"@"1"} A@"$x":1{$x = N(2,Some(2),Some(2.0),false)@"2"@"2"}]"#,
             ),
             ("a{{/* c */}}b{{- /* c */ -}} c", r#"["a" "b" "c"]"#),
+            // Helm renders this as "axb y\r\n": CR and LF count as trim spaces.
+            (
+                "a \r\n{{-\r\n\"x\"\r-}}\r\n b {{ \"y\" }}\r\n",
+                r#"["a" A@"\"x\"":3{S"x"@"\"x\""@"\"x\""} "b " A@"\"y\"":4{S"y"@"\"y\""@"\"y\""} "\r\n"]"#,
+            ),
             (
                 "{{ template \"x\" . }}{{ template `y` }}",
                 r#"[Tpl@"\"x\"":1"x"(.@"."@".") Tpl@"`y`":1"y"()]"#,
