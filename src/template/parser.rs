@@ -1619,6 +1619,10 @@ mod tests {
             ("{{ end 1 }}", "1): unexpected \"1\" in end"),
             ("{{ break 1 }}", "1): unexpected \"1\" in {{break}}"),
             ("{{ 089 }}", "1): \"089\""),
+            // Go reports the line of the last token read: the `}}` here.
+            ("{{ $y\n\n }}", "3): undefined variable \"$y\""),
+            ("{{ nofunc\n\n }}", "1): function \"nofunc\" not defined"),
+            ("{{ .a | \n\n $z }}", "3): undefined variable \"$z\""),
             (
                 "{{ block \"x\" . }}\n\n{{ else }}{{ end }}",
                 "1): unexpected {{else}} in block clause",
