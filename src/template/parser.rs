@@ -516,15 +516,13 @@ impl<'a> Parser<'a, '_> {
         let t = self.next_non_space();
         let name = self.parse_template_name(t, CONTEXT)?;
         let (pipe, _) = self.pipeline(CONTEXT, ItemKind::RightDelim)?;
+        // The body is parsed by the block's own tree (fresh state); an
+        // `{{else}}` ending it is reported with the outer tree's line.
         let outer = std::mem::replace(&mut self.st, TreeState::new());
-        let r = self.block_body(name.clone(), delim_pos);
-        let inner = std::mem::replace(&mut self.st, outer);
-        match r? {
-            Some(()) => {}
-            None => {
-                drop(inner);
-                return self.errorf(format!("unexpected {{{{else}}}} in {CONTEXT}"));
-            }
+        let ended = self.block_body(name.clone(), delim_pos);
+        self.st = outer;
+        if !ended? {
+            return self.errorf(format!("unexpected {{{{else}}}} in {CONTEXT}"));
         }
         Ok(Parsed::Node(Node::Template(TemplateCall {
             pos: t.pos,
@@ -534,15 +532,15 @@ impl<'a> Parser<'a, '_> {
         })))
     }
 
-    /// Parses a block's body with the block's own tree state; `None` when
-    /// it ended with `{{else}}` (reported with the outer tree's line).
-    fn block_body(&mut self, name: Rc<str>, delim_pos: Pos) -> PResult<Option<()>> {
+    /// Parses a block's body and adds it to the set; false when the body
+    /// ended with `{{else}}` instead of `{{end}}`.
+    fn block_body(&mut self, name: Rc<str>, delim_pos: Pos) -> PResult<bool> {
         let (body, end) = self.item_list()?;
         if let Parsed::Else(_) = end {
-            return Ok(None);
+            return Ok(false);
         }
         self.add(name, delim_pos, body)?;
-        Ok(Some(()))
+        Ok(true)
     }
 
     fn template_control(&mut self) -> PResult<Parsed> {
