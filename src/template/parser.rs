@@ -788,6 +788,7 @@ impl<'a> Parser<'a, '_> {
                 Some(s) => Arg::String(StringLit {
                     pos: t.pos,
                     text: Rc::from(s),
+                    quoted: Rc::from(t.val),
                 }),
                 None => return self.errorf("invalid syntax".into()),
             },
@@ -839,16 +840,15 @@ impl std::fmt::Display for Command {
 }
 
 impl std::fmt::Display for Arg {
-    /// Go's `String()` of an operand. A string literal prints Go-quoted
-    /// (Go prints it as written, which differs only for raw strings and
-    /// unusual escapes); a chain prints its pipeline in parentheses.
+    /// Go's `String()` of an operand: a string literal as written, a chain
+    /// with its pipeline in parentheses.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Arg::Dot(_) => f.write_str("."),
             Arg::Nil(_) => f.write_str("nil"),
             Arg::Bool(_, b) => write!(f, "{b}"),
             Arg::Number(n) => f.write_str(&n.text),
-            Arg::String(s) => f.write_str(&go_quote(&s.text)),
+            Arg::String(s) => f.write_str(&s.quoted),
             Arg::Field(c) => {
                 for field in &c.fields {
                     write!(f, ".{field}")?;
@@ -1700,7 +1700,7 @@ mod tests {
     fn node_strings() {
         let f = parse(
             "t",
-            "{{ $x := .Values.nope.deeper | default (list 1 \"a\") }}{{ template \"x\" $x.y }}{{ (len $).z }}",
+            "{{ $x := .Values.nope.deeper | default (list 1 \"a\" `b`) }}{{ template \"x\" $x.y }}{{ (len $).z }}",
             &known,
         )
         .map_err(|e| e.to_string());
@@ -1720,7 +1720,7 @@ mod tests {
         assert_eq!(
             strings,
             [
-                "{{$x := .Values.nope.deeper | default (list 1 \"a\")}}",
+                "{{$x := .Values.nope.deeper | default (list 1 \"a\" `b`)}}",
                 "{{template \"x\" $x.y}}",
                 "{{(len $).z}}"
             ]
