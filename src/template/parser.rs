@@ -1684,6 +1684,14 @@ mod tests {
             e.map(|e| e.go_message()),
             Some("template: t.yaml:2: bad number syntax: \"1x\"".to_string())
         );
+        // Helm's `tpl` parses under the name "gotpl" and quotes Go's message:
+        // `error calling tpl: cannot parse template "{{ nofunc }}": template:
+        // gotpl:1: function "nofunc" not defined` (oracle).
+        let e = parse("gotpl", "{{ nofunc }}", &known).err();
+        assert_eq!(
+            e.map(|e| e.go_message()),
+            Some("template: gotpl:1: function \"nofunc\" not defined".to_string())
+        );
     }
 
     #[test]
