@@ -1,12 +1,15 @@
 //! Parses every template file of the real k8s-monitoring 3.5.2 chart (and
 //! its subcharts, the packed alloy-operator one included) without error.
 
+// Test code: a failure to read the test data is a test failure.
+#![allow(clippy::expect_used)]
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use trace_value::template::ast::{List, Node};
-use trace_value::template::parse;
+use trace_value::template::{line_col, parse};
 
 const CHART: &str = "/work/shared/charts/k8s-monitoring-3.5.2";
 
@@ -68,12 +71,30 @@ fn tgz_templates(path: &Path, prefix: &str, out: &mut Vec<(String, String)>) {
     }
 }
 
-fn count_nodes(list: &List) -> usize {
+/// Counts the nodes of a body and checks that every text node's `pos` is
+/// where its text is in the file and that the lexer's line count agrees
+/// with the positions.
+fn count_nodes(src: &str, list: &List) -> usize {
     list.nodes
         .iter()
         .map(|n| match n {
             Node::If(b) | Node::With(b) | Node::Range(b) => {
-                1 + count_nodes(&b.list) + b.else_list.as_ref().map_or(0, count_nodes)
+                assert_eq!(b.line, line_col(src, b.pos).0, "branch line");
+                1 + count_nodes(src, &b.list)
+                    + b.else_list.as_ref().map_or(0, |l| count_nodes(src, l))
+            }
+            Node::Text(t) => {
+                let p = t.pos as usize;
+                assert_eq!(&src[p..p + t.text.len()], &*t.text);
+                1
+            }
+            Node::Action(a) => {
+                assert_eq!(a.line, line_col(src, a.pos).0, "action line");
+                1
+            }
+            Node::Template(t) => {
+                assert_eq!(t.line, line_col(src, t.pos).0, "template call line");
+                1
             }
             _ => 1,
         })
@@ -110,11 +131,11 @@ fn parses_every_k8s_monitoring_template() {
         took += start.elapsed();
         let parsed = parsed.unwrap_or_else(|e| panic!("{name}: {e}"));
         defines += parsed.defines.len();
-        nodes += count_nodes(&parsed.root)
+        nodes += count_nodes(text, &parsed.root)
             + parsed
                 .defines
                 .iter()
-                .map(|d| count_nodes(&d.body))
+                .map(|d| count_nodes(text, &d.body))
                 .sum::<usize>();
     }
     println!(

@@ -174,6 +174,9 @@ pub struct StringLit {
     pub pos: Pos,
     /// The unquoted string.
     pub text: Rc<str>,
+    /// The literal as written, quotes included (Go's `StringNode.Quoted`,
+    /// what Go prints for the node in error messages).
+    pub quoted: Rc<str>,
 }
 
 /// `.A.B.C`.

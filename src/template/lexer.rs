@@ -167,6 +167,7 @@ pub struct Lexer<'a> {
     inside_action: bool,
     options: LexOptions,
     error: Option<String>,
+    left_delim: memchr::memmem::Finder<'static>,
 }
 
 /// Go's `isSpace`: space, tab, CR, LF.
@@ -197,7 +198,7 @@ fn is_space_byte(b: &u8) -> bool {
 
 /// Number of newlines in `s`.
 pub(crate) fn count_newlines(s: &str) -> u32 {
-    s.as_bytes().iter().filter(|&&b| b == b'\n').count() as u32
+    memchr::memchr_iter(b'\n', s.as_bytes()).count() as u32
 }
 
 impl<'a> Lexer<'a> {
@@ -214,6 +215,7 @@ impl<'a> Lexer<'a> {
             inside_action: false,
             options,
             error: None,
+            left_delim: memchr::memmem::Finder::new(LEFT_DELIM),
         }
     }
 
@@ -352,7 +354,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn lex_text(&mut self) -> Step<'a> {
-        if let Some(x) = self.rest().find(LEFT_DELIM) {
+        if let Some(x) = self.left_delim.find(self.rest().as_bytes()) {
             if x > 0 {
                 self.pos += x;
                 let delim_end = self.pos + LEFT_DELIM.len();

@@ -4,4 +4,4 @@ pub mod ast;
 pub mod lexer;
 pub mod parser;
 
-pub use parser::{line_col, parse, ParseError};
+pub use parser::{is_empty_list, line_col, parse, ParseError};

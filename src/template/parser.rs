@@ -5,7 +5,9 @@
 //! `define`/`block` templates it contains. Grammar, variable scoping, the
 //! parse-time function check, node positions and error messages follow Go
 //! exactly (Go 1.22+); [`ParseError`] displays as Helm v4 prints a parse
-//! error (`parse error at (file:line): message`).
+//! error (`parse error at (file:line): message`). The `Display` impls of
+//! the pipeline nodes here print Go's `String()` of those nodes, which Go's
+//! execution errors quote.
 
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -52,8 +54,10 @@ impl ParseError {
 
 type PResult<T> = Result<T, ParseError>;
 
-/// Go's `maxStackDepth`: nesting limit of parenthesized pipelines.
-const MAX_STACK_DEPTH: u32 = 10000;
+/// Go's `maxStackDepth`: nesting limit of parenthesized pipelines. Go
+/// allows 10000 (1000 on wasm); we use 1000 so that the recursive parser
+/// cannot overflow a thread's stack.
+const MAX_STACK_DEPTH: u32 = 1000;
 /// Go's `maxPipelineCmds`.
 const MAX_PIPELINE_CMDS: usize = 100000;
 
@@ -512,15 +516,13 @@ impl<'a> Parser<'a, '_> {
         let t = self.next_non_space();
         let name = self.parse_template_name(t, CONTEXT)?;
         let (pipe, _) = self.pipeline(CONTEXT, ItemKind::RightDelim)?;
+        // The body is parsed by the block's own tree (fresh state); an
+        // `{{else}}` ending it is reported with the outer tree's line.
         let outer = std::mem::replace(&mut self.st, TreeState::new());
-        let r = self.block_body(name.clone(), delim_pos);
-        let inner = std::mem::replace(&mut self.st, outer);
-        match r? {
-            Some(()) => {}
-            None => {
-                drop(inner);
-                return self.errorf(format!("unexpected {{{{else}}}} in {CONTEXT}"));
-            }
+        let ended = self.block_body(name.clone(), delim_pos);
+        self.st = outer;
+        if !ended? {
+            return self.errorf(format!("unexpected {{{{else}}}} in {CONTEXT}"));
         }
         Ok(Parsed::Node(Node::Template(TemplateCall {
             pos: t.pos,
@@ -530,15 +532,15 @@ impl<'a> Parser<'a, '_> {
         })))
     }
 
-    /// Parses a block's body with the block's own tree state; `None` when
-    /// it ended with `{{else}}` (reported with the outer tree's line).
-    fn block_body(&mut self, name: Rc<str>, delim_pos: Pos) -> PResult<Option<()>> {
+    /// Parses a block's body and adds it to the set; false when the body
+    /// ended with `{{else}}` instead of `{{end}}`.
+    fn block_body(&mut self, name: Rc<str>, delim_pos: Pos) -> PResult<bool> {
         let (body, end) = self.item_list()?;
         if let Parsed::Else(_) = end {
-            return Ok(None);
+            return Ok(false);
         }
         self.add(name, delim_pos, body)?;
-        Ok(Some(()))
+        Ok(true)
     }
 
     fn template_control(&mut self) -> PResult<Parsed> {
@@ -786,6 +788,7 @@ impl<'a> Parser<'a, '_> {
                 Some(s) => Arg::String(StringLit {
                     pos: t.pos,
                     text: Rc::from(s),
+                    quoted: Rc::from(t.val),
                 }),
                 None => return self.errorf("invalid syntax".into()),
             },
@@ -795,6 +798,97 @@ impl<'a> Parser<'a, '_> {
             }
         };
         Ok(Some((arg, t.val)))
+    }
+}
+
+// ---- Go's String() of nodes (used in Go's error messages: `at <...>`) ----
+
+impl std::fmt::Display for Pipe {
+    /// Go's `PipeNode.String()`: `$x := cmd | cmd`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if !self.decl.is_empty() {
+            for (i, v) in self.decl.iter().enumerate() {
+                if i > 0 {
+                    f.write_str(", ")?;
+                }
+                f.write_str(&v.name)?;
+            }
+            f.write_str(if self.is_assign { " = " } else { " := " })?;
+        }
+        for (i, c) in self.cmds.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" | ")?;
+            }
+            write!(f, "{c}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::fmt::Display for Command {
+    /// Go's `CommandNode.String()`: operands separated by spaces, a
+    /// parenthesized pipeline in parentheses.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, a) in self.args.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" ")?;
+            }
+            write!(f, "{a}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::fmt::Display for Arg {
+    /// Go's `String()` of an operand: a string literal as written, a chain
+    /// with its pipeline in parentheses.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Arg::Dot(_) => f.write_str("."),
+            Arg::Nil(_) => f.write_str("nil"),
+            Arg::Bool(_, b) => write!(f, "{b}"),
+            Arg::Number(n) => f.write_str(&n.text),
+            Arg::String(s) => f.write_str(&s.quoted),
+            Arg::Field(c) => {
+                for field in &c.fields {
+                    write!(f, ".{field}")?;
+                }
+                Ok(())
+            }
+            Arg::Variable(v) => {
+                f.write_str(&v.name)?;
+                for field in &v.fields {
+                    write!(f, ".{field}")?;
+                }
+                Ok(())
+            }
+            Arg::Identifier(i) => f.write_str(&i.name),
+            Arg::Chain(c) => {
+                write!(f, "({})", c.pipe)?;
+                for field in &c.fields {
+                    write!(f, ".{field}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for TemplateCall {
+    /// Go's `TemplateNode.String()`: `{{template "name" pipe}}`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{{{{template {}", go_quote(&self.name))?;
+        if let Some(p) = &self.pipe {
+            write!(f, " {p}")?;
+        }
+        f.write_str("}}")
+    }
+}
+
+impl std::fmt::Display for ActionNode {
+    /// Go's `ActionNode.String()`: `{{pipe}}`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{{{{{}}}}}", self.pipe)
     }
 }
 
@@ -1172,7 +1266,7 @@ mod tests {
         let end = rest
             .char_indices()
             .skip(1)
-            .find(|&(_, c)| matches!(c, ' ' | '\t' | '\n' | '{' | '}' | '|' | ')'))
+            .find(|&(_, c)| matches!(c, ' ' | '\t' | '\r' | '\n' | '{' | '}' | '|' | ')'))
             .map_or(rest.len(), |(i, _)| i);
         &rest[..end]
     }
@@ -1340,6 +1434,11 @@ mod tests {
                 r#"[A@"$x":1{$x := N(1,Some(1),Some(1.0),false)@"1"@"1"} A@"$x":1{$x = N(2,Some(2),Some(2.0),false)@"2"@"2"}]"#,
             ),
             ("a{{/* c */}}b{{- /* c */ -}} c", r#"["a" "b" "c"]"#),
+            // Helm renders this as "axb y\r\n": CR and LF count as trim spaces.
+            (
+                "a \r\n{{-\r\n\"x\"\r-}}\r\n b {{ \"y\" }}\r\n",
+                r#"["a" A@"\"x\"":3{S"x"@"\"x\""@"\"x\""} "b " A@"\"y\"":4{S"y"@"\"y\""@"\"y\""} "\r\n"]"#,
+            ),
             (
                 "{{ template \"x\" . }}{{ template `y` }}",
                 r#"[Tpl@"\"x\"":1"x"(.@"."@".") Tpl@"`y`":1"y"()]"#,
@@ -1518,6 +1617,26 @@ mod tests {
             ("{{ end 1 }}", "1): unexpected \"1\" in end"),
             ("{{ break 1 }}", "1): unexpected \"1\" in {{break}}"),
             ("{{ 089 }}", "1): \"089\""),
+            // Go reports the line of the last token read: the `}}` here.
+            ("{{ $y\n\n }}", "3): undefined variable \"$y\""),
+            ("{{ nofunc\n\n }}", "1): function \"nofunc\" not defined"),
+            ("{{ .a | \n\n $z }}", "3): undefined variable \"$z\""),
+            (
+                "{{ block \"x\" . }}\n\n{{ else }}{{ end }}",
+                "1): unexpected {{else}} in block clause",
+            ),
+            (
+                "{{ define \"x\" }}\n\n{{ else }}{{ end }}",
+                "3): unexpected {{else}} in define clause",
+            ),
+            (
+                "a\n{{ define \"x\n\" }}{{ end }}",
+                "2): unterminated quoted string",
+            ),
+            (
+                "a\n{{ block \"x\" .\n\n}}{{ .a \n\n\"x\n }}{{ end }}",
+                "6): unterminated quoted string in action started at mychart/templates/t.yaml:4",
+            ),
             ("{{ 1e400 }}", "1): \"1e400\""),
         ];
         for (src, want) in cases {
@@ -1565,6 +1684,14 @@ mod tests {
             e.map(|e| e.go_message()),
             Some("template: t.yaml:2: bad number syntax: \"1x\"".to_string())
         );
+        // Helm's `tpl` parses under the name "gotpl" and quotes Go's message:
+        // `error calling tpl: cannot parse template "{{ nofunc }}": template:
+        // gotpl:1: function "nofunc" not defined` (oracle).
+        let e = parse("gotpl", "{{ nofunc }}", &known).err();
+        assert_eq!(
+            e.map(|e| e.go_message()),
+            Some("template: gotpl:1: function \"nofunc\" not defined".to_string())
+        );
     }
 
     #[test]
@@ -1573,6 +1700,82 @@ mod tests {
         assert_eq!(line_col(src, 13), (1, 13));
         assert_eq!(line_col(src, 34), (2, 5));
         assert_eq!(line_col(src, 0), (1, 0));
+    }
+
+    /// Go's String() of nodes, as Helm quotes them in errors
+    /// (`at <.Values.nope.deeper>`, `at <{{template "x"}}>`).
+    #[test]
+    fn node_strings() {
+        let f = parse(
+            "t",
+            "{{ $x := .Values.nope.deeper | default (list 1 \"a\" `b`) }}{{ template \"x\" $x.y }}{{ (len $).z }}",
+            &known,
+        )
+        .map_err(|e| e.to_string());
+        let Ok(f) = f else {
+            panic!("{f:?}");
+        };
+        let strings: Vec<String> = f
+            .root
+            .nodes
+            .iter()
+            .map(|n| match n {
+                Node::Action(a) => a.to_string(),
+                Node::Template(t) => t.to_string(),
+                _ => String::new(),
+            })
+            .collect();
+        assert_eq!(
+            strings,
+            [
+                "{{$x := .Values.nope.deeper | default (list 1 \"a\" `b`)}}",
+                "{{template \"x\" $x.y}}",
+                "{{(len $).z}}"
+            ]
+        );
+    }
+
+    /// Number literals as Helm v4.2.3 takes them (oracle: what it prints or
+    /// rejects).
+    #[test]
+    fn numbers_like_go() {
+        let n = |t: &str| match new_number(0, t, ItemKind::Number) {
+            Ok(n) => format!("{:?} {:?} {}", n.int, n.float, n.is_float_syntax),
+            Err(e) => e,
+        };
+        assert_eq!(n("1_000.5"), "None Some(1000.5) true");
+        assert_eq!(n("0x1.8p1"), "Some(3) Some(3.0) true");
+        assert_eq!(n("0x_1p4"), "Some(16) Some(16.0) true");
+        assert_eq!(n("1__0"), "illegal number syntax: \"1__0\"");
+        assert_eq!(n("0b"), "illegal number syntax: \"0b\"");
+        assert_eq!(n("0x1.8"), "illegal number syntax: \"0x1.8\"");
+        assert_eq!(n("07"), "Some(7) Some(7.0) false");
+        assert_eq!(n("0_7"), "Some(7) Some(7.0) false");
+        assert_eq!(n("-0"), "Some(0) Some(0.0) false");
+        assert_eq!(n("+5"), "Some(5) Some(5.0) false");
+        assert_eq!(n("1."), "Some(1) Some(1.0) true");
+        assert_eq!(n("1e-2"), "None Some(0.01) true");
+        assert_eq!(
+            n("9223372036854775807"),
+            "Some(9223372036854775807) Some(9.223372036854776e18) false"
+        );
+        // Go: "overflows int" at execution (unsigned only).
+        assert_eq!(
+            n("9223372036854775808"),
+            "None Some(9.223372036854776e18) false"
+        );
+        assert_eq!(
+            n("-9223372036854775808"),
+            "Some(-9223372036854775808) Some(-9.223372036854776e18) false"
+        );
+        assert_eq!(n("1e19"), "None Some(1e19) true");
+        assert_eq!(n("089"), "integer overflow: \"089\"");
+        let c = |t: &str| new_number(0, t, ItemKind::CharConstant).map(|n| n.int);
+        assert_eq!(c("'\\x41'"), Ok(Some(65)));
+        assert_eq!(c("'\\u00e9'"), Ok(Some(233)));
+        assert_eq!(c("'\\377'"), Ok(Some(255)));
+        assert_eq!(c("'\\''"), Ok(Some(39)));
+        assert_eq!(c("'é'"), Ok(Some(233)));
     }
 
     #[test]
