@@ -94,6 +94,14 @@ pub trait GoObject {
     fn to_map(&self) -> Option<MapRef> {
         None
     }
+    /// Key/element pairs when the object is a Go map or slice that `range` can iterate.
+    fn range_entries(&self) -> Option<Vec<(Value, Value)>> {
+        None
+    }
+    /// Go truth of the object (an empty map-like object is false).
+    fn truthy(&self) -> bool {
+        true
+    }
 }
 
 /// The shape of a value.
@@ -271,7 +279,7 @@ impl Value {
             Repr::Str(s) => !s.is_empty(),
             Repr::List(l) => !l.is_empty(),
             Repr::Map(m) => !m.is_empty(),
-            Repr::Object(_) => true,
+            Repr::Object(o) => o.truthy(),
         }
     }
 

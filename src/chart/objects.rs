@@ -365,6 +365,18 @@ impl GoObject for Files {
     fn type_name(&self) -> &str {
         "engine.files"
     }
+    fn range_entries(&self) -> Option<Vec<(Value, Value)>> {
+        let mut entries: Vec<(Value, Value)> = self
+            .0
+            .iter()
+            .map(|f| (Value::str(f.name.as_str()), Value::str(text(f))))
+            .collect();
+        entries.sort_by(|a, b| a.0.as_str().cmp(&b.0.as_str()));
+        Some(entries)
+    }
+    fn truthy(&self) -> bool {
+        !self.0.is_empty()
+    }
     fn field(&self, _name: &str) -> Option<Value> {
         None
     }

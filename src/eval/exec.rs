@@ -309,6 +309,7 @@ impl Evaluator {
                 .collect(),
             Repr::Int(n) => (0..*n).map(|i| (Value::int(i), Value::int(i))).collect(),
             Repr::Nil => Vec::new(),
+            Repr::Object(o) if o.range_entries().is_some() => o.range_entries().unwrap_or_default(),
             _ => {
                 let shown = crate::gofmt::sprint_value(&val);
                 return Err(self
@@ -468,7 +469,7 @@ impl Evaluator {
             Arg::Identifier(id) => self
                 .eval_function(st, dot, &id.name, id.pos, cmd, final_arg)
                 .map(Operand::plain),
-            Arg::Variable(v) => self.eval_variable(st, v, cmd, final_arg),
+            Arg::Variable(v) => self.eval_variable(st, dot, v, cmd, final_arg),
             _ => {
                 if final_arg.is_some() {
                     return Err(self.error(
@@ -517,6 +518,7 @@ impl Evaluator {
     fn eval_variable(
         &mut self,
         st: &mut State,
+        dot: &Value,
         v: &VariableRef,
         cmd: &Command,
         final_arg: Option<Value>,
@@ -536,6 +538,7 @@ impl Evaluator {
         let args = &cmd.args[1..];
         self.eval_fields(
             st,
+            dot,
             v.pos,
             base,
             &v.fields,
@@ -554,9 +557,9 @@ impl Evaluator {
         final_arg: Option<Value>,
     ) -> Result<Operand, Box<ExecError>> {
         let args = &cmd.args[1..];
-        let _ = dot;
         self.eval_fields(
             st,
+            dot,
             f.pos,
             dot.clone(),
             &f.fields,
@@ -589,6 +592,7 @@ impl Evaluator {
         let args = &cmd.args[1..];
         self.eval_fields(
             st,
+            dot,
             c.pos,
             base,
             &c.fields,
@@ -603,6 +607,7 @@ impl Evaluator {
     fn eval_fields(
         &mut self,
         st: &mut State,
+        dot: &Value,
         pos: u32,
         receiver: Value,
         fields: &[Rc<str>],
@@ -626,6 +631,10 @@ impl Evaluator {
                         ));
                     }
                     Operand::plain(Value::nil())
+                }
+                Repr::Map(m) if name.as_ref() == "AsMap" && !has_args && m.get("AsMap").is_none() => {
+                    // chartutil.Values.AsMap: `.Values` is a map type with methods.
+                    Operand::plain(cur.value.clone())
                 }
                 Repr::Map(m) => {
                     if has_args {
@@ -662,7 +671,7 @@ impl Evaluator {
                     if has_args {
                         let mut argv = Vec::new();
                         for a in args {
-                            argv.push(self.eval_arg(st, &Value::nil(), a, Ty::Any)?);
+                            argv.push(self.eval_arg(st, dot, a, Ty::Any)?);
                         }
                         if let Some(f) = final_arg.clone() {
                             argv.push(f);
@@ -1004,6 +1013,7 @@ impl Evaluator {
             }
             Arg::Field(f) => self.eval_fields(
                 st,
+                dot,
                 f.pos,
                 dot.clone(),
                 &f.fields,
@@ -1016,7 +1026,7 @@ impl Evaluator {
                 if v.fields.is_empty() {
                     Operand::plain(base)
                 } else {
-                    self.eval_fields(st, v.pos, base, &v.fields, &[], None, &var_ref_string(v))?
+                    self.eval_fields(st, dot, v.pos, base, &v.fields, &[], None, &var_ref_string(v))?
                 }
             }
             Arg::Chain(c) => {
@@ -1024,7 +1034,7 @@ impl Evaluator {
                     Operand::plain(self.eval_pipeline(st, dot, &c.pipe)?)
                 } else {
                     let base = self.eval_pipeline(st, dot, &c.pipe)?;
-                    self.eval_fields(st, c.pos, base, &c.fields, &[], None, &chain_string(c))?
+                    self.eval_fields(st, dot, c.pos, base, &c.fields, &[], None, &chain_string(c))?
                 }
             }
             Arg::Identifier(id) => {
