@@ -10,6 +10,7 @@ pub mod embedded;
 pub mod eval;
 pub mod funcs;
 pub mod gofmt;
+pub mod manifest;
 pub mod origin;
 pub mod query;
 pub mod render;
