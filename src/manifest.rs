@@ -827,3 +827,244 @@ fn decode_rune(s: &[u8]) -> (u32, usize) {
         None => (0xFFFD, 1),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(entries: &[(&str, &str)]) -> BTreeMap<String, String> {
+        entries
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    /// Rendered files of a small chart `c` and what Helm v4.2.3 made of them
+    /// (`rel.Manifest` of a client dry-run install through the v4.2.3 SDK).
+    const CHART: &[(&str, &str)] = &[
+        ("c/templates/NOTES.txt", "notes here\n"),
+        (
+            "c/templates/a.yaml",
+            "kind: Service\nmetadata:\n  name: s\n---\nkind: Foo\n---\n\n---\nkind: ConfigMap\n",
+        ),
+        ("c/templates/b.yaml", "# only a comment\n"),
+        (
+            "c/templates/c.yaml",
+            "kind: Bar\n---\nkind: Namespace\n\n\n",
+        ),
+        ("c/templates/d.yaml", "   \n\n"),
+        ("c/templates/e.yaml", "---apiVersion: v1\nkind: Secret\n"),
+        (
+            "c/templates/f.yaml",
+            "kind: Pod\nmetadata:\n  annotations:\n    helm.sh/hook: crd-install\n",
+        ),
+        (
+            "c/templates/g.yaml",
+            "kind: Job\nmetadata:\n  name: j\n  annotations:\n    helm.sh/hook: pre-install\n",
+        ),
+        (
+            "c/templates/h.yaml",
+            "kind: Deployment\nmetadata:\n  annotations:\n    other: x\n",
+        ),
+        (
+            "c/templates/i.yaml",
+            "kind: ServiceAccount\n---   \n  \nkind: Role  \n\n---\n---\nkind: Service\n",
+        ),
+    ];
+
+    const CHART_MANIFEST: &str = "---\n# Source: c/templates/c.yaml\nkind: Namespace\n\n\n\n---\n# Source: c/templates/i.yaml\nkind: ServiceAccount\n---\n# Source: c/templates/e.yaml\napiVersion: v1\nkind: Secret\n\n---\n# Source: c/templates/a.yaml\n---\nkind: ConfigMap\n\n---\n# Source: c/templates/i.yaml\nkind: Role\n---\n# Source: c/templates/a.yaml\nkind: Service\nmetadata:\n  name: s\n---\n# Source: c/templates/i.yaml\n---\nkind: Service\n\n---\n# Source: c/templates/h.yaml\nkind: Deployment\nmetadata:\n  annotations:\n    other: x\n\n---\n# Source: c/templates/b.yaml\n# only a comment\n\n---\n# Source: c/templates/c.yaml\nkind: Bar\n---\n# Source: c/templates/a.yaml\nkind: Foo\n";
+
+    /// The hook part `helm template` adds after the manifests.
+    const CHART_HOOKS: &str = "---\n# Source: c/templates/g.yaml\nkind: Job\nmetadata:\n  name: j\n  annotations:\n    helm.sh/hook: pre-install\n\n";
+
+    #[test]
+    fn whole_stream_matches_helm_v4() {
+        let got = template_stream(&files(CHART), &[]);
+        let want = format!("{}\n{CHART_HOOKS}", CHART_MANIFEST.trim());
+        assert_eq!(got, Ok(want));
+    }
+
+    #[test]
+    fn kinds_in_install_order_then_unknown_alphabetically() {
+        let sorted = sort_manifests(&files(CHART), SplitTrim::Leading).unwrap_or_default();
+        let kinds: Vec<&str> = sorted.manifests.iter().map(|d| d.kind.as_str()).collect();
+        assert_eq!(
+            kinds,
+            [
+                "Namespace",
+                "ServiceAccount",
+                "Secret",
+                "ConfigMap",
+                "Role",
+                "Service",
+                "Service",
+                "Deployment",
+                "",
+                "Bar",
+                "Foo"
+            ]
+        );
+        let hooks: Vec<(&str, &str)> = sorted
+            .hooks
+            .iter()
+            .map(|d| (d.kind.as_str(), d.name.as_str()))
+            .collect();
+        assert_eq!(hooks, [("Job", "j")]);
+    }
+
+    #[test]
+    fn documents_are_slices_of_their_files() {
+        let f = files(CHART);
+        let sorted = sort_manifests(&f, SplitTrim::Leading).unwrap_or_default();
+        let ns = &sorted.manifests[0];
+        assert_eq!(ns.path, "c/templates/c.yaml");
+        assert_eq!(
+            &f["c/templates/c.yaml"][ns.range.clone()],
+            "kind: Namespace\n\n\n"
+        );
+        let segs = stream_segments(&f, &[], SplitTrim::Leading).unwrap_or_default();
+        assert!(segs.iter().any(|s| matches!(
+            s,
+            Segment::Slice {
+                path: "c/templates/e.yaml",
+                start: 3,
+                text: "apiVersion: v1\nkind: Secret\n"
+            }
+        )));
+    }
+
+    #[test]
+    fn helm3_trims_both_ends() {
+        let f = files(&[(
+            "c/templates/a.yaml",
+            "\n\nkind: ConfigMap\n\n\n---\nkind: Secret\n  \n",
+        )]);
+        assert_eq!(
+            template_stream_with(&f, &[], SplitTrim::Both),
+            Ok("---\n# Source: c/templates/a.yaml\nkind: Secret\n---\n# Source: c/templates/a.yaml\nkind: ConfigMap\n".to_string())
+        );
+        // v4 keeps the file's trailing whitespace on its last document.
+        assert_eq!(
+            template_stream(&f, &[]),
+            Ok("---\n# Source: c/templates/a.yaml\nkind: Secret\n  \n\n---\n# Source: c/templates/a.yaml\nkind: ConfigMap\n".to_string())
+        );
+    }
+
+    #[test]
+    fn hooks_follow_manifests_in_kind_order() {
+        let hook = |kind: &str| {
+            format!("kind: {kind}\nmetadata:\n  annotations:\n    helm.sh/hook: \" Post-Install , pre-delete\"\n")
+        };
+        let f = files(&[
+            ("c/templates/a.yaml", &hook("Job")),
+            (
+                "c/templates/b.yaml",
+                &format!("{}---\n{}", hook("ClusterRole"), hook("ServiceAccount")),
+            ),
+            ("c/templates/c.yaml", "kind: Pod\n"),
+        ]);
+        let got = template_stream(&f, &[]).unwrap_or_default();
+        let sources: Vec<&str> = got.lines().filter(|l| l.starts_with("kind: ")).collect();
+        assert_eq!(
+            sources,
+            [
+                "kind: Pod",
+                "kind: ServiceAccount",
+                "kind: ClusterRole",
+                "kind: Job"
+            ]
+        );
+    }
+
+    #[test]
+    fn partials_notes_and_blank_files_print_nothing() {
+        let f = files(&[
+            ("c/templates/_helpers.tpl", "kind: Secret\n"),
+            ("c/charts/sub/templates/NOTES.txt", "kind: Secret\n"),
+            ("c/templates/blank.yaml", " \n\t\n"),
+            ("c/templates/seps.yaml", "\n---\n"),
+        ]);
+        assert_eq!(template_stream(&f, &[]), Ok("\n".to_string()));
+    }
+
+    #[test]
+    fn split_at_separator_lines() {
+        let text = "a: 1\n---\nb: 2\n--- # c\nc: 3\n---\n";
+        let docs: Vec<&str> = split_manifests(text, SplitTrim::Leading)
+            .into_iter()
+            .map(|r| &text[r])
+            .collect();
+        assert_eq!(docs, ["a: 1", "b: 2", "# c\nc: 3"]);
+    }
+
+    #[test]
+    fn bad_yaml_is_an_error() {
+        let f = files(&[("c/templates/a.yaml", "kind: [\n")]);
+        assert!(matches!(
+            template_stream(&f, &[]),
+            Err(ManifestError::YamlParse { path, .. }) if path == "c/templates/a.yaml"
+        ));
+        let f = files(&[("c/templates/a.yaml", "- a\n- b\n")]);
+        assert!(template_stream(&f, &[]).is_err());
+        let f = files(&[(
+            "c/templates/a.yaml",
+            "kind: Pod\nmetadata:\n  annotations:\n    x: {a: 1}\n",
+        )]);
+        assert!(template_stream(&f, &[]).is_err());
+    }
+
+    #[test]
+    fn show_only_filters_by_path_glob() {
+        let f = files(CHART);
+        let show = |p: &[&str]| {
+            let p: Vec<String> = p.iter().map(|s| s.to_string()).collect();
+            template_stream(&f, &p)
+        };
+        assert_eq!(
+            show(&["templates/c.yaml"]),
+            Ok("---\n# Source: c/templates/c.yaml\nkind: Namespace\n---\n# Source: c/templates/c.yaml\nkind: Bar\n".to_string())
+        );
+        // A document that began with `---` lost its body when re-split.
+        assert_eq!(
+            show(&["templates/i.yaml"]),
+            Ok("---\n# Source: c/templates/i.yaml\nkind: ServiceAccount\n---\n# Source: c/templates/i.yaml\nkind: Role\n---\n# Source: c/templates/i.yaml\n".to_string())
+        );
+        // Patterns apply in the order given; hooks are searched too. The
+        // last document of the stream keeps its trailing newlines (v4).
+        let got = show(&["templates/g.yaml", "templates/[b]*"]).unwrap_or_default();
+        assert_eq!(
+            got,
+            "---\n# Source: c/templates/g.yaml\nkind: Job\nmetadata:\n  name: j\n  annotations:\n    helm.sh/hook: pre-install\n\n\n---\n# Source: c/templates/b.yaml\n# only a comment\n"
+        );
+        assert_eq!(
+            show(&["templates/nope.yaml"]),
+            Err(ManifestError::TemplateNotFound(
+                "templates/nope.yaml".to_string()
+            ))
+        );
+        assert_eq!(
+            ManifestError::TemplateNotFound("x.yaml".to_string()).to_string(),
+            "could not find template x.yaml in chart"
+        );
+    }
+
+    #[test]
+    fn glob_matches_like_go_filepath_match() {
+        let cases: &[(&str, &str, bool)] = &[
+            ("templates/*.yaml", "templates/a.yaml", true),
+            ("templates/*", "templates/sub/a.yaml", false),
+            ("*/a.yaml", "templates/a.yaml", true),
+            ("templates/?.yaml", "templates/ab.yaml", false),
+            ("templates/[a-c].yaml", "templates/b.yaml", true),
+            ("templates/[^a-c].yaml", "templates/b.yaml", false),
+            ("templates/\\*.yaml", "templates/*.yaml", true),
+            ("templates/[", "templates/[", false),
+            ("a*b*c", "axxbyyc", true),
+            ("a*b", "axxbyyb", true),
+            ("", "", true),
+        ];
+        for (pattern, name, want) in cases {
+            assert_eq!(glob_match(pattern, name), *want, "{pattern} vs {name}");
+        }
+    }
+}

@@ -42,8 +42,8 @@ fn strip_trailing(s: &str) -> String {
     out
 }
 
-/// Blank lines directly before a `---` line removed (what v4 keeps and v3
-/// trims away).
+/// Blank lines directly before a `---` line or the end removed (what v4
+/// keeps and v3 trims away).
 fn drop_blank_before_separator(s: &str) -> String {
     let lines: Vec<&str> = s.split('\n').collect();
     let mut out: Vec<&str> = Vec::with_capacity(lines.len());
@@ -54,6 +54,10 @@ fn drop_blank_before_separator(s: &str) -> String {
             }
         }
         out.push(line);
+    }
+    // The stream's last document keeps its trailing newlines too.
+    while out.len() >= 2 && out[out.len() - 1].is_empty() && out[out.len() - 2].is_empty() {
+        out.pop();
     }
     out.join("\n")
 }
