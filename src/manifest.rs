@@ -430,7 +430,8 @@ struct Head {
 #[derive(Debug, Clone)]
 enum Node {
     Null,
-    Scalar(String),
+    /// A scalar's text and the JSON type yaml.v2 gives it.
+    Scalar(String, &'static str),
     Seq(Vec<Node>),
     Map(BTreeMap<String, Node>),
 }
@@ -440,7 +441,7 @@ impl Node {
     fn json_type(&self) -> &'static str {
         match self {
             Node::Null => "null",
-            Node::Scalar(_) => "string",
+            Node::Scalar(_, json_type) => json_type,
             Node::Seq(_) => "array",
             Node::Map(_) => "object",
         }
@@ -458,16 +459,16 @@ fn read_head(doc: &str) -> Result<Head, String> {
         Node::Map(m) => m,
         other => {
             return Err(format!(
-                "error unmarshaling JSON: json: cannot unmarshal {} into Go value of type util.SimpleHead",
+                "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type util.SimpleHead",
                 other.json_type()
             ))
         }
     };
     for (key, value) in &fields {
         if key.eq_ignore_ascii_case("apiVersion") {
-            string_field(value, "apiVersion")?;
+            string_field(value, "SimpleHead.apiVersion")?;
         } else if key.eq_ignore_ascii_case("kind") {
-            if let Some(s) = string_field(value, "kind")? {
+            if let Some(s) = string_field(value, "SimpleHead.kind")? {
                 head.kind = s;
             }
         } else if key.eq_ignore_ascii_case("metadata") {
@@ -477,7 +478,7 @@ fn read_head(doc: &str) -> Result<Head, String> {
                     head.annotations = None;
                 }
                 Node::Map(meta) => read_metadata(meta, &mut head)?,
-                other => return Err(mismatch(other, "metadata", "struct")),
+                other => return Err(mismatch(other, "SimpleHead.metadata", METADATA_TYPE)),
             }
         }
     }
@@ -488,7 +489,7 @@ fn read_head(doc: &str) -> Result<Head, String> {
 fn read_metadata(meta: &BTreeMap<String, Node>, head: &mut Head) -> Result<(), String> {
     for (key, value) in meta {
         if key.eq_ignore_ascii_case("name") {
-            if let Some(s) = string_field(value, "metadata.name")? {
+            if let Some(s) = string_field(value, ".metadata.name")? {
                 head.name = s;
             }
         } else if key.eq_ignore_ascii_case("annotations") {
@@ -499,24 +500,57 @@ fn read_metadata(meta: &BTreeMap<String, Node>, head: &mut Head) -> Result<(), S
                     for (k, v) in entries {
                         let s = match v {
                             Node::Null => String::new(),
-                            Node::Scalar(s) => s.clone(),
-                            other => return Err(mismatch(other, "metadata.annotations", "string")),
+                            Node::Scalar(s, _) => s.clone(),
+                            other => {
+                                return Err(mismatch(other, ".metadata.annotations", "string"))
+                            }
                         };
                         map.insert(k.clone(), s);
                     }
                 }
-                other => return Err(mismatch(other, "metadata.annotations", "map[string]string")),
+                other => {
+                    return Err(mismatch(
+                        other,
+                        ".metadata.annotations",
+                        "map[string]string",
+                    ))
+                }
             }
         }
     }
     Ok(())
 }
 
+/// How Go names the type of `SimpleHead.Metadata` in decoding errors.
+const METADATA_TYPE: &str = r#"struct { Name string "json:\"name\""; Annotations map[string]string "json:\"annotations\"" }"#;
+
+/// The JSON type yaml.v2 resolves a plain scalar to: `null`, `bool`,
+/// `number` or `string`.
+fn plain_json_type(s: &str) -> &'static str {
+    static NUMBER: LazyLock<Option<Regex>> = LazyLock::new(|| {
+        Regex::new(concat!(
+            r"^[-+]?(?:0b[01_]+|0x[0-9a-fA-F_]+|0o?[0-7_]+|[0-9][0-9_]*",
+            r"|(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?",
+            r"|\.(?:inf|Inf|INF))$|^\.(?:nan|NaN|NAN)$",
+        ))
+        .ok()
+    });
+    match s {
+        "" | "~" | "null" | "Null" | "NULL" => "null",
+        "y" | "Y" | "yes" | "Yes" | "YES" | "n" | "N" | "no" | "No" | "NO" | "true" | "True"
+        | "TRUE" | "false" | "False" | "FALSE" | "on" | "On" | "ON" | "off" | "Off" | "OFF" => {
+            "bool"
+        }
+        _ if NUMBER.as_ref().is_some_and(|re| re.is_match(s)) => "number",
+        _ => "string",
+    }
+}
+
 /// A string field: `None` for null (the field is left as it was).
 fn string_field(value: &Node, field: &str) -> Result<Option<String>, String> {
     match value {
         Node::Null => Ok(None),
-        Node::Scalar(s) => Ok(Some(s.clone())),
+        Node::Scalar(s, _) => Ok(Some(s.clone())),
         other => Err(mismatch(other, field, "string")),
     }
 }
@@ -524,7 +558,7 @@ fn string_field(value: &Node, field: &str) -> Result<Option<String>, String> {
 /// Go's `json: cannot unmarshal X into Go struct field` message.
 fn mismatch(value: &Node, field: &str, go_type: &str) -> String {
     format!(
-        "error unmarshaling JSON: json: cannot unmarshal {} into Go struct field SimpleHead.{field} of type {go_type}",
+        "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go struct field {field} of type {go_type}",
         value.json_type()
     )
 }
@@ -566,12 +600,12 @@ impl<'a> Reader<'a> {
     fn node(&mut self, ev: Event<'a>) -> Result<Node, String> {
         let (node, anchor) = match ev {
             Event::Scalar(value, style, anchor, _) => {
-                let null = style == ScalarStyle::Plain
-                    && matches!(value.as_ref(), "" | "~" | "null" | "Null" | "NULL");
-                let node = if null {
-                    Node::Null
-                } else {
-                    Node::Scalar(value.into_owned())
+                let node = match style {
+                    ScalarStyle::Plain => match plain_json_type(&value) {
+                        "null" => Node::Null,
+                        json_type => Node::Scalar(value.into_owned(), json_type),
+                    },
+                    _ => Node::Scalar(value.into_owned(), "string"),
                 };
                 (node, anchor)
             }
@@ -600,8 +634,8 @@ impl<'a> Reader<'a> {
                     let first = self.next()?;
                     let value = self.node(first)?;
                     match key {
-                        Node::Scalar(k) if k == "<<" => merge_into(&mut map, value),
-                        Node::Scalar(k) => {
+                        Node::Scalar(k, _) if k == "<<" => merge_into(&mut map, value),
+                        Node::Scalar(k, _) => {
                             map.insert(k, value);
                         }
                         Node::Null => {
@@ -997,20 +1031,88 @@ mod tests {
         assert_eq!(docs, ["a: 1", "b: 2", "# c\nc: 3"]);
     }
 
+    /// Head shapes and the error Helm v4.2.3 gives (client dry-run install
+    /// through the v4.2.3 SDK).
     #[test]
-    fn bad_yaml_is_an_error() {
-        let f = files(&[("c/templates/a.yaml", "kind: [\n")]);
-        assert!(matches!(
+    fn head_errors_read_like_helm() {
+        const P: &str = "YAML parse error on c/templates/a.yaml: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ";
+        let cases: &[(&str, &str)] = &[
+            (
+                "kind: Pod\nmetadata:\n  annotations:\n    x: {a: 1}\n",
+                "object into Go struct field .metadata.annotations of type string",
+            ),
+            ("- a\n- b\n", "array into Go value of type util.SimpleHead"),
+            (
+                "kind: Pod\nmetadata: foo\n",
+                r#"string into Go struct field SimpleHead.metadata of type struct { Name string "json:\"name\""; Annotations map[string]string "json:\"annotations\"" }"#,
+            ),
+            (
+                "kind: {a: 1}\n",
+                "object into Go struct field SimpleHead.kind of type string",
+            ),
+            (
+                "just a string\n",
+                "string into Go value of type util.SimpleHead",
+            ),
+            (
+                "kind: Pod\nmetadata:\n  annotations: [1]\n",
+                "array into Go struct field .metadata.annotations of type map[string]string",
+            ),
+        ];
+        for (doc, want) in cases {
+            let f = files(&[("c/templates/a.yaml", doc)]);
+            let got = template_stream(&f, &[]).map_err(|e| e.to_string());
+            assert_eq!(got, Err(format!("{P}{want}")), "{doc:?}");
+        }
+        // Syntax errors: Helm says `error converting YAML to JSON: yaml: line
+        // 1: did not find expected node content`; the reader's own wording
+        // follows the same prefix.
+        for doc in ["kind: [\n", "kind: Pod\n\tbad: 1\n"] {
+            let f = files(&[("c/templates/a.yaml", doc)]);
+            let got = template_stream(&f, &[]).map_err(|e| e.to_string());
+            assert!(
+                got.as_ref().is_err_and(|e| e.starts_with(
+                    "YAML parse error on c/templates/a.yaml: error converting YAML to JSON: yaml: line "
+                )),
+                "{doc:?}: {got:?}"
+            );
+        }
+    }
+
+    /// Shapes Helm v4.2.3 accepts: keys match case-insensitively, scalars
+    /// of any type are strings, merge keys apply, a null hook is unknown.
+    #[test]
+    fn head_reads_like_helm() {
+        let f = files(&[
+            ("c/templates/a.yaml", "kind: ConfigMap\n"),
+            ("c/templates/z.yaml", "Kind: Namespace\n"),
+        ]);
+        assert_eq!(
             template_stream(&f, &[]),
-            Err(ManifestError::YamlParse { path, .. }) if path == "c/templates/a.yaml"
-        ));
-        let f = files(&[("c/templates/a.yaml", "- a\n- b\n")]);
-        assert!(template_stream(&f, &[]).is_err());
+            Ok("---\n# Source: c/templates/z.yaml\nKind: Namespace\n\n---\n# Source: c/templates/a.yaml\nkind: ConfigMap\n".to_string())
+        );
         let f = files(&[(
             "c/templates/a.yaml",
-            "kind: Pod\nmetadata:\n  annotations:\n    x: {a: 1}\n",
+            "kind: Pod\nmetadata:\n  annotations:\n    x: 5\n    y: true\n",
         )]);
-        assert!(template_stream(&f, &[]).is_err());
+        assert_eq!(
+            template_stream(&f, &[]),
+            Ok("---\n# Source: c/templates/a.yaml\nkind: Pod\nmetadata:\n  annotations:\n    x: 5\n    y: true\n".to_string())
+        );
+        // Neither is an ordinary manifest: a hook via a merge key, and a
+        // hook with no event (dropped).
+        let merged = "x: &m\n  annotations:\n    helm.sh/hook: pre-install\nkind: Pod\nmetadata:\n  <<: *m\n";
+        let f = files(&[
+            ("c/templates/a.yaml", merged),
+            (
+                "c/templates/b.yaml",
+                "kind: Pod\nmetadata:\n  annotations:\n    helm.sh/hook:\n",
+            ),
+        ]);
+        let sorted = sort_manifests(&f, SplitTrim::Leading).unwrap_or_default();
+        assert!(sorted.manifests.is_empty());
+        assert_eq!(sorted.hooks.len(), 1);
+        assert_eq!(sorted.hooks[0].path, "c/templates/a.yaml");
     }
 
     #[test]
