@@ -52,16 +52,13 @@ pub fn write_json_files(w: &mut dyn Write, out: &RenderOutput) -> Result<()> {
 
 /// The `helm template` stream.
 pub fn write_stream(w: &mut dyn Write, out: &RenderOutput, show_only: &[String]) -> Result<()> {
-    for (path, text) in &out.files {
-        let rel = path.split_once('/').map_or(path.as_str(), |(_, r)| r);
-        if !show_only.is_empty() && !show_only.iter().any(|s| s == path || s == rel) {
-            continue;
-        }
-        if path.ends_with("NOTES.txt") || text.as_str().trim().is_empty() {
-            continue;
-        }
-        write!(w, "---\n# Source: {path}\n{}\n", text.as_str())?;
-    }
+    let files = out
+        .files
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_str().to_string()))
+        .collect();
+    let text = trace_value::manifest::template_stream(&files, show_only)?;
+    w.write_all(text.as_bytes())?;
     Ok(())
 }
 
