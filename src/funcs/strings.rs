@@ -85,6 +85,17 @@ pub(crate) fn go_upper(c: char) -> char {
     }
 }
 
+/// Go's `unicode.ToTitle` on one rune (upper case except for the Latin digraphs).
+pub(crate) fn go_title(c: char) -> char {
+    match c as u32 {
+        0x1C4..=0x1C6 => '\u{1C5}',
+        0x1C7..=0x1C9 => '\u{1C8}',
+        0x1CA..=0x1CC => '\u{1CB}',
+        0x1F1..=0x1F3 => '\u{1F2}',
+        _ => go_upper(c),
+    }
+}
+
 /// Go's `unicode.ToLower` on one rune.
 pub(crate) fn go_lower(c: char) -> char {
     let mut it = c.to_lowercase();
@@ -215,7 +226,7 @@ fn f_title(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
         p.chars()
             .map(|c| {
                 let out = if title_separator(prev) {
-                    go_upper(c)
+                    go_title(c)
                 } else {
                     c
                 };
@@ -323,19 +334,29 @@ fn f_substr(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
     let (start, end) = (iarg(&a, 0), iarg(&a, 1));
     let s = targ(ctx, &a, 2);
     let len = s.len() as i64;
+    let oob = |m: String| {
+        Err(FuncError::new(format!(
+            "runtime error: slice bounds out of range {m}"
+        )))
+    };
     let (lo, hi) = if start < 0 {
+        // s[:end]
+        if end < 0 || end > len {
+            return oob(format!("[:{end}] with length {len}"));
+        }
         (0, end)
     } else if end < 0 || end > len {
+        // s[start:]
+        if start > len {
+            return oob(format!("[{start}:{len}]"));
+        }
         (start, len)
     } else {
+        if start > end {
+            return oob(format!("[{start}:{end}]"));
+        }
         (start, end)
     };
-    if hi < 0 || hi > len || lo > hi {
-        return Err(FuncError::new(format!(
-            "runtime error: slice bounds out of range [{}:{}]",
-            lo, hi
-        )));
-    }
     let t = s.as_str();
     tv(s.slice(floor_boundary(t, lo as usize)..floor_boundary(t, hi as usize)))
 }
@@ -504,22 +525,42 @@ fn f_nindent(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
     tv(indent(ctx, iarg(&a, 0), &targ(ctx, &a, 1), true)?)
 }
 
+/// The source of byte `i` of a traced string, if it has one.
+pub(crate) fn source_at(s: &TStr, i: usize) -> Option<Rc<Source>> {
+    let runs = s.runs();
+    let k = runs.partition_point(|r| (r.end as usize) <= i);
+    runs.get(k)
+        .filter(|r| (r.start as usize) <= i)
+        .map(|r| r.source.clone())
+}
+
+/// `unicode.IsSpace` of a byte read as a rune (goutils works byte by byte).
+fn byte_is_space(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ' | 0x85 | 0xa0)
+}
+
 fn f_nospace(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
+    // goutils.DeleteWhiteSpace: byte by byte, each kept byte re-encoded as a
+    // rune (so non-ASCII text is mangled once anything is removed).
     let s = targ(ctx, &a, 0);
-    let t = s.as_str();
-    let mut b = TextBuilder::with_capacity(t.len());
-    let mut start = None;
-    for (i, c) in t.char_indices() {
-        if go_is_space(c) {
-            if let Some(st) = start.take() {
-                b.push_slice(&s, st..i);
-            }
-        } else if start.is_none() {
-            start = Some(i);
-        }
+    let bytes = s.as_str().as_bytes();
+    if !bytes.iter().any(|&b| byte_is_space(b)) {
+        return tv(s);
     }
-    if let Some(st) = start {
-        b.push_slice(&s, st..t.len());
+    let mut b = TextBuilder::with_capacity(bytes.len());
+    for (i, &x) in bytes.iter().enumerate() {
+        if byte_is_space(x) {
+            continue;
+        }
+        if x.is_ascii() {
+            b.push_slice(&s, i..i + 1);
+        } else {
+            let ch = char::from(x).to_string();
+            match source_at(&s, i) {
+                Some(src) => b.push_str(&ch, &src),
+                None => b.push_plain(&ch),
+            }
+        }
     }
     tv(b.finish())
 }
@@ -1224,6 +1265,55 @@ mod tests {
             ("splitn", vec![s(","), i(2), s("a,b,c")], "map[_0:a _1:b,c]"),
             ("splitList", vec![s(","), s("a,b")], "[a b]"),
             ("nospace", vec![s(" a b\tc ")], "abc"),
+            ("nospace", vec![s("a\u{a0}b")], "a\u{c2}b"),
+            ("nospace", vec![s("é")], "é"),
+            ("title", vec![s("ǆx hello")], "ǅx Hello"),
+            ("initials", vec![s("  Ab  cd")], "Ac"),
+            ("untitle", vec![s("ABC DEF")], "aBC dEF"),
+            ("wrap", vec![i(3), s("a b c d e f")], "a b\nc d\ne f"),
+            ("wrap", vec![i(0), s("abc def")], "abc\ndef"),
+            (
+                "wrapWith",
+                vec![i(3), s("\n"), s("abcdefgh")],
+                "abc\ndef\ngh",
+            ),
+            ("abbrev", vec![i(3), s("hello")], "hello"),
+            ("abbrev", vec![i(4), s("hello")], "h..."),
+            (
+                "abbrevboth",
+                vec![i(6), i(10), s("1234567890abcdefghij")],
+                "...7890...",
+            ),
+            ("abbrevboth", vec![i(0), i(5), s("abcdefgh")], "ab..."),
+            (
+                "substr",
+                vec![i(-1), i(10), s("abc")],
+                "ERR: runtime error: slice bounds out of range [:10] with length 3",
+            ),
+            (
+                "substr",
+                vec![i(10), i(20), s("abc")],
+                "ERR: runtime error: slice bounds out of range [10:3]",
+            ),
+            (
+                "substr",
+                vec![i(3), i(1), s("hello")],
+                "ERR: runtime error: slice bounds out of range [3:1]",
+            ),
+            ("substr", vec![i(2), i(10), s("hello")], "llo"),
+            (
+                "repeat",
+                vec![i(-1), s("a")],
+                "ERR: strings: negative Repeat count",
+            ),
+            ("sortAlpha", vec![s("b")], "[b]"),
+            ("join", vec![s(","), s("abc")], "abc"),
+            ("join", vec![s(","), Value::nil()], ""),
+            ("quote", vec![Value::bool(true)], "\"true\""),
+            ("cat", vec![l(vec![s("a"), s("b")])], "[a b]"),
+            ("split", vec![s(""), s("abc")], "map[_0:a _1:b _2:c]"),
+            ("splitn", vec![s(","), i(0), s("a,b")], "map[]"),
+            ("trimAll", vec![s(""), s(" a ")], " a "),
             ("repeat", vec![i(3), s("ab")], "ababab"),
             ("replace", vec![s(""), s("-"), s("abc")], "-a-b-c-"),
             ("replace", vec![s("."), s("_"), s("a.b.c")], "a_b_c"),
