@@ -153,9 +153,15 @@ pub fn merge_into(dst: &MapRef, src: &MapRef, overwrite: bool) {
 }
 
 fn merge_all(a: Vec<Value>, overwrite: bool) -> FuncResult {
-    let d = arg(&a, 0);
-    let Some(dst) = d.as_map().cloned() else {
-        return Ok(Value::str(""));
+    let mut d = arg(&a, 0);
+    let dst = match d.as_map() {
+        Some(m) => m.clone(),
+        None => {
+            // A nil map: mergo allocates a new one.
+            let m = MapRef::new();
+            d = Value::map(m.clone());
+            m
+        }
     };
     for s in a.iter().skip(1) {
         if let Some(src) = s.as_map() {
@@ -286,6 +292,37 @@ mod tests {
             ),
             ("hasKey", vec![d(vec![("a", i(1))]), s("a")], "true"),
             ("dict", vec![s("a"), i(1), s("b")], "map[a:1 b:]"),
+            // Oracle: nil maps.
+            (
+                "merge",
+                vec![Value::nil(), d(vec![("a", i(1))])],
+                "map[a:1]",
+            ),
+            (
+                "mergeOverwrite",
+                vec![Value::nil(), d(vec![("b", i(1))])],
+                "map[b:1]",
+            ),
+            ("get", vec![Value::nil(), s("a")], ""),
+            ("hasKey", vec![Value::nil(), s("a")], "false"),
+            ("keys", vec![Value::nil()], "[]"),
+            ("pick", vec![Value::nil(), s("a")], "map[]"),
+            ("values", vec![Value::nil()], "[]"),
+            (
+                "set",
+                vec![Value::nil(), s("a"), i(1)],
+                "ERR: assignment to entry in nil map",
+            ),
+            (
+                "dig",
+                vec![s("a"), s("d"), Value::nil()],
+                "ERR: interface conversion: interface {} is nil, not map[string]interface {}",
+            ),
+            (
+                "dig",
+                vec![s("a"), s("b"), s("d"), d(vec![("a", s("s"))])],
+                "ERR: interface conversion: interface {} is string, not map[string]interface {}",
+            ),
         ]);
     }
 
