@@ -111,6 +111,33 @@ pub(crate) fn go_is_space(c: char) -> bool {
     c.is_whitespace()
 }
 
+/// Go's `strconv.IsPrint`, approximated: controls, non-ASCII spaces, format
+/// characters and private-use code points are not printable.
+fn go_is_print(c: char) -> bool {
+    let u = c as u32;
+    if c == ' ' {
+        return true;
+    }
+    !(c.is_control()
+        || c.is_whitespace()
+        || matches!(
+            u,
+            0xad | 0x600..=0x605
+                | 0x61c
+                | 0x6dd
+                | 0x70f
+                | 0x180e
+                | 0x200b..=0x200f
+                | 0x202a..=0x202e
+                | 0x2060..=0x206f
+                | 0xe000..=0xf8ff
+                | 0xfeff
+                | 0xfff9..=0xfffb
+                | 0xe0001..=0xe007f
+                | 0xf0000..
+        ))
+}
+
 /// `strconv.Quote` without the surrounding quotes.
 pub fn go_quote_inner(s: &str, out: &mut String) {
     for c in s.chars() {
@@ -127,9 +154,7 @@ pub fn go_quote_inner(s: &str, out: &mut String) {
             c if (c as u32) < 0x20 || c as u32 == 0x7f => {
                 out.push_str(&format!("\\x{:02x}", c as u32));
             }
-            c if c.is_control()
-                || matches!(c as u32, 0xad | 0x200b..=0x200f | 0x2028..=0x202e | 0xfeff) =>
-            {
+            c if !go_is_print(c) => {
                 if (c as u32) < 0x10000 {
                     out.push_str(&format!("\\u{:04x}", c as u32));
                 } else {
@@ -1242,6 +1267,13 @@ mod tests {
                 "\"1\" \"a\\\"b\\n\"",
             ),
             ("squote", vec![s("x"), i(2)], "'x' '2'"),
+            (
+                "quote",
+                vec![s(
+                    "a\u{a0}b\u{2028}c\u{ad}é\u{200b}f\u{e000}\u{7f}\u{1}\u{1F600}",
+                )],
+                "\"a\\u00a0b\\u2028c\\u00adé\\u200bf\\ue000\\x7f\\x01\u{1F600}\"",
+            ),
             (
                 "cat",
                 vec![s("a"), Value::nil(), i(1), f(2.5), s("b")],
