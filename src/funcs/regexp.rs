@@ -245,11 +245,19 @@ pub fn replace_all(re: &Regex, src: &TStr, repl: &TStr, literal: bool) -> TStr {
     let mut last_end = 0;
     let mut search = 0;
     let mut any = false;
+    let need_groups = !literal && repl.as_str().contains('$');
     while search <= s.len() {
-        let Some(caps) = re.captures_at(s, search) else {
-            break;
+        let groups: Vec<Option<Range<usize>>> = if need_groups {
+            let Some(caps) = re.captures_at(s, search) else {
+                break;
+            };
+            caps.iter().map(|m| m.map(|m| m.range())).collect()
+        } else {
+            let Some(m) = re.find_at(s, search) else {
+                break;
+            };
+            vec![Some(m.range())]
         };
-        let groups: Vec<Option<Range<usize>>> = caps.iter().map(|m| m.map(|m| m.range())).collect();
         let Some(Some(whole)) = groups.first().cloned() else {
             break;
         };
