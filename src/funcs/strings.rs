@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use super::types::{derived_source, strval, strval_traced};
 use super::{def, FuncCtx, FuncDef, FuncError, FuncResult, Ty};
-use crate::traced::{Source, TStr, TextBuilder};
+use crate::traced::{Decision, Run, Source, TStr, TextBuilder, Trace};
 use crate::value::{MapData, Repr, Value};
 
 /// A string argument as traced text (untraced bytes attributed to the value's deps).
@@ -70,6 +70,103 @@ pub(crate) fn map_segments(s: &TStr, mut f: impl FnMut(&str) -> String) -> TStr 
         }
     }
     b.finish()
+}
+
+/// Apply sorted, non-overlapping edits (byte range of `s` → replacement text)
+/// to traced text in one pass. Unchanged bytes keep their runs, replacements
+/// bring their own trace, and each decision of `s` is mapped once (not split
+/// per piece): a position inside a replaced range moves to that replacement's
+/// start (for a decision start) or end (for a decision end); a position at an
+/// insertion point stays before the inserted text.
+pub(crate) fn apply_edits(s: &TStr, edits: &[(Range<usize>, TStr)]) -> TStr {
+    if edits.is_empty() {
+        return s.clone();
+    }
+    let src = s.as_str();
+    let extra: usize = edits.iter().map(|(_, t)| t.len()).sum();
+    let mut text = String::with_capacity(src.len() + extra);
+    let mut runs: Vec<Run> = Vec::new();
+    let mut decisions: Vec<Decision> = Vec::new();
+    // (input position, output position) at the start and end of each edit.
+    let mut marks: Vec<(usize, usize, usize, usize)> = Vec::with_capacity(edits.len());
+    let in_runs = s.runs();
+    let mut ri = 0;
+    let mut push_run = |runs: &mut Vec<Run>, start: usize, end: usize, source: &Rc<Source>| {
+        if start >= end {
+            return;
+        }
+        if let Some(last) = runs.last_mut() {
+            if last.end as usize == start && Rc::ptr_eq(&last.source, source) {
+                last.end = end as u32;
+                return;
+            }
+        }
+        runs.push(Run {
+            start: start as u32,
+            end: end as u32,
+            source: source.clone(),
+        });
+    };
+    let mut copy = |text: &mut String, runs: &mut Vec<Run>, a: usize, b: usize, ri: &mut usize| {
+        let base = text.len();
+        text.push_str(&src[a..b]);
+        while *ri < in_runs.len() && (in_runs[*ri].end as usize) <= a {
+            *ri += 1;
+        }
+        let mut k = *ri;
+        while k < in_runs.len() && (in_runs[k].start as usize) < b {
+            let r = &in_runs[k];
+            let cs = (r.start as usize).max(a);
+            let ce = (r.end as usize).min(b);
+            push_run(runs, base + cs - a, base + ce - a, &r.source);
+            k += 1;
+        }
+    };
+    let mut last = 0;
+    for (range, rep) in edits {
+        copy(&mut text, &mut runs, last, range.start, &mut ri);
+        let out_start = text.len();
+        text.push_str(rep.as_str());
+        for r in rep.runs() {
+            push_run(
+                &mut runs,
+                out_start + r.start as usize,
+                out_start + r.end as usize,
+                &r.source,
+            );
+        }
+        for d in rep.decisions() {
+            let mut nd = d.clone();
+            nd.start += out_start as u32;
+            nd.end += out_start as u32;
+            decisions.push(nd);
+        }
+        marks.push((range.start, range.end, out_start, text.len()));
+        last = range.end;
+    }
+    copy(&mut text, &mut runs, last, src.len(), &mut ri);
+    let map = |x: usize, is_end: bool| -> usize {
+        // The last edit that starts strictly before x decides.
+        let k = marks.partition_point(|m| m.0 < x);
+        if k == 0 {
+            return x;
+        }
+        let (_, b, oa, ob) = marks[k - 1];
+        if x >= b {
+            ob + (x - b)
+        } else if is_end {
+            ob
+        } else {
+            oa
+        }
+    };
+    for d in s.decisions() {
+        let mut nd = d.clone();
+        nd.start = map(d.start as usize, false) as u32;
+        nd.end = map(d.end as usize, true).max(nd.start as usize) as u32;
+        decisions.push(nd);
+    }
+    TStr::from_parts(text, Trace { runs, decisions })
 }
 
 fn tv(s: TStr) -> FuncResult {
@@ -313,26 +410,17 @@ fn f_replace(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
 /// `strings.Replace(src, old, new, -1)` on traced text.
 pub(crate) fn replace_all(src: &TStr, old: &str, new: &TStr) -> TStr {
     let s = src.as_str();
-    let mut b = TextBuilder::with_capacity(s.len());
-    if old.is_empty() {
-        b.push_tstr(new);
-        for (i, c) in s.char_indices() {
-            b.push_slice(src, i..i + c.len_utf8());
-            b.push_tstr(new);
-        }
-        return b.finish();
-    }
-    let mut last = 0;
-    for (i, _) in s.match_indices(old) {
-        b.push_slice(src, last..i);
-        b.push_tstr(new);
-        last = i + old.len();
-    }
-    if last == 0 {
-        return src.clone();
-    }
-    b.push_slice(src, last..s.len());
-    b.finish()
+    let edits: Vec<(Range<usize>, TStr)> = if old.is_empty() {
+        let mut e: Vec<(Range<usize>, TStr)> =
+            s.char_indices().map(|(i, _)| (i..i, new.clone())).collect();
+        e.push((s.len()..s.len(), new.clone()));
+        e
+    } else {
+        s.match_indices(old)
+            .map(|(i, _)| (i..i + old.len(), new.clone()))
+            .collect()
+    };
+    apply_edits(src, &edits)
 }
 
 fn f_repeat(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
@@ -524,22 +612,22 @@ pub(crate) fn indent(
     if n < 0 {
         return Err(FuncError::new("strings: negative Repeat count"));
     }
-    let pad = " ".repeat(n as usize);
+    let pad = TStr::with_source(" ".repeat(n as usize), ctx.site.clone());
     let t = s.as_str();
-    let lines = t.matches('\n').count();
-    let mut b = TextBuilder::with_capacity(t.len() + (lines + 1) * pad.len() + 1);
-    if lead_newline {
+    let mut edits: Vec<(Range<usize>, TStr)> = Vec::with_capacity(t.len() / 16 + 2);
+    let first = if lead_newline {
+        let mut b = TextBuilder::new();
         b.push_str("\n", &ctx.site);
-    }
-    b.push_str(&pad, &ctx.site);
-    let mut last = 0;
+        b.push_tstr(&pad);
+        b.finish()
+    } else {
+        pad.clone()
+    };
+    edits.push((0..0, first));
     for (i, _) in t.match_indices('\n') {
-        b.push_slice(s, last..i + 1);
-        b.push_str(&pad, &ctx.site);
-        last = i + 1;
+        edits.push((i + 1..i + 1, pad.clone()));
     }
-    b.push_slice(s, last..t.len());
-    Ok(b.finish())
+    Ok(apply_edits(s, &edits))
 }
 
 fn f_indent(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
@@ -1424,6 +1512,69 @@ mod tests {
                 (3, 6, Some(1)),
                 (6, 8, None),
                 (8, 10, Some(2))
+            ]
+        );
+    }
+
+    #[test]
+    fn nindent_moves_decisions_without_splitting_them() {
+        use crate::traced::{Decision, DecisionKind};
+        let dec = |start: u32, end: u32| Decision {
+            kind: DecisionKind::If,
+            loc: TplLoc {
+                file: FileId(1),
+                offset: 99,
+            },
+            deps: Deps::one(OriginId(7)),
+            taken: start != end,
+            start,
+            end,
+        };
+        let mut b = TextBuilder::new();
+        b.push_str("ab\ncd", &src(1));
+        b.push_decision(dec(0, 5));
+        b.push_decision(dec(3, 3));
+        let input = Value::tstr(b.finish());
+        let v = call("nindent", vec![i(2), input]).unwrap();
+        let t = v.as_tstr().unwrap();
+        assert_eq!(t.as_str(), "\n  ab\n  cd");
+        let got: Vec<(u32, u32)> = t.decisions().iter().map(|d| (d.start, d.end)).collect();
+        assert_eq!(got, vec![(0, 10), (6, 6)]);
+    }
+
+    #[test]
+    fn replace_maps_decisions_once() {
+        use crate::traced::{Decision, DecisionKind};
+        let mut b = TextBuilder::new();
+        b.push_str("a.b.c", &src(1));
+        b.push_decision(Decision {
+            kind: DecisionKind::If,
+            loc: TplLoc {
+                file: FileId(1),
+                offset: 5,
+            },
+            deps: Deps::one(OriginId(5)),
+            taken: true,
+            start: 1,
+            end: 4,
+        });
+        let v = call(
+            "replace",
+            vec![s("."), traced(&[("--", 2)]), Value::tstr(b.finish())],
+        )
+        .unwrap();
+        let t = v.as_tstr().unwrap();
+        assert_eq!(t.as_str(), "a--b--c");
+        let got: Vec<(u32, u32)> = t.decisions().iter().map(|d| (d.start, d.end)).collect();
+        assert_eq!(got, vec![(1, 6)]);
+        assert_eq!(
+            runs(&v),
+            vec![
+                (0, 1, Some(1)),
+                (1, 3, Some(2)),
+                (3, 4, Some(1)),
+                (4, 6, Some(2)),
+                (6, 7, Some(1))
             ]
         );
     }
