@@ -91,7 +91,7 @@ pub(crate) fn apply_edits(s: &TStr, edits: &[(Range<usize>, TStr)]) -> TStr {
     let mut marks: Vec<(usize, usize, usize, usize)> = Vec::with_capacity(edits.len());
     let in_runs = s.runs();
     let mut ri = 0;
-    let mut push_run = |runs: &mut Vec<Run>, start: usize, end: usize, source: &Rc<Source>| {
+    let push_run = |runs: &mut Vec<Run>, start: usize, end: usize, source: &Rc<Source>| {
         if start >= end {
             return;
         }
@@ -107,7 +107,7 @@ pub(crate) fn apply_edits(s: &TStr, edits: &[(Range<usize>, TStr)]) -> TStr {
             source: source.clone(),
         });
     };
-    let mut copy = |text: &mut String, runs: &mut Vec<Run>, a: usize, b: usize, ri: &mut usize| {
+    let copy = |text: &mut String, runs: &mut Vec<Run>, a: usize, b: usize, ri: &mut usize| {
         let base = text.len();
         text.push_str(&src[a..b]);
         while *ri < in_runs.len() && (in_runs[*ri].end as usize) <= a {
