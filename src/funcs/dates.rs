@@ -769,6 +769,12 @@ pub static FUNCS: &[FuncDef] = &[
         None,
         f_must_date_modify,
     ),
+    def(
+        "must_date_modify",
+        &[Ty::Str, Ty::Any],
+        None,
+        f_must_date_modify,
+    ),
     def("duration", &[Ty::Any], None, f_duration),
     def("durationRound", &[Ty::Any], None, f_duration_round),
 ];
