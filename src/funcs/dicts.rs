@@ -393,6 +393,57 @@ mod tests {
     }
 
     #[test]
+    fn merge_sharing_and_overwrite_of_falsy_values() {
+        // Oracle: mergeOverwrite (dict "a" true "b" 1 "c" (list 1) "d" (dict "x" (dict "y" 1 "z" 2)))
+        //   (dict "a" false "b" 0 "c" (list 2) "d" (dict "x" (dict "y" 3)))
+        // → {"a":false,"b":0,"c":[2],"d":{"x":{"y":3,"z":2}}}
+        let out = show(
+            "mergeOverwrite",
+            vec![
+                d(vec![
+                    ("a", Value::bool(true)),
+                    ("b", i(1)),
+                    ("c", l(vec![i(1)])),
+                    ("d", d(vec![("x", d(vec![("y", i(1)), ("z", i(2))]))])),
+                ]),
+                d(vec![
+                    ("a", Value::bool(false)),
+                    ("b", i(0)),
+                    ("c", l(vec![i(2)])),
+                    ("d", d(vec![("x", d(vec![("y", i(3))]))])),
+                ]),
+            ],
+        );
+        assert_eq!(out, "map[a:false b:0 c:[2] d:map[x:map[y:3 z:2]]]");
+        // Oracle: merge (dict "c" (list 1) "e" (list)) (dict "c" (list 2) "e" (list 3) "f" (list 4))
+        // → {"c":[1],"e":[3],"f":[4]}
+        let out = show(
+            "merge",
+            vec![
+                d(vec![("c", l(vec![i(1)])), ("e", l(vec![]))]),
+                d(vec![
+                    ("c", l(vec![i(2)])),
+                    ("e", l(vec![i(3)])),
+                    ("f", l(vec![i(4)])),
+                ]),
+            ],
+        );
+        assert_eq!(out, "map[c:[1] e:[3] f:[4]]");
+        // Oracle: a map merged into a missing key is shared with the source;
+        // merged into an existing empty map it is copied key by key.
+        let src = d(vec![("m", d(vec![("k", i(1))]))]);
+        let dst = call("merge", vec![d(vec![]), src.clone()]).unwrap();
+        let m = dst.as_map().unwrap().get("m").unwrap();
+        call("set", vec![m, s("k"), i(2)]).unwrap();
+        assert_eq!(crate::gofmt::sprint_value(&src), "map[m:map[k:2]]");
+        let src = d(vec![("m", d(vec![("k", i(1))]))]);
+        let dst = call("merge", vec![d(vec![("m", d(vec![]))]), src.clone()]).unwrap();
+        let m = dst.as_map().unwrap().get("m").unwrap();
+        call("set", vec![m, s("k"), i(2)]).unwrap();
+        assert_eq!(crate::gofmt::sprint_value(&src), "map[m:map[k:1]]");
+    }
+
+    #[test]
     fn values_keep_origins_through_dict_functions() {
         let v = Value::str("x").with_origin(OriginId(3));
         let m = call("dict", vec![s("k"), v]).unwrap();
