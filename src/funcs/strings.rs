@@ -691,7 +691,10 @@ fn f_initials(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
             if byte.is_ascii() {
                 b.push_slice(&s, i..i + 1);
             } else {
-                b.push_str(&ch.to_string(), &derived_source(ctx, &a[0]));
+                match source_at(&s, i) {
+                    Some(src) => b.push_str(&ch.to_string(), &src),
+                    None => b.push_plain(&ch.to_string()),
+                }
             }
         }
     }
@@ -1057,12 +1060,11 @@ pub(crate) fn go_split(s: &str, sep: &str, n: i64) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     if sep.is_empty() {
         let idx: Vec<(usize, char)> = s.char_indices().collect();
-        for (k, (i, c)) in idx.iter().enumerate() {
+        for (i, c) in &idx {
             if n > 0 && out.len() as i64 == n - 1 {
                 out.push(*i..s.len());
                 return out;
             }
-            let _ = k;
             out.push(*i..*i + c.len_utf8());
         }
         return out;
