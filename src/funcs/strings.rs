@@ -8,7 +8,7 @@
 use std::ops::Range;
 use std::rc::Rc;
 
-use super::types::{derived_source, strval, strval_traced};
+use super::types::{strval, strval_traced};
 use super::{def, FuncCtx, FuncDef, FuncError, FuncResult, Ty};
 use crate::traced::{Decision, Run, Source, TStr, TextBuilder, Trace};
 use crate::value::{MapData, Repr, Value};
