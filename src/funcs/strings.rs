@@ -124,6 +124,14 @@ pub(crate) fn apply_edits(s: &TStr, edits: &[(Range<usize>, TStr)]) -> TStr {
     };
     let mut last = 0;
     for (range, rep) in edits {
+        let valid = range.start >= last
+            && range.start <= range.end
+            && range.end <= src.len()
+            && src.is_char_boundary(range.start)
+            && src.is_char_boundary(range.end);
+        if !valid {
+            continue;
+        }
         copy(&mut text, &mut runs, last, range.start, &mut ri);
         let out_start = text.len();
         text.push_str(rep.as_str());
@@ -660,22 +668,28 @@ fn f_nospace(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
     if !bytes.iter().any(|&b| byte_is_space(b)) {
         return tv(s);
     }
-    let mut b = TextBuilder::with_capacity(bytes.len());
-    for (i, &x) in bytes.iter().enumerate() {
-        if byte_is_space(x) {
+    let mut edits: Vec<(Range<usize>, TStr)> = Vec::new();
+    for (i, c) in s.as_str().char_indices() {
+        let n = c.len_utf8();
+        if n == 1 {
+            if byte_is_space(bytes[i]) {
+                edits.push((i..i + 1, TStr::default()));
+            }
             continue;
         }
-        if x.is_ascii() {
-            b.push_slice(&s, i..i + 1);
-        } else {
-            let ch = char::from(x).to_string();
-            match source_at(&s, i) {
-                Some(src) => b.push_str(&ch, &src),
-                None => b.push_plain(&ch),
-            }
-        }
+        // Each byte of a multi-byte rune becomes its own (Latin-1) rune.
+        let text: String = bytes[i..i + n]
+            .iter()
+            .filter(|&&x| !byte_is_space(x))
+            .map(|&x| char::from(x))
+            .collect();
+        let rep = match source_at(&s, i) {
+            Some(src) => TStr::with_source(text, src),
+            None => TStr::plain(text),
+        };
+        edits.push((i..i + n, rep));
     }
-    tv(b.finish())
+    tv(apply_edits(&s, &edits))
 }
 
 fn f_initials(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
@@ -701,7 +715,8 @@ fn f_initials(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
     tv(b.finish())
 }
 
-/// goutils.WrapCustom on traced text.
+/// goutils.WrapCustom on traced text (as edits: the spaces it breaks at
+/// become the newline text, skipped leading spaces are dropped).
 fn wrap_custom(ctx: &FuncCtx, s: &TStr, width: i64, nl: &TStr, long_words: bool) -> TStr {
     let t = s.as_str();
     if t.is_empty() {
@@ -716,48 +731,37 @@ fn wrap_custom(ctx: &FuncCtx, s: &TStr, width: i64, nl: &TStr, long_words: bool)
     let bytes = t.as_bytes();
     let len = t.len();
     let mut off = 0;
-    let mut b = TextBuilder::with_capacity(len + 8);
+    let mut edits: Vec<(Range<usize>, TStr)> = Vec::new();
     while len - off > width {
         if bytes[off] == b' ' {
+            edits.push((off..off + 1, TStr::default()));
             off += 1;
             continue;
         }
         let end = (width + off + 1).min(len);
-        let space = bytes[off..end].iter().rposition(|&c| c == b' ');
-        if let Some(sp) = space {
+        if let Some(sp) = bytes[off..end].iter().rposition(|&c| c == b' ') {
             let sp = sp + off;
-            b.push_slice(s, off..sp);
-            b.push_tstr(&nl);
+            edits.push((sp..sp + 1, nl.clone()));
             off = sp + 1;
         } else if long_words {
-            let e = floor_boundary(t, width + off).max(off + 1);
-            let e = {
-                let mut e = e;
-                while e < len && !t.is_char_boundary(e) {
-                    e += 1;
-                }
-                e
-            };
-            b.push_slice(s, off..e);
-            b.push_tstr(&nl);
+            let mut e = width + off;
+            while e < len && !t.is_char_boundary(e) {
+                e += 1;
+            }
+            edits.push((e..e, nl.clone()));
             off = e;
         } else {
             let e = width + off;
             match bytes[e..].iter().position(|&c| c == b' ') {
                 Some(ix) => {
-                    b.push_slice(s, off..ix + e);
-                    b.push_tstr(&nl);
+                    edits.push((ix + e..ix + e + 1, nl.clone()));
                     off = ix + e + 1;
                 }
-                None => {
-                    b.push_slice(s, off..len);
-                    off = len;
-                }
+                None => off = len,
             }
         }
     }
-    b.push_slice(s, off..len);
-    b.finish()
+    apply_edits(s, &edits)
 }
 
 fn f_wrap(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
