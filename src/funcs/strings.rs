@@ -571,15 +571,31 @@ fn f_quote(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
         first = false;
         b.push_str("\"", &ctx.site);
         let s = strval_traced(ctx, v);
-        let q = map_segments(&s, |p| {
-            let mut out = String::with_capacity(p.len());
-            go_quote_inner(p, &mut out);
-            out
-        });
+        let q = quote_escape(&s);
         b.push_tstr(&q);
         b.push_str("\"", &ctx.site);
     }
     tv(b.finish())
+}
+
+/// `strconv.Quote`'s escaping (without the quotes) on traced text; each
+/// escape sequence keeps the source of the character it stands for.
+fn quote_escape(s: &TStr) -> TStr {
+    let mut edits: Vec<(Range<usize>, TStr)> = Vec::new();
+    let mut buf = String::new();
+    for (i, c) in s.as_str().char_indices() {
+        buf.clear();
+        go_quote_inner(c.encode_utf8(&mut [0u8; 4]), &mut buf);
+        if buf.len() == c.len_utf8() {
+            continue;
+        }
+        let rep = match source_at(s, i) {
+            Some(src) => TStr::with_source(buf.clone(), src),
+            None => TStr::plain(buf.clone()),
+        };
+        edits.push((i..i + c.len_utf8(), rep));
+    }
+    apply_edits(s, &edits)
 }
 
 fn f_squote(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
