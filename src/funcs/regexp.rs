@@ -367,16 +367,20 @@ fn f_split(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
 
 fn f_quote_meta(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
     let s = targ(ctx, &a, 0);
-    Ok(Value::tstr(super::strings::map_segments(&s, |p| {
-        let mut out = String::with_capacity(p.len());
-        for c in p.chars() {
-            if "\\.+*?()|[]{}^$".contains(c) {
-                out.push('\\');
-            }
-            out.push(c);
-        }
-        out
-    })))
+    let edits: Vec<(Range<usize>, TStr)> = s
+        .as_str()
+        .char_indices()
+        .filter(|(_, c)| "\\.+*?()|[]{}^$".contains(*c))
+        .map(|(i, c)| {
+            let text = format!("\\{c}");
+            let rep = match super::strings::source_at(&s, i) {
+                Some(src) => TStr::with_source(text, src),
+                None => TStr::plain(text),
+            };
+            (i..i + 1, rep)
+        })
+        .collect();
+    Ok(Value::tstr(apply_edits(&s, &edits)))
 }
 
 /// The `must` variants report `regexp.Compile`'s error, without `MustCompile`'s prefix.
