@@ -769,6 +769,12 @@ pub static FUNCS: &[FuncDef] = &[
         None,
         f_must_date_modify,
     ),
+    def(
+        "must_date_modify",
+        &[Ty::Str, Ty::Any],
+        None,
+        f_must_date_modify,
+    ),
     def("duration", &[Ty::Any], None, f_duration),
     def("durationRound", &[Ty::Any], None, f_duration_round),
 ];
@@ -788,6 +794,26 @@ mod tests {
                 "Thu Jan  1 00:00:00.000 AM",
             ),
             ("htmlDate", vec![i(86400)], "1970-01-02"),
+            (
+                "date",
+                vec![s("2006-01-02T15:04:05Z07:00"), i(1234567890)],
+                "2009-02-13T23:31:30Z",
+            ),
+            (
+                "date",
+                vec![s("Monday, 02-Jan-06 3:04:05PM -07:00 MST"), i(1234567890)],
+                "Friday, 13-Feb-09 11:31:30PM +00:00 UTC",
+            ),
+            (
+                "date",
+                vec![s("__2 002 .999 ,000 _2006"), i(1234567890)],
+                " 44 044  ,000 _2009",
+            ),
+            (
+                "date",
+                vec![s("Jan 2 15:04:05.000000000 -0700"), i(1234567890)],
+                "Feb 13 23:31:30.000000000 +0000",
+            ),
             ("duration", vec![s("3600")], "1h0m0s"),
             ("duration", vec![s("95")], "1m35s"),
             ("duration", vec![f(1.5)], "0s"),
@@ -807,6 +833,13 @@ mod tests {
             "2020-01-01 00:00:00 +0000 UTC"
         );
         assert_eq!(show("unixEpoch", vec![t.clone()]), "1577836800");
+        let t2 = call("toDate", vec![s("02/01/2006 3PM"), s("04/03/2021 5PM")]).unwrap();
+        assert_eq!(show("unixEpoch", vec![t2]), "1614877200");
+        let bad = call("toDate", vec![s("2006-01-02"), s("bad")]).unwrap();
+        assert_eq!(
+            crate::gofmt::sprint_value(&bad),
+            "0001-01-01 00:00:00 +0000 UTC"
+        );
         let m = call("dateModify", vec![s("-1h"), t]).unwrap();
         assert_eq!(
             crate::gofmt::sprint_value(&m),

@@ -153,9 +153,15 @@ pub fn merge_into(dst: &MapRef, src: &MapRef, overwrite: bool) {
 }
 
 fn merge_all(a: Vec<Value>, overwrite: bool) -> FuncResult {
-    let d = arg(&a, 0);
-    let Some(dst) = d.as_map().cloned() else {
-        return Ok(Value::str(""));
+    let mut d = arg(&a, 0);
+    let dst = match d.as_map() {
+        Some(m) => m.clone(),
+        None => {
+            // A nil map: mergo allocates a new one.
+            let m = MapRef::new();
+            d = Value::map(m.clone());
+            m
+        }
     };
     for s in a.iter().skip(1) {
         if let Some(src) = s.as_map() {
@@ -286,6 +292,37 @@ mod tests {
             ),
             ("hasKey", vec![d(vec![("a", i(1))]), s("a")], "true"),
             ("dict", vec![s("a"), i(1), s("b")], "map[a:1 b:]"),
+            // Oracle: nil maps.
+            (
+                "merge",
+                vec![Value::nil(), d(vec![("a", i(1))])],
+                "map[a:1]",
+            ),
+            (
+                "mergeOverwrite",
+                vec![Value::nil(), d(vec![("b", i(1))])],
+                "map[b:1]",
+            ),
+            ("get", vec![Value::nil(), s("a")], ""),
+            ("hasKey", vec![Value::nil(), s("a")], "false"),
+            ("keys", vec![Value::nil()], "[]"),
+            ("pick", vec![Value::nil(), s("a")], "map[]"),
+            ("values", vec![Value::nil()], "[]"),
+            (
+                "set",
+                vec![Value::nil(), s("a"), i(1)],
+                "ERR: assignment to entry in nil map",
+            ),
+            (
+                "dig",
+                vec![s("a"), s("d"), Value::nil()],
+                "ERR: interface conversion: interface {} is nil, not map[string]interface {}",
+            ),
+            (
+                "dig",
+                vec![s("a"), s("b"), s("d"), d(vec![("a", s("s"))])],
+                "ERR: interface conversion: interface {} is string, not map[string]interface {}",
+            ),
         ]);
     }
 
@@ -353,6 +390,57 @@ mod tests {
             ],
         );
         assert_eq!(out, "map[c:str]");
+    }
+
+    #[test]
+    fn merge_sharing_and_overwrite_of_falsy_values() {
+        // Oracle: mergeOverwrite (dict "a" true "b" 1 "c" (list 1) "d" (dict "x" (dict "y" 1 "z" 2)))
+        //   (dict "a" false "b" 0 "c" (list 2) "d" (dict "x" (dict "y" 3)))
+        // → {"a":false,"b":0,"c":[2],"d":{"x":{"y":3,"z":2}}}
+        let out = show(
+            "mergeOverwrite",
+            vec![
+                d(vec![
+                    ("a", Value::bool(true)),
+                    ("b", i(1)),
+                    ("c", l(vec![i(1)])),
+                    ("d", d(vec![("x", d(vec![("y", i(1)), ("z", i(2))]))])),
+                ]),
+                d(vec![
+                    ("a", Value::bool(false)),
+                    ("b", i(0)),
+                    ("c", l(vec![i(2)])),
+                    ("d", d(vec![("x", d(vec![("y", i(3))]))])),
+                ]),
+            ],
+        );
+        assert_eq!(out, "map[a:false b:0 c:[2] d:map[x:map[y:3 z:2]]]");
+        // Oracle: merge (dict "c" (list 1) "e" (list)) (dict "c" (list 2) "e" (list 3) "f" (list 4))
+        // → {"c":[1],"e":[3],"f":[4]}
+        let out = show(
+            "merge",
+            vec![
+                d(vec![("c", l(vec![i(1)])), ("e", l(vec![]))]),
+                d(vec![
+                    ("c", l(vec![i(2)])),
+                    ("e", l(vec![i(3)])),
+                    ("f", l(vec![i(4)])),
+                ]),
+            ],
+        );
+        assert_eq!(out, "map[c:[1] e:[3] f:[4]]");
+        // Oracle: a map merged into a missing key is shared with the source;
+        // merged into an existing empty map it is copied key by key.
+        let src = d(vec![("m", d(vec![("k", i(1))]))]);
+        let dst = call("merge", vec![d(vec![]), src.clone()]).unwrap();
+        let m = dst.as_map().unwrap().get("m").unwrap();
+        call("set", vec![m, s("k"), i(2)]).unwrap();
+        assert_eq!(crate::gofmt::sprint_value(&src), "map[m:map[k:2]]");
+        let src = d(vec![("m", d(vec![("k", i(1))]))]);
+        let dst = call("merge", vec![d(vec![("m", d(vec![]))]), src.clone()]).unwrap();
+        let m = dst.as_map().unwrap().get("m").unwrap();
+        call("set", vec![m, s("k"), i(2)]).unwrap();
+        assert_eq!(crate::gofmt::sprint_value(&src), "map[m:map[k:1]]");
     }
 
     #[test]

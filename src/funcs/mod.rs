@@ -149,6 +149,9 @@ pub(crate) const fn def(
 /// short-circuit evaluation), so the parser must accept them too.
 pub const EVALUATOR_FUNCS: &[&str] = &["and", "or", "include", "tpl", "call"];
 
+/// Registration tables. Later tables override earlier ones, as a FuncMap
+/// overrides Go's builtins in text/template: keep Go's builtins first so that
+/// Sprig's `slice` replaces Go's (Helm: `slice "abc" 1 2` fails).
 fn all_tables() -> Vec<&'static [FuncDef]> {
     vec![
         strings::FUNCS,

@@ -12,7 +12,7 @@ use std::rc::Rc;
 
 use regex::Regex;
 
-use super::strings::{go_quote, targ};
+use super::strings::{apply_edits, go_quote, targ};
 use super::types::strval;
 use super::{def, FuncCtx, FuncDef, FuncError, FuncResult, Ty};
 use crate::traced::{TStr, TextBuilder};
@@ -241,26 +241,34 @@ fn expand(
 /// Go's `ReplaceAllString` (or `ReplaceAllLiteralString`) on traced text.
 pub fn replace_all(re: &Regex, src: &TStr, repl: &TStr, literal: bool) -> TStr {
     let s = src.as_str();
-    let mut b = TextBuilder::with_capacity(s.len());
+    let mut edits: Vec<(Range<usize>, TStr)> = Vec::new();
     let mut last_end = 0;
     let mut search = 0;
-    let mut any = false;
+    let need_groups = !literal && repl.as_str().contains('$');
     while search <= s.len() {
-        let Some(caps) = re.captures_at(s, search) else {
-            break;
+        let groups: Vec<Option<Range<usize>>> = if need_groups {
+            let Some(caps) = re.captures_at(s, search) else {
+                break;
+            };
+            caps.iter().map(|m| m.map(|m| m.range())).collect()
+        } else {
+            let Some(m) = re.find_at(s, search) else {
+                break;
+            };
+            vec![Some(m.range())]
         };
-        let groups: Vec<Option<Range<usize>>> = caps.iter().map(|m| m.map(|m| m.range())).collect();
         let Some(Some(whole)) = groups.first().cloned() else {
             break;
         };
-        any = true;
-        b.push_slice(src, last_end..whole.start);
         if whole.end > last_end || whole.start == 0 {
-            if literal {
-                b.push_tstr(repl);
-            } else {
+            let rep = if need_groups {
+                let mut b = TextBuilder::new();
                 expand(&mut b, re, repl, src, &groups);
-            }
+                b.finish()
+            } else {
+                repl.clone()
+            };
+            edits.push((whole.clone(), rep));
         }
         last_end = whole.end;
         let width = s[search..].chars().next().map_or(1, char::len_utf8);
@@ -272,11 +280,7 @@ pub fn replace_all(re: &Regex, src: &TStr, repl: &TStr, literal: bool) -> TStr {
             search = whole.end;
         }
     }
-    if !any {
-        return src.clone();
-    }
-    b.push_slice(src, last_end.min(s.len())..s.len());
-    b.finish()
+    apply_edits(src, &edits)
 }
 
 fn f_match(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
@@ -363,16 +367,20 @@ fn f_split(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
 
 fn f_quote_meta(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
     let s = targ(ctx, &a, 0);
-    Ok(Value::tstr(super::strings::map_segments(&s, |p| {
-        let mut out = String::with_capacity(p.len());
-        for c in p.chars() {
-            if "\\.+*?()|[]{}^$".contains(c) {
-                out.push('\\');
-            }
-            out.push(c);
-        }
-        out
-    })))
+    let edits: Vec<(Range<usize>, TStr)> = s
+        .as_str()
+        .char_indices()
+        .filter(|(_, c)| "\\.+*?()|[]{}^$".contains(*c))
+        .map(|(i, c)| {
+            let text = format!("\\{c}");
+            let rep = match super::strings::source_at(&s, i) {
+                Some(src) => TStr::with_source(text, src),
+                None => TStr::plain(text),
+            };
+            (i..i + 1, rep)
+        })
+        .collect();
+    Ok(Value::tstr(apply_edits(&s, &edits)))
 }
 
 /// The `must` variants report `regexp.Compile`'s error, without `MustCompile`'s prefix.

@@ -8,9 +8,9 @@
 use std::ops::Range;
 use std::rc::Rc;
 
-use super::types::{derived_source, strval, strval_traced};
+use super::types::{strval, strval_traced};
 use super::{def, FuncCtx, FuncDef, FuncError, FuncResult, Ty};
-use crate::traced::{Source, TStr, TextBuilder};
+use crate::traced::{Decision, Run, Source, TStr, TextBuilder, Trace};
 use crate::value::{MapData, Repr, Value};
 
 /// A string argument as traced text (untraced bytes attributed to the value's deps).
@@ -72,6 +72,111 @@ pub(crate) fn map_segments(s: &TStr, mut f: impl FnMut(&str) -> String) -> TStr 
     b.finish()
 }
 
+/// Apply sorted, non-overlapping edits (byte range of `s` → replacement text)
+/// to traced text in one pass. Unchanged bytes keep their runs, replacements
+/// bring their own trace, and each decision of `s` is mapped once (not split
+/// per piece): a position inside a replaced range moves to that replacement's
+/// start (for a decision start) or end (for a decision end); a position at an
+/// insertion point stays before the inserted text.
+pub(crate) fn apply_edits(s: &TStr, edits: &[(Range<usize>, TStr)]) -> TStr {
+    if edits.is_empty() {
+        return s.clone();
+    }
+    let src = s.as_str();
+    let extra: usize = edits.iter().map(|(_, t)| t.len()).sum();
+    let mut text = String::with_capacity(src.len() + extra);
+    let mut runs: Vec<Run> = Vec::new();
+    let mut decisions: Vec<Decision> = Vec::new();
+    // (input position, output position) at the start and end of each edit.
+    let mut marks: Vec<(usize, usize, usize, usize)> = Vec::with_capacity(edits.len());
+    let in_runs = s.runs();
+    let mut ri = 0;
+    let push_run = |runs: &mut Vec<Run>, start: usize, end: usize, source: &Rc<Source>| {
+        if start >= end {
+            return;
+        }
+        if let Some(last) = runs.last_mut() {
+            if last.end as usize == start && Rc::ptr_eq(&last.source, source) {
+                last.end = end as u32;
+                return;
+            }
+        }
+        runs.push(Run {
+            start: start as u32,
+            end: end as u32,
+            source: source.clone(),
+        });
+    };
+    let copy = |text: &mut String, runs: &mut Vec<Run>, a: usize, b: usize, ri: &mut usize| {
+        let base = text.len();
+        text.push_str(&src[a..b]);
+        while *ri < in_runs.len() && (in_runs[*ri].end as usize) <= a {
+            *ri += 1;
+        }
+        let mut k = *ri;
+        while k < in_runs.len() && (in_runs[k].start as usize) < b {
+            let r = &in_runs[k];
+            let cs = (r.start as usize).max(a);
+            let ce = (r.end as usize).min(b);
+            push_run(runs, base + cs - a, base + ce - a, &r.source);
+            k += 1;
+        }
+    };
+    let mut last = 0;
+    for (range, rep) in edits {
+        let valid = range.start >= last
+            && range.start <= range.end
+            && range.end <= src.len()
+            && src.is_char_boundary(range.start)
+            && src.is_char_boundary(range.end);
+        if !valid {
+            continue;
+        }
+        copy(&mut text, &mut runs, last, range.start, &mut ri);
+        let out_start = text.len();
+        text.push_str(rep.as_str());
+        for r in rep.runs() {
+            push_run(
+                &mut runs,
+                out_start + r.start as usize,
+                out_start + r.end as usize,
+                &r.source,
+            );
+        }
+        for d in rep.decisions() {
+            let mut nd = d.clone();
+            nd.start += out_start as u32;
+            nd.end += out_start as u32;
+            decisions.push(nd);
+        }
+        marks.push((range.start, range.end, out_start, text.len()));
+        last = range.end;
+    }
+    copy(&mut text, &mut runs, last, src.len(), &mut ri);
+    let map = |x: usize, is_end: bool| -> usize {
+        // The last edit that starts strictly before x decides.
+        let k = marks.partition_point(|m| m.0 < x);
+        if k == 0 {
+            return x;
+        }
+        let (_, b, oa, ob) = marks[k - 1];
+        if x >= b {
+            ob + (x - b)
+        } else if is_end {
+            ob
+        } else {
+            oa
+        }
+    };
+    for d in s.decisions() {
+        let mut nd = d.clone();
+        nd.start = map(d.start as usize, false) as u32;
+        nd.end = map(d.end as usize, true).max(nd.start as usize) as u32;
+        decisions.push(nd);
+    }
+    TStr::from_parts(text, Trace { runs, decisions })
+}
+
 fn tv(s: TStr) -> FuncResult {
     Ok(Value::tstr(s))
 }
@@ -82,6 +187,17 @@ pub(crate) fn go_upper(c: char) -> char {
     match (it.next(), it.next()) {
         (Some(u), None) => u,
         _ => c,
+    }
+}
+
+/// Go's `unicode.ToTitle` on one rune (upper case except for the Latin digraphs).
+pub(crate) fn go_title(c: char) -> char {
+    match c as u32 {
+        0x1C4..=0x1C6 => '\u{1C5}',
+        0x1C7..=0x1C9 => '\u{1C8}',
+        0x1CA..=0x1CC => '\u{1CB}',
+        0x1F1..=0x1F3 => '\u{1F2}',
+        _ => go_upper(c),
     }
 }
 
@@ -100,6 +216,33 @@ pub(crate) fn go_is_space(c: char) -> bool {
     c.is_whitespace()
 }
 
+/// Go's `strconv.IsPrint`, approximated: controls, non-ASCII spaces, format
+/// characters and private-use code points are not printable.
+fn go_is_print(c: char) -> bool {
+    let u = c as u32;
+    if c == ' ' {
+        return true;
+    }
+    !(c.is_control()
+        || c.is_whitespace()
+        || matches!(
+            u,
+            0xad | 0x600..=0x605
+                | 0x61c
+                | 0x6dd
+                | 0x70f
+                | 0x180e
+                | 0x200b..=0x200f
+                | 0x202a..=0x202e
+                | 0x2060..=0x206f
+                | 0xe000..=0xf8ff
+                | 0xfeff
+                | 0xfff9..=0xfffb
+                | 0xe0001..=0xe007f
+                | 0xf0000..
+        ))
+}
+
 /// `strconv.Quote` without the surrounding quotes.
 pub fn go_quote_inner(s: &str, out: &mut String) {
     for c in s.chars() {
@@ -116,9 +259,7 @@ pub fn go_quote_inner(s: &str, out: &mut String) {
             c if (c as u32) < 0x20 || c as u32 == 0x7f => {
                 out.push_str(&format!("\\x{:02x}", c as u32));
             }
-            c if c.is_control()
-                || matches!(c as u32, 0xad | 0x200b..=0x200f | 0x2028..=0x202e | 0xfeff) =>
-            {
+            c if !go_is_print(c) => {
                 if (c as u32) < 0x10000 {
                     out.push_str(&format!("\\u{:04x}", c as u32));
                 } else {
@@ -215,7 +356,7 @@ fn f_title(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
         p.chars()
             .map(|c| {
                 let out = if title_separator(prev) {
-                    go_upper(c)
+                    go_title(c)
                 } else {
                     c
                 };
@@ -277,26 +418,17 @@ fn f_replace(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
 /// `strings.Replace(src, old, new, -1)` on traced text.
 pub(crate) fn replace_all(src: &TStr, old: &str, new: &TStr) -> TStr {
     let s = src.as_str();
-    let mut b = TextBuilder::with_capacity(s.len());
-    if old.is_empty() {
-        b.push_tstr(new);
-        for (i, c) in s.char_indices() {
-            b.push_slice(src, i..i + c.len_utf8());
-            b.push_tstr(new);
-        }
-        return b.finish();
-    }
-    let mut last = 0;
-    for (i, _) in s.match_indices(old) {
-        b.push_slice(src, last..i);
-        b.push_tstr(new);
-        last = i + old.len();
-    }
-    if last == 0 {
-        return src.clone();
-    }
-    b.push_slice(src, last..s.len());
-    b.finish()
+    let edits: Vec<(Range<usize>, TStr)> = if old.is_empty() {
+        let mut e: Vec<(Range<usize>, TStr)> =
+            s.char_indices().map(|(i, _)| (i..i, new.clone())).collect();
+        e.push((s.len()..s.len(), new.clone()));
+        e
+    } else {
+        s.match_indices(old)
+            .map(|(i, _)| (i..i + old.len(), new.clone()))
+            .collect()
+    };
+    apply_edits(src, &edits)
 }
 
 fn f_repeat(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
@@ -323,19 +455,29 @@ fn f_substr(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
     let (start, end) = (iarg(&a, 0), iarg(&a, 1));
     let s = targ(ctx, &a, 2);
     let len = s.len() as i64;
+    let oob = |m: String| {
+        Err(FuncError::new(format!(
+            "runtime error: slice bounds out of range {m}"
+        )))
+    };
     let (lo, hi) = if start < 0 {
+        // s[:end]
+        if end < 0 || end > len {
+            return oob(format!("[:{end}] with length {len}"));
+        }
         (0, end)
     } else if end < 0 || end > len {
+        // s[start:]
+        if start > len {
+            return oob(format!("[{start}:{len}]"));
+        }
         (start, len)
     } else {
+        if start > end {
+            return oob(format!("[{start}:{end}]"));
+        }
         (start, end)
     };
-    if hi < 0 || hi > len || lo > hi {
-        return Err(FuncError::new(format!(
-            "runtime error: slice bounds out of range [{}:{}]",
-            lo, hi
-        )));
-    }
     let t = s.as_str();
     tv(s.slice(floor_boundary(t, lo as usize)..floor_boundary(t, hi as usize)))
 }
@@ -429,15 +571,31 @@ fn f_quote(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
         first = false;
         b.push_str("\"", &ctx.site);
         let s = strval_traced(ctx, v);
-        let q = map_segments(&s, |p| {
-            let mut out = String::with_capacity(p.len());
-            go_quote_inner(p, &mut out);
-            out
-        });
+        let q = quote_escape(&s);
         b.push_tstr(&q);
         b.push_str("\"", &ctx.site);
     }
     tv(b.finish())
+}
+
+/// `strconv.Quote`'s escaping (without the quotes) on traced text; each
+/// escape sequence keeps the source of the character it stands for.
+fn quote_escape(s: &TStr) -> TStr {
+    let mut edits: Vec<(Range<usize>, TStr)> = Vec::new();
+    let mut buf = String::new();
+    for (i, c) in s.as_str().char_indices() {
+        buf.clear();
+        go_quote_inner(c.encode_utf8(&mut [0u8; 4]), &mut buf);
+        if buf.len() == c.len_utf8() {
+            continue;
+        }
+        let rep = match source_at(s, i) {
+            Some(src) => TStr::with_source(buf.clone(), src),
+            None => TStr::plain(buf.clone()),
+        };
+        edits.push((i..i + c.len_utf8(), rep));
+    }
+    apply_edits(s, &edits)
 }
 
 fn f_squote(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
@@ -478,22 +636,22 @@ pub(crate) fn indent(
     if n < 0 {
         return Err(FuncError::new("strings: negative Repeat count"));
     }
-    let pad = " ".repeat(n as usize);
+    let pad = TStr::with_source(" ".repeat(n as usize), ctx.site.clone());
     let t = s.as_str();
-    let lines = t.matches('\n').count();
-    let mut b = TextBuilder::with_capacity(t.len() + (lines + 1) * pad.len() + 1);
-    if lead_newline {
+    let mut edits: Vec<(Range<usize>, TStr)> = Vec::with_capacity(t.len() / 16 + 2);
+    let first = if lead_newline {
+        let mut b = TextBuilder::new();
         b.push_str("\n", &ctx.site);
-    }
-    b.push_str(&pad, &ctx.site);
-    let mut last = 0;
+        b.push_tstr(&pad);
+        b.finish()
+    } else {
+        pad.clone()
+    };
+    edits.push((0..0, first));
     for (i, _) in t.match_indices('\n') {
-        b.push_slice(s, last..i + 1);
-        b.push_str(&pad, &ctx.site);
-        last = i + 1;
+        edits.push((i + 1..i + 1, pad.clone()));
     }
-    b.push_slice(s, last..t.len());
-    Ok(b.finish())
+    Ok(apply_edits(s, &edits))
 }
 
 fn f_indent(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
@@ -504,24 +662,50 @@ fn f_nindent(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
     tv(indent(ctx, iarg(&a, 0), &targ(ctx, &a, 1), true)?)
 }
 
+/// The source of byte `i` of a traced string, if it has one.
+pub(crate) fn source_at(s: &TStr, i: usize) -> Option<Rc<Source>> {
+    let runs = s.runs();
+    let k = runs.partition_point(|r| (r.end as usize) <= i);
+    runs.get(k)
+        .filter(|r| (r.start as usize) <= i)
+        .map(|r| r.source.clone())
+}
+
+/// `unicode.IsSpace` of a byte read as a rune (goutils works byte by byte).
+fn byte_is_space(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ' | 0x85 | 0xa0)
+}
+
 fn f_nospace(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
+    // goutils.DeleteWhiteSpace: byte by byte, each kept byte re-encoded as a
+    // rune (so non-ASCII text is mangled once anything is removed).
     let s = targ(ctx, &a, 0);
-    let t = s.as_str();
-    let mut b = TextBuilder::with_capacity(t.len());
-    let mut start = None;
-    for (i, c) in t.char_indices() {
-        if go_is_space(c) {
-            if let Some(st) = start.take() {
-                b.push_slice(&s, st..i);
+    let bytes = s.as_str().as_bytes();
+    if !bytes.iter().any(|&b| byte_is_space(b)) {
+        return tv(s);
+    }
+    let mut edits: Vec<(Range<usize>, TStr)> = Vec::new();
+    for (i, c) in s.as_str().char_indices() {
+        let n = c.len_utf8();
+        if n == 1 {
+            if byte_is_space(bytes[i]) {
+                edits.push((i..i + 1, TStr::default()));
             }
-        } else if start.is_none() {
-            start = Some(i);
+            continue;
         }
+        // Each byte of a multi-byte rune becomes its own (Latin-1) rune.
+        let text: String = bytes[i..i + n]
+            .iter()
+            .filter(|&&x| !byte_is_space(x))
+            .map(|&x| char::from(x))
+            .collect();
+        let rep = match source_at(&s, i) {
+            Some(src) => TStr::with_source(text, src),
+            None => TStr::plain(text),
+        };
+        edits.push((i..i + n, rep));
     }
-    if let Some(st) = start {
-        b.push_slice(&s, st..t.len());
-    }
-    tv(b.finish())
+    tv(apply_edits(&s, &edits))
 }
 
 fn f_initials(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
@@ -537,14 +721,18 @@ fn f_initials(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
             if byte.is_ascii() {
                 b.push_slice(&s, i..i + 1);
             } else {
-                b.push_str(&ch.to_string(), &derived_source(ctx, &a[0]));
+                match source_at(&s, i) {
+                    Some(src) => b.push_str(&ch.to_string(), &src),
+                    None => b.push_plain(&ch.to_string()),
+                }
             }
         }
     }
     tv(b.finish())
 }
 
-/// goutils.WrapCustom on traced text.
+/// goutils.WrapCustom on traced text (as edits: the spaces it breaks at
+/// become the newline text, skipped leading spaces are dropped).
 fn wrap_custom(ctx: &FuncCtx, s: &TStr, width: i64, nl: &TStr, long_words: bool) -> TStr {
     let t = s.as_str();
     if t.is_empty() {
@@ -559,48 +747,37 @@ fn wrap_custom(ctx: &FuncCtx, s: &TStr, width: i64, nl: &TStr, long_words: bool)
     let bytes = t.as_bytes();
     let len = t.len();
     let mut off = 0;
-    let mut b = TextBuilder::with_capacity(len + 8);
+    let mut edits: Vec<(Range<usize>, TStr)> = Vec::new();
     while len - off > width {
         if bytes[off] == b' ' {
+            edits.push((off..off + 1, TStr::default()));
             off += 1;
             continue;
         }
         let end = (width + off + 1).min(len);
-        let space = bytes[off..end].iter().rposition(|&c| c == b' ');
-        if let Some(sp) = space {
+        if let Some(sp) = bytes[off..end].iter().rposition(|&c| c == b' ') {
             let sp = sp + off;
-            b.push_slice(s, off..sp);
-            b.push_tstr(&nl);
+            edits.push((sp..sp + 1, nl.clone()));
             off = sp + 1;
         } else if long_words {
-            let e = floor_boundary(t, width + off).max(off + 1);
-            let e = {
-                let mut e = e;
-                while e < len && !t.is_char_boundary(e) {
-                    e += 1;
-                }
-                e
-            };
-            b.push_slice(s, off..e);
-            b.push_tstr(&nl);
+            let mut e = width + off;
+            while e < len && !t.is_char_boundary(e) {
+                e += 1;
+            }
+            edits.push((e..e, nl.clone()));
             off = e;
         } else {
             let e = width + off;
             match bytes[e..].iter().position(|&c| c == b' ') {
                 Some(ix) => {
-                    b.push_slice(s, off..ix + e);
-                    b.push_tstr(&nl);
+                    edits.push((ix + e..ix + e + 1, nl.clone()));
                     off = ix + e + 1;
                 }
-                None => {
-                    b.push_slice(s, off..len);
-                    off = len;
-                }
+                None => off = len,
             }
         }
     }
-    b.push_slice(s, off..len);
-    b.finish()
+    apply_edits(s, &edits)
 }
 
 fn f_wrap(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
@@ -903,12 +1080,11 @@ pub(crate) fn go_split(s: &str, sep: &str, n: i64) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     if sep.is_empty() {
         let idx: Vec<(usize, char)> = s.char_indices().collect();
-        for (k, (i, c)) in idx.iter().enumerate() {
+        for (i, c) in &idx {
             if n > 0 && out.len() as i64 == n - 1 {
                 out.push(*i..s.len());
                 return out;
             }
-            let _ = k;
             out.push(*i..*i + c.len_utf8());
         }
         return out;
@@ -1202,6 +1378,13 @@ mod tests {
             ),
             ("squote", vec![s("x"), i(2)], "'x' '2'"),
             (
+                "quote",
+                vec![s(
+                    "a\u{a0}b\u{2028}c\u{ad}é\u{200b}f\u{e000}\u{7f}\u{1}\u{1F600}",
+                )],
+                "\"a\\u00a0b\\u2028c\\u00adé\\u200bf\\ue000\\x7f\\x01\u{1F600}\"",
+            ),
+            (
                 "cat",
                 vec![s("a"), Value::nil(), i(1), f(2.5), s("b")],
                 "a 1 2.5 b",
@@ -1224,6 +1407,55 @@ mod tests {
             ("splitn", vec![s(","), i(2), s("a,b,c")], "map[_0:a _1:b,c]"),
             ("splitList", vec![s(","), s("a,b")], "[a b]"),
             ("nospace", vec![s(" a b\tc ")], "abc"),
+            ("nospace", vec![s("a\u{a0}b")], "a\u{c2}b"),
+            ("nospace", vec![s("é")], "é"),
+            ("title", vec![s("ǆx hello")], "ǅx Hello"),
+            ("initials", vec![s("  Ab  cd")], "Ac"),
+            ("untitle", vec![s("ABC DEF")], "aBC dEF"),
+            ("wrap", vec![i(3), s("a b c d e f")], "a b\nc d\ne f"),
+            ("wrap", vec![i(0), s("abc def")], "abc\ndef"),
+            (
+                "wrapWith",
+                vec![i(3), s("\n"), s("abcdefgh")],
+                "abc\ndef\ngh",
+            ),
+            ("abbrev", vec![i(3), s("hello")], "hello"),
+            ("abbrev", vec![i(4), s("hello")], "h..."),
+            (
+                "abbrevboth",
+                vec![i(6), i(10), s("1234567890abcdefghij")],
+                "...7890...",
+            ),
+            ("abbrevboth", vec![i(0), i(5), s("abcdefgh")], "ab..."),
+            (
+                "substr",
+                vec![i(-1), i(10), s("abc")],
+                "ERR: runtime error: slice bounds out of range [:10] with length 3",
+            ),
+            (
+                "substr",
+                vec![i(10), i(20), s("abc")],
+                "ERR: runtime error: slice bounds out of range [10:3]",
+            ),
+            (
+                "substr",
+                vec![i(3), i(1), s("hello")],
+                "ERR: runtime error: slice bounds out of range [3:1]",
+            ),
+            ("substr", vec![i(2), i(10), s("hello")], "llo"),
+            (
+                "repeat",
+                vec![i(-1), s("a")],
+                "ERR: strings: negative Repeat count",
+            ),
+            ("sortAlpha", vec![s("b")], "[b]"),
+            ("join", vec![s(","), s("abc")], "abc"),
+            ("join", vec![s(","), Value::nil()], ""),
+            ("quote", vec![Value::bool(true)], "\"true\""),
+            ("cat", vec![l(vec![s("a"), s("b")])], "[a b]"),
+            ("split", vec![s(""), s("abc")], "map[_0:a _1:b _2:c]"),
+            ("splitn", vec![s(","), i(0), s("a,b")], "map[]"),
+            ("trimAll", vec![s(""), s(" a ")], " a "),
             ("repeat", vec![i(3), s("ab")], "ababab"),
             ("replace", vec![s(""), s("-"), s("abc")], "-a-b-c-"),
             ("replace", vec![s("."), s("_"), s("a.b.c")], "a_b_c"),
@@ -1302,6 +1534,69 @@ mod tests {
                 (3, 6, Some(1)),
                 (6, 8, None),
                 (8, 10, Some(2))
+            ]
+        );
+    }
+
+    #[test]
+    fn nindent_moves_decisions_without_splitting_them() {
+        use crate::traced::{Decision, DecisionKind};
+        let dec = |start: u32, end: u32| Decision {
+            kind: DecisionKind::If,
+            loc: TplLoc {
+                file: FileId(1),
+                offset: 99,
+            },
+            deps: Deps::one(OriginId(7)),
+            taken: start != end,
+            start,
+            end,
+        };
+        let mut b = TextBuilder::new();
+        b.push_str("ab\ncd", &src(1));
+        b.push_decision(dec(0, 5));
+        b.push_decision(dec(3, 3));
+        let input = Value::tstr(b.finish());
+        let v = call("nindent", vec![i(2), input]).unwrap();
+        let t = v.as_tstr().unwrap();
+        assert_eq!(t.as_str(), "\n  ab\n  cd");
+        let got: Vec<(u32, u32)> = t.decisions().iter().map(|d| (d.start, d.end)).collect();
+        assert_eq!(got, vec![(0, 10), (6, 6)]);
+    }
+
+    #[test]
+    fn replace_maps_decisions_once() {
+        use crate::traced::{Decision, DecisionKind};
+        let mut b = TextBuilder::new();
+        b.push_str("a.b.c", &src(1));
+        b.push_decision(Decision {
+            kind: DecisionKind::If,
+            loc: TplLoc {
+                file: FileId(1),
+                offset: 5,
+            },
+            deps: Deps::one(OriginId(5)),
+            taken: true,
+            start: 1,
+            end: 4,
+        });
+        let v = call(
+            "replace",
+            vec![s("."), traced(&[("--", 2)]), Value::tstr(b.finish())],
+        )
+        .unwrap();
+        let t = v.as_tstr().unwrap();
+        assert_eq!(t.as_str(), "a--b--c");
+        let got: Vec<(u32, u32)> = t.decisions().iter().map(|d| (d.start, d.end)).collect();
+        assert_eq!(got, vec![(1, 6)]);
+        assert_eq!(
+            runs(&v),
+            vec![
+                (0, 1, Some(1)),
+                (1, 3, Some(2)),
+                (3, 4, Some(1)),
+                (4, 6, Some(2)),
+                (6, 7, Some(1))
             ]
         );
     }
