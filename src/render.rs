@@ -292,7 +292,9 @@ pub fn with_large_stack<T: Send + 'static>(
         .stack_size(RENDER_STACK_BYTES)
         .spawn(f)
         .map_err(|e| RenderError::Options(format!("cannot start the render thread: {e}")))?;
-    handle
-        .join()
-        .unwrap_or_else(|_| Err(RenderError::Options("the render thread panicked".to_string())))
+    handle.join().unwrap_or_else(|_| {
+        Err(RenderError::Options(
+            "the render thread panicked".to_string(),
+        ))
+    })
 }

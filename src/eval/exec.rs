@@ -632,7 +632,9 @@ impl Evaluator {
                     }
                     Operand::plain(Value::nil())
                 }
-                Repr::Map(m) if name.as_ref() == "AsMap" && !has_args && m.get("AsMap").is_none() => {
+                Repr::Map(m)
+                    if name.as_ref() == "AsMap" && !has_args && m.get("AsMap").is_none() =>
+                {
                     // chartutil.Values.AsMap: `.Values` is a map type with methods.
                     Operand::plain(cur.value.clone())
                 }
@@ -959,14 +961,16 @@ impl Evaluator {
         };
         let parsed = match parser("gotpl", text.as_str()) {
             Ok(p) => p,
-            Err(msg) => return Err(self.error(
-                st,
-                cmd.pos,
-                command_string(cmd),
-                format!(
+            Err(msg) => {
+                return Err(self.error(
+                    st,
+                    cmd.pos,
+                    command_string(cmd),
+                    format!(
                     "error calling tpl: error during tpl function execution for {quoted}: {msg}"
                 ),
-            )),
+                ))
+            }
         };
         let snapshot = self.set.names_snapshot();
         self.set
@@ -1026,7 +1030,16 @@ impl Evaluator {
                 if v.fields.is_empty() {
                     Operand::plain(base)
                 } else {
-                    self.eval_fields(st, dot, v.pos, base, &v.fields, &[], None, &var_ref_string(v))?
+                    self.eval_fields(
+                        st,
+                        dot,
+                        v.pos,
+                        base,
+                        &v.fields,
+                        &[],
+                        None,
+                        &var_ref_string(v),
+                    )?
                 }
             }
             Arg::Chain(c) => {

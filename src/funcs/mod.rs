@@ -153,7 +153,10 @@ pub const EVALUATOR_FUNCS: &[&str] = &["and", "or", "include", "tpl", "call"];
 /// overrides Go's builtins in text/template: keep Go's builtins first so that
 /// Sprig's `slice` replaces Go's (Helm: `slice "abc" 1 2` fails).
 fn all_tables() -> Vec<&'static [FuncDef]> {
+    // Later tables override earlier ones: Helm registers Sprig over Go's
+    // builtins (Sprig's `slice` wins), and its own functions over Sprig.
     vec![
+        builtins::FUNCS,
         strings::FUNCS,
         lists::FUNCS,
         dicts::FUNCS,
@@ -165,7 +168,6 @@ fn all_tables() -> Vec<&'static [FuncDef]> {
         types::FUNCS,
         flow::FUNCS,
         dates::FUNCS,
-        builtins::FUNCS,
         json::FUNCS,
         yaml::TABLE,
     ]

@@ -1483,7 +1483,6 @@ mod tests {
     }
 
     #[test]
-    #[ignore = "needs the real gofmt::format_float_g from the fmt branch; un-ignore after merge"]
     fn float_to_string_uses_go_shortest_g() {
         // Oracle: {{ 1000000.0 | toString }} → 1e+06, {{ 0.00001 | toString }} → 1e-05.
         check_table(vec![
