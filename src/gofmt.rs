@@ -1097,8 +1097,11 @@ fn traced_output(
         let text = &p.buf[piece.start..piece.end];
         match piece.from {
             PieceFrom::Format(a, e) => match format {
-                Some(f) => b.push_slice_filling(f, a..e, site),
-                None => b.push_str(text, site),
+                // `%%` prints one byte for two: copy only where the text is the format's.
+                Some(f) if f.as_str().get(a..e) == Some(text) => {
+                    b.push_slice_filling(f, a..e, site)
+                }
+                _ => b.push_str(text, site),
             },
             PieceFrom::Arg(n) => {
                 let arg = &args[n];

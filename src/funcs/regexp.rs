@@ -314,7 +314,11 @@ fn f_find_all(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
         .into_iter()
         .filter_map(|g| g.first().cloned().flatten())
         .map(|r| Value::tstr(s.slice(r)))
-        .collect();
+        .collect::<Vec<_>>();
+    if items.is_empty() {
+        // Go returns a nil slice: `toJson` prints `null`.
+        return Ok(Value::nil());
+    }
     Ok(Value::list(items))
 }
 

@@ -539,7 +539,8 @@ impl Converter<'_> {
                                 format!("json: unsupported value: {}", go_format_g(f, false)),
                             ));
                         }
-                        Value::float(f)
+                        // The YAML→JSON step writes integral floats as integers: -0 becomes 0.
+                        Value::float(if f == 0.0 { 0.0 } else { f })
                     }
                     Scalar::Str(s) => {
                         let t = if s == *value {
