@@ -496,3 +496,19 @@ fn k8s_monitoring_pod_logs_enabled_subcharts() {
         "podLogs.extraLogProcessingStages"
     );
 }
+
+/// Print the top-level coalesced values as JSON, for comparing with the
+/// oracle by hand: `TV_CHART=dir TV_VALUES=file cargo test --lib dump_values -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn dump_values() {
+    let (Ok(chart), Ok(values)) = (std::env::var("TV_CHART"), std::env::var("TV_VALUES")) else {
+        return;
+    };
+    let user = UserValues {
+        value_files: vec![PathBuf::from(values)],
+        ..Default::default()
+    };
+    let (p, _) = run(Path::new(&chart), &user);
+    println!("JSON:{}", json(&Value::map(p.values.clone())));
+}
