@@ -70,7 +70,7 @@ fn coalesce(
     merge: bool,
     origins: &mut OriginTable,
 ) -> Result<(), ChartError> {
-    coalesce_chart_values(ch, dest, prefix, merge);
+    coalesce_chart_values(ch, dest, merge);
     coalesce_deps(ch, dest, prefix, merge, origins)
 }
 
@@ -153,8 +153,11 @@ fn child_chart_merge_true(ch: &Node<'_>, key: &str, merge: bool) -> bool {
     merge || ch.children.iter().any(|c| c.name == key)
 }
 
-/// Helm's `coalesceValues`: the chart's own defaults into `v`.
-fn coalesce_chart_values(ch: &Node<'_>, v: &MapRef, prefix: &str, merge: bool) {
+/// Helm's `coalesceValues`: the chart's own defaults into `v`. When
+/// coalescing, null defaults are skipped and nulls inside default maps
+/// cleaned (v4.2.3 does this for the top chart too: the oracle drops a
+/// top-level `key: null` of the chart's own values.yaml).
+fn coalesce_chart_values(ch: &Node<'_>, v: &MapRef, merge: bool) {
     let vc = ch.values.deep_copy();
     for (key, val) in entries(&vc) {
         if let Some(value) = v.get(&key) {
@@ -163,14 +166,14 @@ fn coalesce_chart_values(ch: &Node<'_>, v: &MapRef, prefix: &str, merge: bool) {
             } else if let Some(dest) = value.as_map() {
                 if let Some(src) = val.as_map() {
                     let merge = child_chart_merge_true(ch, &key, merge);
-                    if !merge && !prefix.is_empty() {
+                    if !merge {
                         clean_nil_values(src);
                     }
                     coalesce_tables(dest, src, merge);
                 }
             }
         } else {
-            if !merge && !prefix.is_empty() {
+            if !merge {
                 if val.is_nil() {
                     continue;
                 }

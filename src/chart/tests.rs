@@ -496,3 +496,57 @@ fn k8s_monitoring_pod_logs_enabled_subcharts() {
         "podLogs.extraLogProcessingStages"
     );
 }
+
+/// Print the top-level coalesced values as JSON, for comparing with the
+/// oracle by hand: `TV_CHART=dir TV_VALUES=file cargo test --lib dump_values -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn dump_values() {
+    let (Ok(chart), Ok(values)) = (std::env::var("TV_CHART"), std::env::var("TV_VALUES")) else {
+        return;
+    };
+    let user = UserValues {
+        value_files: vec![PathBuf::from(values)],
+        ..Default::default()
+    };
+    let (p, _) = run(Path::new(&chart), &user);
+    println!("JSON:{}", json(&Value::map(p.values.clone())));
+}
+
+#[test]
+fn import_values_nulls_and_type_conflicts() {
+    let d = TempDir::new("import");
+    d.write(
+        "Chart.yaml",
+        "apiVersion: v2\nname: par\nversion: 0.1.0\ndependencies:\n  - name: sub\n    version: 0.2.0\n    import-values:\n      - data\n      - child: deep.inner\n        parent: imported.here\n",
+    );
+    d.write(
+        "values.yaml",
+        "myint: 5\nimported:\n  here:\n    over: parent\nscalarmap: 3\nmapscalar:\n  a: 1\ntopnull: null\nsub:\n  nulled: null\n  subnull: 1\n",
+    );
+    d.write("templates/x.yaml", "x\n");
+    d.write(
+        "charts/sub/Chart.yaml",
+        "apiVersion: v2\nname: sub\nversion: 0.2.0\n",
+    );
+    d.write(
+        "charts/sub/values.yaml",
+        "exports:\n  data:\n    myint: 99\n    fromchild: yes-really\ndeep:\n  inner:\n    over: child\n    extra: 1\nnulled: 1\nsubnull: null\nnested:\n  n: null\n  k: 1\n",
+    );
+    d.write("charts/sub/templates/s.yaml", "x\n");
+    let user_file = d.0.join("user.yaml");
+    std::fs::write(&user_file, "scalarmap:\n  a: 1\nmapscalar: 7\n").unwrap();
+    let user = UserValues {
+        value_files: vec![user_file],
+        ..Default::default()
+    };
+    let (p, _) = run(&d.0, &user);
+    // Oracle: helm-render /tmp/t3 -f user.yaml
+    assert_eq!(
+        summary(&p),
+        vec![
+            ("par".to_string(), r#"{"fromchild":"yes-really","imported":{"here":{"extra":1,"over":"parent"}},"mapscalar":7,"myint":5,"scalarmap":{"a":1},"sub":{"deep":{"inner":{"extra":1,"over":"child"}},"exports":{"data":{"fromchild":"yes-really","myint":99}},"global":{},"nested":{"k":1},"nulled":1,"subnull":1}}"#.to_string()),
+            ("par/charts/sub".to_string(), r#"{"deep":{"inner":{"extra":1,"over":"child"}},"exports":{"data":{"fromchild":"yes-really","myint":99}},"global":{},"nested":{"k":1},"nulled":1,"subnull":1}"#.to_string()),
+        ]
+    );
+}
