@@ -411,9 +411,17 @@ pub fn glob_match(pattern: &str, text: &str, double_star: bool) -> bool {
         i += 1;
     }
     re.push('$');
-    regex::Regex::new(&re)
-        .map(|r| r.is_match(text))
-        .unwrap_or(false)
+    thread_local! {
+        static GLOBS: std::cell::RefCell<std::collections::HashMap<String, Option<regex::Regex>>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    GLOBS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let compiled = cache
+            .entry(re)
+            .or_insert_with_key(|re| regex::Regex::new(re).ok());
+        compiled.as_ref().is_some_and(|r| r.is_match(text))
+    })
 }
 
 #[cfg(test)]
