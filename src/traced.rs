@@ -217,6 +217,35 @@ impl TStr {
         b.finish()
     }
 
+    /// The same text with every run's and decision's deps rewritten by `f`
+    /// (used when values are copied under new origins).
+    pub fn map_deps(&self, f: &mut dyn FnMut(&Deps) -> Deps) -> TStr {
+        let Some(t) = self.trace.as_deref() else {
+            return self.clone();
+        };
+        let runs = t
+            .runs
+            .iter()
+            .map(|r| Run {
+                start: r.start,
+                end: r.end,
+                source: Rc::new(Source {
+                    loc: r.source.loc,
+                    deps: f(&r.source.deps),
+                }),
+            })
+            .collect();
+        let decisions = t
+            .decisions
+            .iter()
+            .map(|d| Decision {
+                deps: f(&d.deps),
+                ..d.clone()
+            })
+            .collect();
+        TStr::from_parts(self.text.clone(), Trace { runs, decisions })
+    }
+
     /// Union of the deps of every run and decision in the string.
     pub fn all_deps(&self) -> Deps {
         let Some(t) = self.trace.as_deref() else {

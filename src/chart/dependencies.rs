@@ -91,15 +91,29 @@ pub fn path_value(v: &MapRef, path: &str) -> Option<Value> {
 /// A copy of `v` whose nodes have fresh origins (copies of the old ones), so
 /// a chart used under two aliases reports each alias's key paths.
 fn fork_value(v: &Value, origins: &mut OriginTable) -> Value {
+    let mut renamed = Vec::new();
     let deps: crate::origin::Deps = v
         .deps
         .iter()
         .map(|id| {
             let o = origins.get(id).clone();
-            origins.add(o)
+            let new = origins.add(o);
+            renamed.push((id, new));
+            new
         })
         .collect();
     let repr = match &v.repr {
+        // A string's bytes carry the same origins as the node: rename them too.
+        crate::value::Repr::Str(s) => crate::value::Repr::Str(s.map_deps(&mut |d| {
+            d.iter()
+                .map(|id| {
+                    renamed
+                        .iter()
+                        .find(|(old, _)| *old == id)
+                        .map_or(id, |(_, new)| *new)
+                })
+                .collect()
+        })),
         crate::value::Repr::Map(m) => crate::value::Repr::Map(fork_map(m, origins)),
         crate::value::Repr::List(l) => crate::value::Repr::List(std::rc::Rc::new(
             l.iter().map(|x| fork_value(x, origins)).collect(),
