@@ -550,3 +550,59 @@ fn import_values_nulls_and_type_conflicts() {
         ]
     );
 }
+
+#[test]
+fn helmignore_files_and_type_mismatch() {
+    let d = TempDir::new("ignore");
+    d.write("Chart.yaml", "apiVersion: v2\nname: par\nversion: 0.1.0\n");
+    d.write(".helmignore", "ignored.txt\n");
+    d.write("ignored.txt", "x\n");
+    d.write("kept.txt", "y\n");
+    d.write("templates/.hidden", "h\n");
+    d.write("templates/x.yaml", "x\n");
+    d.write(
+        "charts/sub/Chart.yaml",
+        "apiVersion: v2\nname: sub\nversion: 0.2.0\n",
+    );
+    d.write("charts/sub/files/s.txt", "sf\n");
+    d.write("charts/sub/templates/s.yaml", "x\n");
+    let (p, _) = run(&d.0, &UserValues::default());
+    // Oracle (/tmp/t4): .Files.Glob "**" lists `.helmignore,kept.txt,` in the
+    // parent and `files/s.txt,` in the subchart; templates/.hidden is skipped.
+    let names = |i: usize| {
+        let f = p.charts[i].context.get("Files").unwrap();
+        let Repr::Object(f) = &f.repr else { panic!() };
+        let g = f.call("Glob", &[Value::str("**")]).unwrap().unwrap();
+        crate::gofmt::sprint_value(&g)
+    };
+    assert_eq!(
+        names(0),
+        "map[.helmignore:[105 103 110 111 114 101 100 46 116 120 116 10] kept.txt:[121 10]]"
+    );
+    assert_eq!(names(1), "map[files/s.txt:[115 102 10]]");
+    let tpls: Vec<&str> = p.charts[0].templates.iter().map(|t| t.0.as_str()).collect();
+    assert_eq!(tpls, vec!["par/templates/x.yaml"]);
+    // .Subcharts.sub.Values is the subchart's values.
+    let subs = p.charts[0].context.get("Subcharts").unwrap();
+    let sub = subs.as_map().unwrap().get("sub").unwrap();
+    let sub_values = sub.as_map().unwrap().get("Values").unwrap();
+    assert_eq!(json(&sub_values), r#"{"global":{}}"#);
+    // Oracle: --set sub=str → "type mismatch on sub: %!t(string=str)".
+    let chart = load_chart(&d.0).unwrap();
+    let mut origins = OriginTable::new();
+    let user = UserValues {
+        set: vec!["sub=str".into()],
+        ..Default::default()
+    };
+    let vals = user.merge_with(&mut origins, test_loader).unwrap();
+    let err = prepare::prepare_with_values(
+        &chart,
+        &vals,
+        &ReleaseOptions::default(),
+        &mut origins,
+        test_loader,
+    )
+    .err()
+    .unwrap();
+    assert_eq!(err.to_string(), "type mismatch on sub: %!t(string=str)");
+}
