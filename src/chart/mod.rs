@@ -23,7 +23,9 @@ use std::rc::Rc;
 
 pub use load::{load_chart, load_chart_archive};
 pub use metadata::{Dependency, Maintainer, Metadata};
-pub use prepare::{prepare, Prepared, PreparedChart, ReleaseOptions};
+pub use prepare::{
+    prepare, prepare_with_values, LoadValuesFn, Prepared, PreparedChart, ReleaseOptions,
+};
 pub use user::UserValues;
 
 /// A file of a chart: its path relative to the chart root and its bytes.

@@ -606,3 +606,51 @@ fn helmignore_files_and_type_mismatch() {
     .unwrap();
     assert_eq!(err.to_string(), "type mismatch on sub: %!t(string=str)");
 }
+
+#[test]
+fn v1_chart_with_requirements() {
+    let d = TempDir::new("v1");
+    d.write("Chart.yaml", "apiVersion: v1\nname: par\nversion: 0.1.0\n");
+    d.write(
+        "requirements.yaml",
+        "dependencies:\n  - name: sub\n    version: \"~0.2\"\n    alias: renamed\n    condition: renamed.enabled\n",
+    );
+    d.write("values.yaml", "renamed:\n  enabled: true\n");
+    d.write("templates/x.yaml", "x\n");
+    d.write("charts/sub/Chart.yaml", "name: sub\nversion: 0.2.5\n");
+    d.write("charts/sub/templates/s.yaml", "x\n");
+    // Oracle (/tmp/t6): the subchart renders as par/charts/renamed with
+    // .Chart.Name "renamed" and APIVersion "v1"; requirements.yaml is in
+    // .Files (98 bytes); .Chart.Dependencies lists renamed/renamed/true.
+    let (p, _) = run(&d.0, &UserValues::default());
+    let paths: Vec<&str> = p.charts.iter().map(|c| c.path.as_str()).collect();
+    assert_eq!(paths, vec!["par", "par/charts/renamed"]);
+    let chart = p.charts[1].context.get("Chart").unwrap();
+    let chart = chart.as_map().unwrap();
+    assert_eq!(chart.get("Name").unwrap().as_str(), Some("renamed"));
+    assert_eq!(chart.get("APIVersion").unwrap().as_str(), Some("v1"));
+    let top = p.charts[0].context.get("Chart").unwrap();
+    let deps = top.as_map().unwrap().get("Dependencies").unwrap();
+    let dep = deps.as_list().unwrap()[0].as_map().unwrap().clone();
+    assert_eq!(dep.get("Name").unwrap().as_str(), Some("renamed"));
+    assert!(dep.get("Enabled").unwrap().truthy());
+    let files = p.charts[0].context.get("Files").unwrap();
+    let Repr::Object(f) = &files.repr else {
+        panic!()
+    };
+    let req = f
+        .call("Get", &[Value::str("requirements.yaml")])
+        .unwrap()
+        .unwrap();
+    assert_eq!(req.as_str().map(str::len), Some(98));
+    // --set renamed.enabled=false removes it (and its .Chart.Dependencies entry).
+    let user = UserValues {
+        set: vec!["renamed.enabled=false".into()],
+        ..Default::default()
+    };
+    let (p, _) = run(&d.0, &user);
+    assert_eq!(p.charts.len(), 1);
+    let top = p.charts[0].context.get("Chart").unwrap();
+    let deps = top.as_map().unwrap().get("Dependencies").unwrap();
+    assert_eq!(deps.as_list().map(|l| l.len()), Some(0));
+}
