@@ -15,6 +15,7 @@ pub mod load;
 pub mod metadata;
 pub mod objects;
 pub mod prepare;
+pub mod schema;
 pub mod semver;
 pub mod strvals;
 pub mod user;
@@ -109,6 +110,11 @@ pub enum ChartError {
     /// Coalescing failed (`type mismatch on podLogs: ...`).
     #[error("{0}")]
     Coalesce(String),
+    /// The final values fail a chart's `values.schema.json` (Helm's full message).
+    #[error(
+        "values don't meet the specifications of the schema(s) in the following chart(s):\n{0}"
+    )]
+    Schema(String),
 }
 
 #[cfg(test)]

@@ -654,3 +654,97 @@ fn v1_chart_with_requirements() {
     let deps = top.as_map().unwrap().get("Dependencies").unwrap();
     assert_eq!(deps.as_list().map(|l| l.len()), Some(0));
 }
+
+#[test]
+fn schema_errors_read_like_helm() {
+    let d = TempDir::new("schema");
+    d.write("Chart.yaml", "apiVersion: v2\nname: par\nversion: 0.1.0\n");
+    d.write("templates/x.yaml", "x\n");
+    d.write(
+        "values.schema.json",
+        r##"{"type":"object","properties":{"a":{"anyOf":[{"type":"integer"},{"type":"null"}]},"b":{"type":["integer","null"]},"c":{"minimum":5},"d":{"pattern":"^x"},"e":{"$ref":"#/definitions/E"},"f":{"oneOf":[{"type":"string"},{"type":"string","minLength":1}]},"g":{"const":"k"},"h":{"enum":[1,"x",true]},"i":{"minLength":3,"maxItems":1}}, "definitions":{"E":{"type":"object","required":["p","q"]}}}"##,
+    );
+    let chart = load_chart(&d.0).unwrap();
+    let mut origins = OriginTable::new();
+    let user = UserValues {
+        set: vec!["a=s,b=s,c=1,d=y,e.z=1,f=abc,g=j,h=2,i=ab".into()],
+        ..Default::default()
+    };
+    let vals = user.merge_with(&mut origins, test_loader).unwrap();
+    let err = prepare::prepare_with_values(
+        &chart,
+        &vals,
+        &ReleaseOptions::default(),
+        &mut origins,
+        test_loader,
+    )
+    .err()
+    .unwrap();
+    // Oracle (/tmp/t5) prints the same lines in a random order.
+    let mut got: Vec<String> = err.to_string().lines().map(String::from).collect();
+    let mut want: Vec<String> =
+        "values don't meet the specifications of the schema(s) in the following chart(s):
+par:
+- at '/g': value must be 'k'
+- at '/f': 'oneOf' failed, subschemas 0, 1 matched
+- at '/b': got string, want null or integer
+- at '/d': 'y' does not match pattern '^x'
+- at '/e': missing properties 'p', 'q'
+- at '/h': value must be one of 1, 'x', true
+- at '/i': minLength: got 2, want 3
+- at '/a': 'anyOf' failed
+  - at '/a': got string, want integer
+  - at '/a': got string, want null
+- at '/c': minimum: got 1, want 5"
+            .lines()
+            .map(String::from)
+            .collect();
+    // The anyOf causes must follow their parent line.
+    let any = got
+        .iter()
+        .position(|l| l.contains("'anyOf' failed"))
+        .unwrap();
+    assert!(got[any + 1].starts_with("  - at '/a'") && got[any + 2].starts_with("  - at '/a'"));
+    got.sort();
+    want.sort();
+    assert_eq!(got, want);
+}
+
+/// Every k8s-monitoring example prepares without error (schema included).
+/// Slow in debug: run by hand with `-- --ignored`.
+#[test]
+#[ignore]
+fn k8s_monitoring_all_examples_prepare() {
+    let chart_dir = Path::new("/work/shared/charts/k8s-monitoring-3.5.2");
+    let goldens = Path::new("/work/shared/goldens/k8s-monitoring-3.5.2");
+    if !chart_dir.exists() || !goldens.exists() {
+        return;
+    }
+    let chart = load_chart(chart_dir).unwrap();
+    let mut failures = Vec::new();
+    let mut entries: Vec<_> = std::fs::read_dir(goldens).unwrap().flatten().collect();
+    entries.sort_by_key(|e| e.path());
+    for e in entries {
+        let g: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(e.path()).unwrap()).unwrap();
+        let values = chart_dir.join(g["values"].as_str().unwrap());
+        let user = UserValues {
+            value_files: vec![values],
+            ..Default::default()
+        };
+        let mut origins = OriginTable::new();
+        let r = user.merge_with(&mut origins, test_loader).and_then(|v| {
+            prepare::prepare_with_values(
+                &chart,
+                &v,
+                &ReleaseOptions::default(),
+                &mut origins,
+                test_loader,
+            )
+        });
+        if let Err(err) = r {
+            failures.push(format!("{}: {err}", e.path().display()));
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
