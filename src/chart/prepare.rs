@@ -100,6 +100,8 @@ pub fn prepare_with_values(
     process_dependencies(&mut root, user_vals, origins)?;
     let values = coalesce_values(&root, user_vals, origins)?;
     assign_paths(&values, &root, origins);
+    // User nodes that a later layer overrode still get their key path.
+    walk(&Value::map(user_vals.clone()), "", origins);
     let mut report = String::new();
     validate_schemas(&root, &values, &mut report)?;
     if !report.is_empty() {

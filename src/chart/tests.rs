@@ -422,6 +422,11 @@ fn capabilities_defaults() {
     assert_eq!(crate::gofmt::sprint_value(&kv), "v1.36.0");
     let hv = caps.field("HelmVersion").unwrap();
     assert_eq!(crate::gofmt::sprint_value(&hv), "{v4.2   go1.26.6 v1.36}");
+    // Oracle: {{ .Capabilities }} prints the struct.
+    let shown = caps.display();
+    assert!(shown.starts_with("{{v1.36.0 v1.36.0 1 36} [v1 admissionregistration.k8s.io/v1 "));
+    assert!(shown.ends_with(" apiextensions.k8s.io/v1] {v4.2   go1.26.6 v1.36}}"));
+    assert_eq!(caps.type_name(), "*common.Capabilities");
     let api = caps.field("APIVersions").unwrap();
     let Repr::Object(api) = &api.repr else {
         panic!()
@@ -491,9 +496,11 @@ fn k8s_monitoring_pod_logs_enabled_subcharts() {
         .find(|c| c.path == "k8s-monitoring/charts/podLogs")
         .unwrap();
     let v = pod_logs.values.get("extraLogProcessingStages").unwrap();
+    let o = origins.get(v.deps.iter().next().unwrap());
+    assert_eq!(o.path, "podLogs.extraLogProcessingStages");
     assert_eq!(
-        origins.get(v.deps.iter().next().unwrap()).path,
-        "podLogs.extraLogProcessingStages"
+        o.layer,
+        Layer::ChartDefault("k8s-monitoring/charts/feature-pod-logs".to_string())
     );
 }
 
