@@ -755,3 +755,22 @@ fn k8s_monitoring_all_examples_prepare() {
     }
     assert!(failures.is_empty(), "{failures:#?}");
 }
+
+#[test]
+fn broken_subcharts_read_like_helm() {
+    let d = TempDir::new("broken");
+    d.write("Chart.yaml", "apiVersion: v2\nname: par\nversion: 0.1.0\n");
+    d.write("templates/x.yaml", "x\n");
+    d.write("charts/bad/templates/y.yaml", "y\n");
+    // Oracle (/tmp/t7).
+    assert_eq!(
+        load_chart(&d.0).unwrap_err().to_string(),
+        "error unpacking subchart bad in par: Chart.yaml file is missing"
+    );
+    std::fs::remove_dir_all(d.0.join("charts/bad")).unwrap();
+    d.write("charts/README.md", "not a chart\n");
+    assert_eq!(
+        load_chart(&d.0).unwrap_err().to_string(),
+        "error unpacking subchart README.md in par: Chart.yaml file is missing"
+    );
+}
