@@ -3,7 +3,9 @@
 //! enabling, aliases and import-values ([`dependencies`]), values coalescing
 //! ([`coalesce`]), user values from `-f` and `--set` flags ([`strvals`],
 //! [`user`]), and the render inputs each template sees (`.Values`, `.Chart`,
-//! `.Release`, `.Capabilities`, `.Files`: [`objects`], [`prepare`]).
+//! `.Release`, `.Capabilities`, `.Files`: [`objects`], [`prepare`]), and
+//! `values.schema.json` validation ([`schema`]). [`semver`] holds the
+//! version-constraint checks dependency matching needs.
 //!
 //! Everything here follows Helm v4.2.3 (`pkg/chart/v2/loader`,
 //! `pkg/chart/common/util/coalesce.go`, `pkg/chart/v2/util/dependencies.go`,
