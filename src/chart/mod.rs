@@ -3,7 +3,9 @@
 //! enabling, aliases and import-values ([`dependencies`]), values coalescing
 //! ([`coalesce`]), user values from `-f` and `--set` flags ([`strvals`],
 //! [`user`]), and the render inputs each template sees (`.Values`, `.Chart`,
-//! `.Release`, `.Capabilities`, `.Files`: [`objects`], [`prepare`]).
+//! `.Release`, `.Capabilities`, `.Files`: [`objects`], [`prepare`]), and
+//! `values.schema.json` validation ([`schema`]). [`semver`] holds the
+//! version-constraint checks dependency matching needs.
 //!
 //! Everything here follows Helm v4.2.3 (`pkg/chart/v2/loader`,
 //! `pkg/chart/common/util/coalesce.go`, `pkg/chart/v2/util/dependencies.go`,
@@ -15,6 +17,7 @@ pub mod load;
 pub mod metadata;
 pub mod objects;
 pub mod prepare;
+pub mod schema;
 pub mod semver;
 pub mod strvals;
 pub mod user;
@@ -23,7 +26,9 @@ use std::rc::Rc;
 
 pub use load::{load_chart, load_chart_archive};
 pub use metadata::{Dependency, Maintainer, Metadata};
-pub use prepare::{prepare, Prepared, PreparedChart, ReleaseOptions};
+pub use prepare::{
+    prepare, prepare_with_values, LoadValuesFn, Prepared, PreparedChart, ReleaseOptions,
+};
 pub use user::UserValues;
 
 /// A file of a chart: its path relative to the chart root and its bytes.
@@ -107,6 +112,11 @@ pub enum ChartError {
     /// Coalescing failed (`type mismatch on podLogs: ...`).
     #[error("{0}")]
     Coalesce(String),
+    /// The final values fail a chart's `values.schema.json` (Helm's full message).
+    #[error(
+        "values don't meet the specifications of the schema(s) in the following chart(s):\n{0}"
+    )]
+    Schema(String),
 }
 
 #[cfg(test)]

@@ -90,7 +90,7 @@ pub struct KubeVersion {
 
 impl GoObject for KubeVersion {
     fn type_name(&self) -> &str {
-        "*common.KubeVersion"
+        "common.KubeVersion"
     }
     fn field(&self, name: &str) -> Option<Value> {
         match name {
@@ -231,7 +231,8 @@ impl GoObject for Capabilities {
     }
     fn display(&self) -> String {
         format!(
-            "&{{{{{} {} {}}} {} {}}}",
+            "{{{{{} {} {} {}}} {} {}}}",
+            self.kube.version,
             self.kube.version,
             self.kube.major,
             self.kube.minor,

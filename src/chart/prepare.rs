@@ -100,12 +100,43 @@ pub fn prepare_with_values(
     process_dependencies(&mut root, user_vals, origins)?;
     let values = coalesce_values(&root, user_vals, origins)?;
     assign_paths(&values, &root, origins);
+    // User nodes that a later layer overrode still get their key path.
+    walk(&Value::map(user_vals.clone()), "", origins);
+    let mut report = String::new();
+    validate_schemas(&root, &values, &mut report)?;
+    if !report.is_empty() {
+        return Err(ChartError::Schema(report));
+    }
 
     let release = Value::map(release_map(opts));
     let caps = Value::object(Rc::new(Capabilities::default()));
     let mut charts = Vec::new();
     build_contexts(&root, None, &values, &release, &caps, &mut charts);
     Ok(Prepared { charts, values })
+}
+
+/// Helm's `ValidateAgainstSchema`: each chart's schema against its values,
+/// recursively into subcharts that have values.
+fn validate_schemas(
+    node: &Node<'_>,
+    values: &MapRef,
+    report: &mut String,
+) -> Result<(), ChartError> {
+    if let Some(schema) = &node.chart.schema {
+        match super::schema::validate(schema, values) {
+            Ok(None) => {}
+            Ok(Some(lines)) => {
+                report.push_str(&format!("{}:\n{lines}", node.name));
+            }
+            Err(e) => return Err(ChartError::Schema(e)),
+        }
+    }
+    for c in &node.children {
+        if let Some(sub) = values.get(&c.name).and_then(|v| v.as_map().cloned()) {
+            validate_schemas(c, &sub, report)?;
+        }
+    }
+    Ok(())
 }
 
 /// Helm's `recAllTpls`: the context of `node` and, recursively, of its subcharts.
