@@ -218,11 +218,11 @@ pub fn write_blame_text(w: &mut dyn Write, lines: &[BlameLine]) -> Result<()> {
         if !l.keys.is_empty() {
             notes.push(l.keys.join(" "));
         }
-        if let Some((keys, at)) = &l.gate {
+        if let Some((kind, keys, at)) = &l.gate {
             if keys.is_empty() {
-                notes.push(format!("[if {at}]"));
+                notes.push(format!("[{kind} @ {at}]"));
             } else {
-                notes.push(format!("[if {} @ {at}]", keys.join(" ")));
+                notes.push(format!("[{kind} {} @ {at}]", keys.join(" ")));
             }
         }
         if let Some(at) = &l.template_at {
@@ -254,7 +254,7 @@ pub fn write_blame_json(w: &mut dyn Write, lines: &[BlameLine]) -> Result<()> {
                 "line": l.number,
                 "text": l.text,
                 "keys": l.keys,
-                "gate": l.gate.as_ref().map(|(k, at)| json!({"keys": k, "at": at})),
+                "gate": l.gate.as_ref().map(|(kind, k, at)| json!({"kind": kind, "keys": k, "at": at})),
                 "template": l.template_at,
             })
         })

@@ -49,7 +49,11 @@ impl RenderOutput {
     /// `file:line` where an origin's value was written, if known.
     pub fn describe_origin_pos(&self, id: OriginId) -> Option<String> {
         let o = self.origins.get(id);
-        o.pos.as_ref().map(|p| format!("{}:{}", p.file, p.line))
+        let prefix = format!("{}/", self.chart_name);
+        o.pos.as_ref().map(|p| {
+            let file = p.file.strip_prefix(&prefix).unwrap_or(&p.file);
+            format!("{file}:{}", p.line)
+        })
     }
 }
 

@@ -246,6 +246,30 @@ impl TStr {
         TStr::from_parts(self.text.clone(), Trace { runs, decisions })
     }
 
+    /// The same text with some run sources replaced: `f` returns the new
+    /// source for a run, or `None` to keep it.
+    pub fn map_sources(&self, f: &mut dyn FnMut(&Source) -> Option<Source>) -> TStr {
+        let Some(t) = self.trace.as_deref() else {
+            return self.clone();
+        };
+        let runs = t
+            .runs
+            .iter()
+            .map(|r| Run {
+                start: r.start,
+                end: r.end,
+                source: f(&r.source).map_or_else(|| r.source.clone(), Rc::new),
+            })
+            .collect();
+        TStr::from_parts(
+            self.text.clone(),
+            Trace {
+                runs,
+                decisions: t.decisions.clone(),
+            },
+        )
+    }
+
     /// Union of the deps of every run and decision in the string.
     pub fn all_deps(&self) -> Deps {
         let Some(t) = self.trace.as_deref() else {

@@ -237,6 +237,21 @@ impl Evaluator {
             deps: v.deps.clone(),
         });
         match &v.repr {
+            Repr::Str(s) if s.runs().iter().any(|r| r.source.loc.is_none()) => {
+                // A string straight from values: its bytes were written here.
+                let located = s.map_sources(&mut |src| {
+                    if src.loc.is_some() {
+                        None
+                    } else {
+                        Some(Source {
+                            loc: Some(loc),
+                            deps: src.deps.clone(),
+                        })
+                    }
+                });
+                st.out
+                    .push_slice_filling(&located, 0..located.len(), &source)
+            }
             Repr::Str(s) => st.out.push_slice_filling(s, 0..s.len(), &source),
             Repr::Nil => st.out.push_str("<no value>", &source),
             _ => {
@@ -323,6 +338,15 @@ impl Evaluator {
             }
         };
         let taken = !items.is_empty();
+        let range_loc = self.loc(st, b.pos);
+        for (_, elem) in &items {
+            if !elem.deps.is_empty() {
+                self.reads.push(Read {
+                    deps: elem.deps.clone(),
+                    loc: range_loc,
+                });
+            }
+        }
         let mut outcome = Ok(());
         for (index, elem) in items {
             let decl = &b.pipe.decl;

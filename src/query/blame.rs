@@ -8,7 +8,7 @@ use crate::query::configs::configs;
 use crate::query::trace::{innermost_gate, runs_in};
 use crate::query::{origin_key, QueryError};
 use crate::render::RenderOutput;
-use crate::traced::TStr;
+use crate::traced::{DecisionKind, TStr};
 
 /// What to annotate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,8 +28,9 @@ pub struct BlameLine {
     pub text: String,
     /// Keys whose values produced text on the line.
     pub keys: Vec<String>,
-    /// Keys of the innermost condition around the line, with its location.
-    pub gate: Option<(Vec<String>, String)>,
+    /// The innermost condition around the line: its kind (`if`, `with`,
+    /// `range`), the keys it read, and its location.
+    pub gate: Option<(&'static str, Vec<String>, String)>,
     /// Template location of the line's literal text.
     pub template_at: Option<String>,
 }
@@ -92,6 +93,17 @@ fn annotate(
     let mut keys: Vec<String> = Vec::new();
     let mut template_at = None;
     let mut any_at = None;
+    // The line's literal text is where its first non-blank byte was written.
+    let first_visible = line
+        .find(|c: char| !c.is_whitespace())
+        .map(|i| range.start + i);
+    if let Some(off) = first_visible {
+        if let Some(run) = runs_in(text, &(off..off + 1)).next() {
+            if run.source.deps.is_empty() {
+                template_at = run.source.loc.map(|l| out.describe_loc(l));
+            }
+        }
+    }
     for run in runs_in(text, &range) {
         if run.start as usize >= range.end && !range.is_empty() {
             break;
@@ -118,7 +130,12 @@ fn annotate(
             .iter()
             .filter_map(|id| origin_key(out, id).map(str::to_string))
             .collect();
-        (ks, out.describe_loc(d.loc))
+        let kind = match d.kind {
+            DecisionKind::If => "if",
+            DecisionKind::With => "with",
+            DecisionKind::Range => "range",
+        };
+        (kind, ks, out.describe_loc(d.loc))
     });
     BlameLine {
         number,
