@@ -39,6 +39,10 @@ impl RenderOutput {
             return "?".to_string();
         }
         let f = self.templates.file(loc.file);
+        if let Some(call) = f.tpl_call {
+            // Text evaluated by `tpl`: show where `tpl` was called.
+            return format!("{} (tpl)", self.describe_loc(call));
+        }
         let (line, _) = self.templates.line_col(loc.file, loc.offset);
         let name = f.display.as_deref().unwrap_or(&f.name);
         let prefix = format!("{}/", self.chart_name);

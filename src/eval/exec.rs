@@ -997,8 +997,11 @@ impl Evaluator {
             }
         };
         let snapshot = self.set.names_snapshot();
-        self.set
+        let id = self
+            .set
             .add(Rc::from(text.as_str()), parsed, Some(text.clone()));
+        let call = self.loc(st, cmd.pos);
+        self.set.set_tpl_call(id, call);
         let saved_counts = std::mem::take(&mut self.include_counts);
         let r = self.execute("gotpl", data);
         self.include_counts = saved_counts;

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use crate::template::ast::{List, ParsedFile};
-use crate::traced::{FileId, TStr};
+use crate::traced::{FileId, TStr, TplLoc};
 
 /// One template file (or a string parsed by `tpl`).
 #[derive(Debug)]
@@ -22,6 +22,8 @@ pub struct TemplateFile {
     pub tpl_source: Option<TStr>,
     /// The file's path by chart folder (not alias), for showing to users.
     pub display: Option<String>,
+    /// For `tpl` text: where `tpl` was called.
+    pub tpl_call: Option<TplLoc>,
 }
 
 /// A named template: which file it lives in and its body.
@@ -79,8 +81,16 @@ impl TemplateSet {
             parsed,
             tpl_source,
             display: None,
+            tpl_call: None,
         });
         id
+    }
+
+    /// Record where `tpl` was called for a file parsed from a `tpl` string.
+    pub fn set_tpl_call(&mut self, id: FileId, call: TplLoc) {
+        if let Some(f) = self.files.get_mut(id.0 as usize) {
+            f.tpl_call = Some(call);
+        }
     }
 
     /// Set the path shown to users for a file.

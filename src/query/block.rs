@@ -287,7 +287,11 @@ pub fn doc_line_of_file_offset(cfg: &Config<'_>, off: usize) -> Option<usize> {
 
 /// The config's byte range in the rendered file.
 pub fn config_file_range(cfg: &Config<'_>) -> Range<usize> {
+    // From the start of the first content line, indentation included.
     let first = cfg.doc.lines.first().map_or(0, |l| l.file_range.start);
+    let first = cfg.text.as_str()[..first]
+        .rfind('\n')
+        .map_or(0, |nl| nl + 1);
     let last = cfg.doc.lines.last().map_or(0, |l| l.file_range.end);
     first..last
 }

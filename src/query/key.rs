@@ -140,7 +140,12 @@ pub fn key_query(out: &RenderOutput, key: &str) -> Result<KeyAnswer, QueryError>
                 } else {
                     Role::Gate
                 };
-                record(file, d.start as usize, role, out.describe_loc(d.loc));
+                // Place a decision where its output's first visible byte is.
+                let (s, e) = (d.start as usize, d.end as usize);
+                let off = text.as_str()[s..e]
+                    .find(|c: char| !c.is_whitespace())
+                    .map_or(s, |i| s + i);
+                record(file, off, role, out.describe_loc(d.loc));
             }
         }
     }
