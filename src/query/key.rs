@@ -146,6 +146,10 @@ pub fn key_query(out: &RenderOutput, key: &str) -> Result<KeyAnswer, QueryError>
                     .find(|c: char| !c.is_whitespace())
                     .map_or(s, |i| s + i);
                 record(file, off, role, out.describe_loc(d.loc));
+                let last = text.as_str()[s..e].trim_end().len();
+                if last > 1 && s + last - 1 > off {
+                    record(file, s + last - 1, role, out.describe_loc(d.loc));
+                }
             }
         }
     }
