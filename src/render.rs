@@ -29,6 +29,26 @@ pub struct RenderOutput {
     pub release_name: String,
     /// Each origin's value before rendering, shortened for display.
     pub origin_values: HashMap<OriginId, String>,
+    /// Subcharts of the top chart that these values disable, with the keys
+    /// their `values.yaml` documents (their values are not part of the render).
+    pub disabled_subcharts: Vec<DisabledSubchart>,
+}
+
+/// A subchart left out of the render by its condition or tags.
+#[derive(Debug, Clone)]
+pub struct DisabledSubchart {
+    /// The key it would have in the parent's values (its alias or name).
+    pub alias: String,
+    /// The subchart's chart name.
+    pub chart: String,
+    /// Its condition paths, as written in Chart.yaml.
+    pub condition: String,
+    /// Where its values file is (chart-relative).
+    pub values_file: String,
+    /// Its documented keys, relative to the subchart.
+    pub keys: Vec<crate::docs::comments::KeyDoc>,
+    /// Its template files (chart-relative path, text), for static references.
+    pub templates: Vec<(String, String)>,
 }
 
 impl RenderOutput {
@@ -204,6 +224,7 @@ pub fn render(req: &RenderRequest) -> Result<RenderOutput, RenderError> {
         files.insert(name.clone(), remove_no_value(&text));
     }
     let reads = eval.take_reads();
+    let disabled_subcharts = disabled_subcharts(&chart, &prepared);
     Ok(RenderOutput {
         files,
         origins,
@@ -212,7 +233,49 @@ pub fn render(req: &RenderRequest) -> Result<RenderOutput, RenderError> {
         chart_name: chart.name().to_string(),
         release_name: release.name,
         origin_values,
+        disabled_subcharts,
     })
+}
+
+/// The top chart's dependencies that did not make it into the render.
+fn disabled_subcharts(chart: &crate::chart::Chart, prepared: &crate::chart::Prepared) -> Vec<DisabledSubchart> {
+    let top = chart.name();
+    let mut out = Vec::new();
+    for dep in chart.metadata.dependencies.iter().flatten() {
+        let alias = if dep.alias.is_empty() { &dep.name } else { &dep.alias };
+        let path = format!("{top}/charts/{alias}");
+        if prepared.charts.iter().any(|c| c.path == path) {
+            continue;
+        }
+        let Some(sub) = chart.subcharts.iter().find(|c| c.name() == dep.name) else {
+            continue;
+        };
+        let keys = sub
+            .values_text
+            .as_deref()
+            .map(crate::docs::comments::parse)
+            .unwrap_or_default();
+        let location = sub.location.strip_prefix(&format!("{top}/")).unwrap_or(&sub.location);
+        let templates = sub
+            .templates
+            .iter()
+            .map(|t| {
+                (
+                    format!("{location}/{}", t.name),
+                    String::from_utf8_lossy(&t.data).into_owned(),
+                )
+            })
+            .collect();
+        out.push(DisabledSubchart {
+            alias: alias.clone(),
+            chart: dep.name.clone(),
+            condition: dep.condition.clone(),
+            values_file: format!("{location}/values.yaml"),
+            keys,
+            templates,
+        });
+    }
+    out
 }
 
 /// Parse one template file with the function table's names.

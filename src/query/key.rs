@@ -61,6 +61,9 @@ pub fn key_query(out: &RenderOutput, key: &str) -> Result<KeyAnswer, QueryError>
         .map(|(id, _)| id)
         .collect();
     if ids.is_empty() {
+        if let Some(answer) = key_in_disabled_subchart(out, key) {
+            return Ok(answer);
+        }
         let keys = all_keys(out);
         return Err(QueryError::NoKey {
             key: key.to_string(),
@@ -237,4 +240,58 @@ fn innermost(blocks: &[Block], off: usize, path: &mut Vec<String>) {
             return;
         }
     }
+}
+
+/// A key documented by a subchart these values disable: say which condition
+/// left it out, and (statically) which of its templates mention it.
+fn key_in_disabled_subchart(out: &RenderOutput, key: &str) -> Option<KeyAnswer> {
+    for sub in &out.disabled_subcharts {
+        let Some(rest) = key.strip_prefix(&sub.alias).and_then(|r| r.strip_prefix('.')) else {
+            continue;
+        };
+        let doc = sub.keys.iter().find(|k| k.path == rest)?;
+        let condition = sub.condition.split(',').next().unwrap_or("").trim();
+        let current = out
+            .origins
+            .iter()
+            .find(|(_, o)| o.path == condition)
+            .and_then(|(id, _)| out.origin_values.get(&id).cloned());
+        let why = match (condition.is_empty(), current) {
+            (false, Some(v)) => format!(
+                "the subchart {} (`{}`) is disabled: its condition `{condition}` is {v}",
+                sub.chart, sub.alias
+            ),
+            (false, None) => format!(
+                "the subchart {} (`{}`) is disabled: its condition `{condition}` is not set",
+                sub.chart, sub.alias
+            ),
+            (true, _) => format!("the subchart {} (`{}`) is disabled by its tags", sub.chart, sub.alias),
+        };
+        let last = rest.rsplit('.').next().unwrap_or(rest).replace("\\.", ".");
+        let needle = format!(".{last}");
+        let mut referenced: Vec<String> = sub
+            .templates
+            .iter()
+            .filter(|(_, text)| text.contains(&needle))
+            .map(|(path, _)| path.clone())
+            .collect();
+        referenced.sort();
+        let mut msg = why;
+        if !referenced.is_empty() {
+            msg.push_str(&format!(
+                "; templates that mention `{last}` (by text, not traced): {}",
+                referenced.join(", ")
+            ));
+        }
+        return Some(KeyAnswer {
+            key: key.to_string(),
+            covered: vec![key.to_string()],
+            defined_at: vec![format!("{}:{}", sub.values_file, doc.line)],
+            value: String::new(),
+            read_at: Vec::new(),
+            places: Vec::new(),
+            no_effect: Some(msg),
+        });
+    }
+    None
 }
