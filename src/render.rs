@@ -238,11 +238,18 @@ pub fn render(req: &RenderRequest) -> Result<RenderOutput, RenderError> {
 }
 
 /// The top chart's dependencies that did not make it into the render.
-fn disabled_subcharts(chart: &crate::chart::Chart, prepared: &crate::chart::Prepared) -> Vec<DisabledSubchart> {
+fn disabled_subcharts(
+    chart: &crate::chart::Chart,
+    prepared: &crate::chart::Prepared,
+) -> Vec<DisabledSubchart> {
     let top = chart.name();
     let mut out = Vec::new();
     for dep in chart.metadata.dependencies.iter().flatten() {
-        let alias = if dep.alias.is_empty() { &dep.name } else { &dep.alias };
+        let alias = if dep.alias.is_empty() {
+            &dep.name
+        } else {
+            &dep.alias
+        };
         let path = format!("{top}/charts/{alias}");
         if prepared.charts.iter().any(|c| c.path == path) {
             continue;
@@ -255,7 +262,10 @@ fn disabled_subcharts(chart: &crate::chart::Chart, prepared: &crate::chart::Prep
             .as_deref()
             .map(crate::docs::comments::parse)
             .unwrap_or_default();
-        let location = sub.location.strip_prefix(&format!("{top}/")).unwrap_or(&sub.location);
+        let location = sub
+            .location
+            .strip_prefix(&format!("{top}/"))
+            .unwrap_or(&sub.location);
         let templates = sub
             .templates
             .iter()

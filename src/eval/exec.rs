@@ -67,6 +67,32 @@ impl Operand {
     }
 }
 
+/// A template variable.
+struct Var {
+    name: Rc<str>,
+    value: Value,
+    /// How many control conditions were active when it was declared.
+    control_depth: usize,
+}
+
+impl Var {
+    fn new(name: Rc<str>, value: Value, control_depth: usize) -> Self {
+        Var {
+            name,
+            value,
+            control_depth,
+        }
+    }
+}
+
+/// An `if`/`with`/`range` whose branch is executing.
+#[derive(Clone)]
+struct Control {
+    kind: DecisionKind,
+    loc: TplLoc,
+    deps: Deps,
+}
+
 /// Per-execution state of one template (Go's `state`).
 struct State {
     /// Name of the template being executed (for error messages).
@@ -74,7 +100,10 @@ struct State {
     /// File the nodes being executed belong to.
     file: FileId,
     /// Variables in scope, innermost last.
-    vars: Vec<(Rc<str>, Value)>,
+    vars: Vec<Var>,
+    /// Conditions whose branch is executing, outermost first: a value
+    /// assigned to an outer variable inside a branch depends on them.
+    control: Vec<Control>,
     /// Output.
     out: TextBuilder,
 }
@@ -139,7 +168,8 @@ impl Evaluator {
         let mut st = State {
             tmpl_name: Rc::from(name),
             file: named.file,
-            vars: vec![(Rc::from("$"), data.clone())],
+            vars: vec![Var::new(Rc::from("$"), data.clone(), 0)],
+            control: Vec::new(),
             out: TextBuilder::new(),
         };
         match self.walk_list(&mut st, &data, &named.body) {
@@ -273,15 +303,24 @@ impl Evaluator {
             let val = self.eval_pipeline(st, dot, &b.pipe)?;
             let truth = val.truthy();
             let start = st.out.len();
-            if truth {
+            st.control.push(Control {
+                kind,
+                loc: self.loc(st, b.pos),
+                deps: val.deps.clone(),
+            });
+            let branch = if truth {
                 if kind == DecisionKind::With {
-                    self.walk_list(st, &val, &b.list)?;
+                    self.walk_list(st, &val, &b.list)
                 } else {
-                    self.walk_list(st, dot, &b.list)?;
+                    self.walk_list(st, dot, &b.list)
                 }
             } else if let Some(else_list) = &b.else_list {
-                self.walk_list(st, dot, else_list)?;
-            }
+                self.walk_list(st, dot, else_list)
+            } else {
+                Ok(())
+            };
+            st.control.pop();
+            branch?;
             let end = st.out.len();
             st.out.push_decision(Decision {
                 kind,
@@ -348,6 +387,11 @@ impl Evaluator {
             }
         }
         let mut outcome = Ok(());
+        st.control.push(Control {
+            kind: DecisionKind::Range,
+            loc: range_loc,
+            deps: val.deps.clone(),
+        });
         for (index, elem) in items {
             let decl = &b.pipe.decl;
             if !decl.is_empty() {
@@ -361,10 +405,10 @@ impl Evaluator {
                 } else {
                     let n = st.vars.len();
                     if decl.len() > 1 {
-                        st.vars[n - 1].1 = elem.clone();
-                        st.vars[n - 2].1 = index.clone();
+                        st.vars[n - 1].value = elem.clone();
+                        st.vars[n - 2].value = index.clone();
                     } else {
-                        st.vars[n - 1].1 = elem.clone();
+                        st.vars[n - 1].value = elem.clone();
                     }
                 }
             }
@@ -379,6 +423,7 @@ impl Evaluator {
                 }
             }
         }
+        st.control.pop();
         outcome?;
         if !taken {
             if let Some(else_list) = &b.else_list {
@@ -425,7 +470,8 @@ impl Evaluator {
         let mut inner = State {
             tmpl_name: t.name.clone(),
             file: named.file,
-            vars: vec![(Rc::from("$"), new_dot.clone())],
+            vars: vec![Var::new(Rc::from("$"), new_dot.clone(), 0)],
+            control: Vec::new(),
             out: std::mem::take(&mut st.out),
         };
         self.depth += 1;
@@ -441,14 +487,21 @@ impl Evaluator {
     // ----- variables ------------------------------------------------------------
 
     fn set_var(&self, st: &mut State, name: &str, value: Value) {
-        if let Some(slot) = st.vars.iter_mut().rev().find(|(n, _)| &**n == name) {
-            slot.1 = value;
-        }
+        let Some(i) = st.vars.iter().rposition(|v| &*v.name == name) else {
+            return;
+        };
+        let depth = st.vars[i].control_depth;
+        let value = if depth < st.control.len() {
+            with_control(&st.vars[i].value, value, &st.control[depth..])
+        } else {
+            value
+        };
+        st.vars[i].value = value;
     }
 
     fn var_value(&self, st: &State, pos: u32, name: &str) -> VRes {
-        match st.vars.iter().rev().find(|(n, _)| &**n == name) {
-            Some((_, v)) => Ok(v.clone()),
+        match st.vars.iter().rev().find(|v| &*v.name == name) {
+            Some(v) => Ok(v.value.clone()),
             None => Err(self.error(
                 st,
                 pos,
@@ -471,7 +524,9 @@ impl Evaluator {
             if pipe.is_assign {
                 self.set_var(st, &var.name, value.clone());
             } else {
-                st.vars.push((var.name.clone(), value.clone()));
+                let depth = st.control.len();
+                st.vars
+                    .push(Var::new(var.name.clone(), value.clone(), depth));
             }
         }
         Ok(value)
@@ -824,7 +879,7 @@ impl Evaluator {
         let loc = self.loc(st, cmd.pos);
         let ctx = FuncCtx::new(loc);
         match (def.body)(&ctx, argv) {
-            Ok(v) => Ok(attach_provenance(v, deps, loc)),
+            Ok(v) => Ok(attach_provenance(name, v, deps, loc)),
             Err(e) => {
                 let mut err = self.error(
                     st,
@@ -1194,12 +1249,20 @@ impl Evaluator {
 /// Give a function result the provenance of its arguments when it has none
 /// of its own: scalars get the union of argument deps, untraced strings are
 /// attributed to the call site with those deps.
-fn attach_provenance(mut v: Value, deps: Deps, loc: TplLoc) -> Value {
+fn attach_provenance(name: &str, mut v: Value, deps: Deps, loc: TplLoc) -> Value {
     let scalar = matches!(
         v.repr,
         Repr::Nil | Repr::Bool(_) | Repr::Int(_) | Repr::Float(_) | Repr::Str(_)
     );
-    if scalar && v.deps.is_empty() {
+    // Constructors and in-place map updates give back containers whose shape
+    // the template wrote; every other function computed its result from its
+    // arguments (`uniq`, `append`, `splitList`, ...).
+    let computed_container = !scalar
+        && !matches!(
+            name,
+            "dict" | "list" | "merge" | "mergeOverwrite" | "set" | "unset" | "deepCopy"
+        );
+    if (scalar || computed_container) && v.deps.is_empty() {
         v.deps = deps;
     }
     if let Repr::Str(s) = &v.repr {
@@ -1340,4 +1403,42 @@ pub fn data_map(entries: Vec<(&str, Value)>) -> Value {
         m.insert(k, v);
     }
     Value::map(m)
+}
+
+/// Implicit flow: a value assigned to an outer variable inside a branch
+/// depends on the branch's conditions. A string gets a decision over the
+/// text the assignment added (past what it shares with the old value), so
+/// the condition follows that text into the output; other values get the
+/// conditions' deps.
+fn with_control(old: &Value, new: Value, controls: &[Control]) -> Value {
+    let deps = Deps::union_all(controls.iter().map(|c| &c.deps));
+    if deps.is_empty() {
+        return new;
+    }
+    let Repr::Str(text) = &new.repr else {
+        return new.add_deps(&deps);
+    };
+    let old_text = old.as_str().unwrap_or("");
+    let shared = old_text
+        .bytes()
+        .zip(text.as_str().bytes())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut start = shared;
+    while !text.as_str().is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut b = TextBuilder::with_capacity(text.len());
+    b.push_tstr(text);
+    for c in controls.iter().filter(|c| !c.deps.is_empty()) {
+        b.push_decision(Decision {
+            kind: c.kind,
+            loc: c.loc,
+            deps: c.deps.clone(),
+            taken: true,
+            start: start as u32,
+            end: text.len() as u32,
+        });
+    }
+    Value::tstr(b.finish()).with_deps(new.deps.union(&deps))
 }

@@ -67,6 +67,18 @@ fn must_to_pretty_json(ctx: &FuncCtx, args: Vec<Value>) -> FuncResult {
 }
 
 /// The input text; a string with no per-byte trace is attributed to its value's deps.
+/// What a decoded document depends on: all of its text.
+fn input_deps(args: &[Value]) -> crate::origin::Deps {
+    args.first()
+        .map(|v| {
+            v.as_tstr()
+                .map(TStr::all_deps)
+                .unwrap_or_default()
+                .union(&v.deps)
+        })
+        .unwrap_or_default()
+}
+
 fn input(ctx: &FuncCtx, args: &[Value]) -> TStr {
     let Some(v) = args.first() else {
         return TStr::default();
@@ -88,7 +100,7 @@ fn from_json(ctx: &FuncCtx, args: Vec<Value>) -> FuncResult {
     if let Some(e) = err {
         m.insert("Error", Value::str(e.0));
     }
-    Ok(Value::map(m))
+    Ok(Value::map(m).with_deps(input_deps(&args)))
 }
 
 /// Helm's `fromJsonArray`: on error, a list holding the message.
@@ -96,7 +108,7 @@ fn from_json_array(ctx: &FuncCtx, args: Vec<Value>) -> FuncResult {
     let (items, err) = decode_array(&input(ctx, &args));
     match err {
         Some(e) => Ok(Value::list(vec![Value::str(e.0)])),
-        None => Ok(Value::list(items)),
+        None => Ok(Value::list(items).with_deps(input_deps(&args))),
     }
 }
 
@@ -104,7 +116,7 @@ fn must_from_json(ctx: &FuncCtx, args: Vec<Value>) -> FuncResult {
     let (m, err) = decode_object(&input(ctx, &args));
     match err {
         Some(e) => Err(FuncError(e.0)),
-        None => Ok(Value::map(m)),
+        None => Ok(Value::map(m).with_deps(input_deps(&args))),
     }
 }
 

@@ -56,7 +56,8 @@ fn from_yaml(_ctx: &FuncCtx, args: Vec<Value>) -> FuncResult {
     let deps = text.all_deps().union(&v.deps);
     match yaml::parse_yaml_value(text) {
         Ok(parsed) if parsed.is_nil() => Ok(Value::map_from(MapData::new()).with_deps(deps)),
-        Ok(parsed) if parsed.as_map().is_some() => Ok(parsed),
+        // The document as a whole came from all of the text.
+        Ok(parsed) if parsed.as_map().is_some() => Ok(parsed.add_deps(&deps)),
         Ok(parsed) => Ok(error_map(
             format!(
                 "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
@@ -76,7 +77,7 @@ fn from_yaml_array(_ctx: &FuncCtx, args: Vec<Value>) -> FuncResult {
     let deps = text.all_deps().union(&v.deps);
     match yaml::parse_yaml_value(text) {
         Ok(parsed) if parsed.is_nil() => Ok(Value::list(Vec::new()).with_deps(deps)),
-        Ok(parsed) if parsed.as_list().is_some() => Ok(parsed),
+        Ok(parsed) if parsed.as_list().is_some() => Ok(parsed.add_deps(&deps)),
         Ok(parsed) => Ok(Value::list(vec![Value::str(format!(
             "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type []interface {{}}",
             yaml::json_kind(&parsed)

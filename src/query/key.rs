@@ -246,7 +246,10 @@ fn innermost(blocks: &[Block], off: usize, path: &mut Vec<String>) {
 /// left it out, and (statically) which of its templates mention it.
 fn key_in_disabled_subchart(out: &RenderOutput, key: &str) -> Option<KeyAnswer> {
     for sub in &out.disabled_subcharts {
-        let Some(rest) = key.strip_prefix(&sub.alias).and_then(|r| r.strip_prefix('.')) else {
+        let Some(rest) = key
+            .strip_prefix(&sub.alias)
+            .and_then(|r| r.strip_prefix('.'))
+        else {
             continue;
         };
         let doc = sub.keys.iter().find(|k| k.path == rest)?;
@@ -265,7 +268,10 @@ fn key_in_disabled_subchart(out: &RenderOutput, key: &str) -> Option<KeyAnswer> 
                 "the subchart {} (`{}`) is disabled: its condition `{condition}` is not set",
                 sub.chart, sub.alias
             ),
-            (true, _) => format!("the subchart {} (`{}`) is disabled by its tags", sub.chart, sub.alias),
+            (true, _) => format!(
+                "the subchart {} (`{}`) is disabled by its tags",
+                sub.chart, sub.alias
+            ),
         };
         let last = rest.rsplit('.').next().unwrap_or(rest).replace("\\.", ".");
         let needle = format!(".{last}");

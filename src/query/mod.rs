@@ -9,6 +9,7 @@
 pub mod blame;
 pub mod block;
 pub mod configs;
+pub mod effects;
 pub mod key;
 pub mod trace;
 
@@ -20,6 +21,7 @@ use crate::render::RenderOutput;
 pub use blame::{blame, BlameLine, BlameTarget};
 pub use block::{block_query, BlockMatch, KeyRow, Role};
 pub use configs::{configs, Config};
+pub use effects::{key_effects, Effect};
 pub use key::{key_query, KeyAnswer, Place};
 
 /// Errors of the query layer.

@@ -1,0 +1,125 @@
+//! Every values key's effects on the rendered configs, in one pass over the
+//! trace: which Alloy blocks each key's values fill (content) or whose parts
+//! its conditions decided (insert, gate, loop). This is what `docs` prints
+//! as "Renders into" and what a perturbation of the key should change.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+
+use crate::alloy::{all_blocks, Block};
+use crate::query::block::Role;
+use crate::query::configs::{configs, Config};
+use crate::query::origin_key;
+use crate::render::RenderOutput;
+use crate::traced::DecisionKind;
+
+/// One effect of a key on a block.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Effect {
+    /// Collector (ConfigMap name without the release prefix).
+    pub collector: String,
+    /// The ConfigMap's full name.
+    pub configmap: String,
+    /// Innermost labelled block (`loki.process "pod_logs"`), or the innermost
+    /// block when no enclosing block has a label.
+    pub block: String,
+    /// How the key affected it.
+    pub role: Role,
+}
+
+/// A block of a config with its file range.
+struct PlacedBlock {
+    file_range: Range<usize>,
+    name: String,
+    depth: usize,
+}
+
+fn labelled_blocks(cfg: &Config<'_>) -> Vec<PlacedBlock> {
+    let mut out = Vec::new();
+    for m in all_blocks(&cfg.blocks) {
+        let b: &Block = m.block();
+        if b.label.is_none() && m.path.iter().any(|p| p.label.is_some()) {
+            continue;
+        }
+        if let Some(r) = cfg.doc.to_file_range(b.range.clone()) {
+            out.push(PlacedBlock {
+                file_range: r,
+                name: b.display_name(),
+                depth: m.path.len(),
+            });
+        }
+    }
+    out
+}
+
+/// The innermost placed block containing `off`.
+fn block_at(blocks: &[PlacedBlock], off: usize) -> Option<&PlacedBlock> {
+    blocks
+        .iter()
+        .filter(|b| b.file_range.start <= off && off < b.file_range.end)
+        .max_by_key(|b| b.depth)
+}
+
+/// Effects of every key (by `--set` path) on the Alloy configs of the render.
+pub fn key_effects(out: &RenderOutput) -> BTreeMap<String, BTreeSet<Effect>> {
+    let mut result: BTreeMap<String, BTreeSet<Effect>> = BTreeMap::new();
+    for cfg in configs(out).iter().filter(|c| c.is_alloy()) {
+        let blocks = labelled_blocks(cfg);
+        let range = crate::query::block::config_file_range(cfg);
+        let line_starts: Vec<usize> = cfg.doc.lines.iter().map(|l| l.file_range.start).collect();
+        let mut add = |deps: &crate::origin::Deps, off: usize, role: Role| {
+            let Some(b) = block_at(&blocks, off) else {
+                return;
+            };
+            for id in deps.iter() {
+                if let Some(key) = origin_key(out, id) {
+                    result.entry(key.to_string()).or_default().insert(Effect {
+                        collector: cfg.collector.clone(),
+                        configmap: cfg.doc.name.clone(),
+                        block: b.name.clone(),
+                        role,
+                    });
+                }
+            }
+        };
+        for run in cfg.text.runs() {
+            let (s, e) = (run.start as usize, run.end as usize);
+            if run.source.deps.is_empty() || e <= range.start || s >= range.end {
+                continue;
+            }
+            // Every config line the run touches.
+            for off in offsets_by_line(&line_starts, s.max(range.start), e.min(range.end)) {
+                add(&run.source.deps, off, Role::Content);
+            }
+        }
+        for d in cfg.text.decisions() {
+            let (s, e) = (d.start as usize, d.end as usize);
+            if d.deps.is_empty() || e < range.start || s > range.end {
+                continue;
+            }
+            let role = if s == e && !d.taken {
+                Role::Insert
+            } else if d.kind == DecisionKind::Range {
+                Role::Loop
+            } else {
+                Role::Gate
+            };
+            if s == e {
+                add(&d.deps, s, role);
+            } else {
+                for off in offsets_by_line(&line_starts, s.max(range.start), e.min(range.end)) {
+                    add(&d.deps, off, role);
+                }
+            }
+        }
+    }
+    result
+}
+
+/// One offset per config line overlapping `[s, e)`: `s` itself, then each line start after it.
+fn offsets_by_line(line_starts: &[usize], s: usize, e: usize) -> Vec<usize> {
+    let mut v = vec![s];
+    let first = line_starts.partition_point(|&l| l <= s);
+    v.extend(line_starts[first..].iter().copied().take_while(|&l| l < e));
+    v
+}
