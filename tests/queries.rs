@@ -1,0 +1,281 @@
+//! `--block`, `--key` and `blame` on the fixture chart and on k8s-monitoring:
+//! roles, key paths, places and errors. Which keys change which blocks was
+//! checked against Helm by perturbation (`tests/trace_vs_perturbation.rs`);
+//! these tests pin down how the answers are reported.
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use trace_value::query::{self, BlameTarget, BlockMatch, KeyRow, QueryError, Role};
+use trace_value::render::{render, with_large_stack, RenderError, RenderOutput, RenderRequest};
+
+fn mini() -> PathBuf {
+    common::repo_dir().join("charts-fixtures/mini-monitoring")
+}
+
+/// Render and run `f` on the result, on a large stack.
+fn with_render<T: Send + 'static>(
+    chart: PathBuf,
+    values: Option<PathBuf>,
+    release: &str,
+    f: impl FnOnce(&RenderOutput) -> T + Send + 'static,
+) -> T {
+    let req = RenderRequest {
+        chart,
+        values_files: values.into_iter().collect(),
+        release_name: release.to_string(),
+        namespace: "default".to_string(),
+        ..RenderRequest::default()
+    };
+    with_large_stack(move || Ok::<T, RenderError>(f(&render(&req)?))).expect("render")
+}
+
+fn blocks(
+    chart: PathBuf,
+    values: Option<PathBuf>,
+    release: &str,
+    q: &'static str,
+) -> Vec<BlockMatch> {
+    with_render(chart, values, release, move |out| {
+        query::block_query(out, q, None).expect("block query")
+    })
+}
+
+fn row<'a>(m: &'a BlockMatch, key: &str) -> &'a KeyRow {
+    m.keys.iter().find(|k| k.key == key).unwrap_or_else(|| {
+        panic!(
+            "{key} not in {:?}",
+            m.keys.iter().map(|k| &k.key).collect::<Vec<_>>()
+        )
+    })
+}
+
+#[test]
+fn default_values_show_the_insertion_point_of_extra_stages() {
+    let m = &blocks(mini(), None, "rel", r#"loki.process "pod_logs""#)[0];
+    assert_eq!(
+        m.address,
+        r#"alloy-logs › declare "pod_logs" › loki.process "pod_logs""#
+    );
+    let r = row(m, "podLogs.extraLogProcessingStages");
+    assert_eq!(r.role, Role::Insert);
+    assert!(r
+        .read_at
+        .iter()
+        .any(|a| a.starts_with("charts/feature-pod-logs/templates/_processing.alloy.tpl:")));
+    assert_eq!(
+        r.set_at.as_deref(),
+        Some("charts/feature-pod-logs/values.yaml:25")
+    );
+    assert_eq!(row(m, "podLogs.enabled").role, Role::Context);
+    // A subchart key is reported under the parent's path, list items with their index.
+    assert_eq!(row(m, "podLogs.labelsToKeep[3]").role, Role::Content);
+}
+
+#[test]
+fn user_values_turn_insert_into_content_with_lines_and_loops() {
+    let values = mini().join("ci/extra-stages.yaml");
+    let m = &blocks(mini(), Some(values), "rel", r#"loki.process "pod_logs""#)[0];
+    let r = row(m, "podLogs.extraLogProcessingStages");
+    assert_eq!(r.role, Role::Content);
+    assert!(r
+        .set_at
+        .as_deref()
+        .is_some_and(|s| s.ends_with("ci/extra-stages.yaml:7")));
+    assert_eq!(r.lines.len(), 5, "{r:?}");
+    // The `{{ .Values.gatherMethod }}` inside the value is evaluated by tpl.
+    let g = row(m, "podLogs.gatherMethod");
+    assert_eq!(g.role, Role::Content);
+    assert!(g.read_at.iter().any(|a| a.ends_with("(tpl)")));
+    assert_eq!(row(m, "podLogs.staticLabels").role, Role::Loop);
+    assert_eq!(row(m, "podLogs.dropDebugLines").role, Role::Gate);
+    assert_eq!(row(m, "podLogs.staticLabels.team").role, Role::Content);
+}
+
+#[test]
+fn a_block_in_two_collectors_matches_twice() {
+    let ms = blocks(mini(), None, "rel", r#"loki.write "loki""#);
+    let addresses: Vec<&str> = ms.iter().map(|m| m.address.as_str()).collect();
+    assert_eq!(
+        addresses,
+        vec![
+            r#"alloy-logs › loki.write "loki""#,
+            r#"alloy-metrics › loki.write "loki""#
+        ]
+    );
+    for m in &ms {
+        let r = row(m, "destinations[0].url");
+        assert_eq!(r.role, Role::Content);
+        assert_eq!(r.set_at.as_deref(), Some("values.yaml:13"));
+    }
+}
+
+#[test]
+fn key_query_lists_places_and_reads() {
+    let a = with_render(mini(), None, "rel", |out| {
+        query::key_query(out, "destinations[0].url").expect("key")
+    });
+    let collectors: Vec<Option<&str>> = a
+        .places
+        .iter()
+        .filter(|p| p.file.ends_with("alloy-config.yaml"))
+        .map(|p| p.collector.as_deref())
+        .collect();
+    assert_eq!(collectors, vec![Some("alloy-logs"), Some("alloy-metrics")]);
+    assert!(a.places.iter().all(|p| p.role == Role::Content));
+    assert!(a
+        .read_at
+        .iter()
+        .any(|r| r.starts_with("templates/_destinations.tpl:")));
+    assert_eq!(a.defined_at, vec!["values.yaml:13".to_string()]);
+}
+
+#[test]
+fn key_of_a_disabled_subchart_names_the_condition() {
+    let a = with_render(mini(), None, "rel", |out| {
+        query::key_query(out, "nodeMetrics.scrapeInterval").expect("key")
+    });
+    assert!(a.places.is_empty());
+    let why = a.no_effect.expect("an explanation");
+    assert!(why.contains("`nodeMetrics.enabled` is false"), "{why}");
+    assert!(
+        why.contains("charts/feature-node-metrics/templates/"),
+        "{why}"
+    );
+}
+
+#[test]
+fn unknown_names_get_suggestions_and_distinct_errors() {
+    let (block, key, bad) = with_render(mini(), None, "rel", |out| {
+        (
+            query::block_query(out, r#"loki.proces "pod_logs""#, None).err(),
+            query::key_query(out, "podLogs.extraLogProcesingStages").err(),
+            query::block_query(out, "loki.process pod_logs", None).err(),
+        )
+    });
+    match block {
+        Some(QueryError::NoBlock {
+            nearest, searched, ..
+        }) => {
+            assert!(
+                nearest
+                    .iter()
+                    .any(|n| n.ends_with(r#"loki.process "pod_logs""#)),
+                "{nearest:?}"
+            );
+            assert!(searched.contains("alloy-logs"));
+        }
+        other => panic!("expected NoBlock, got {other:?}"),
+    }
+    match key {
+        Some(QueryError::NoKey { nearest, .. }) => {
+            assert_eq!(
+                nearest.first().map(String::as_str),
+                Some("podLogs.extraLogProcessingStages")
+            );
+        }
+        other => panic!("expected NoKey, got {other:?}"),
+    }
+    assert!(matches!(bad, Some(QueryError::BadBlockQuery(_))));
+}
+
+#[test]
+fn blame_annotates_every_line_of_a_config() {
+    let lines = with_render(mini(), None, "rel", |out| {
+        query::blame(out, &BlameTarget::Collector("alloy-logs".into())).expect("blame")
+    });
+    let url = lines
+        .iter()
+        .find(|l| l.text.contains("url = "))
+        .expect("url line");
+    assert_eq!(url.keys, vec!["destinations[0].url".to_string()]);
+    assert!(url
+        .template_at
+        .as_deref()
+        .is_some_and(|t| t.starts_with("templates/_destinations.tpl:")));
+    let header = lines
+        .iter()
+        .find(|l| l.text.starts_with("  loki.process"))
+        .expect("header");
+    assert!(header
+        .gate
+        .as_ref()
+        .is_some_and(|(_, keys, _)| keys.contains(&"podLogs.enabled".to_string())));
+}
+
+#[test]
+fn cli_exit_codes_tell_no_match_from_error() {
+    let bin = env!("CARGO_BIN_EXE_trace-value");
+    let chart = mini();
+    let run = |args: &[&str]| {
+        let out = Command::new(bin)
+            .arg("--chart")
+            .arg(&chart)
+            .args(args)
+            .output()
+            .expect("run trace-value");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
+    };
+    let (code, _) = run(&["--block", r#"loki.process "pod_logs""#]);
+    assert_eq!(code, Some(0));
+    let (code, err) = run(&["--block", "nothing.here"]);
+    assert_eq!(code, Some(1), "{err}");
+    let (code, err) = run(&["--block", "bad query\""]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("expected NAME"), "{err}");
+}
+
+#[test]
+fn k8s_monitoring_pod_logs_block() {
+    let Some(shared) = common::shared_dir() else {
+        return;
+    };
+    let chart = shared.join("charts/k8s-monitoring-3.5.2");
+    let values = chart.join("docs/examples/features/pod-logs/default/values.yaml");
+    let m = &blocks(
+        chart.clone(),
+        Some(values),
+        "k8smon",
+        r#"loki.process "pod_logs""#,
+    )[0];
+    assert_eq!(m.collector, "alloy-logs");
+    let r = row(m, "podLogs.extraLogProcessingStages");
+    assert_eq!(r.role, Role::Insert);
+    assert!(r.read_at.contains(
+        &"charts/feature-pod-logs/templates/_common_log_processing.alloy.tpl:68".to_string()
+    ));
+    assert!(r
+        .set_at
+        .as_deref()
+        .is_some_and(|s| s.starts_with("charts/feature-pod-logs/values.yaml:")));
+    for key in [
+        "podLogs.structuredMetadata",
+        "podLogs.staticLabels",
+        "podLogs.labelsToKeep",
+        "podLogs.secretFilter.enabled",
+    ] {
+        assert!(row(m, key).role < Role::Context, "{key}");
+    }
+    assert_eq!(row(m, "podLogs.enabled").role, Role::Context);
+
+    let values = chart.join("docs/examples/extra-rules/values.yaml");
+    let m = &blocks(chart, Some(values), "k8smon", r#"loki.process "pod_logs""#)[0];
+    let r = row(m, "podLogs.extraLogProcessingStages");
+    assert_eq!(r.role, Role::Content);
+    let stage_line = m
+        .text
+        .lines()
+        .position(|l| l.contains("stage.json {"))
+        .expect("stage.json in block");
+    assert!(
+        r.lines.contains(&(m.lines.0 + stage_line)),
+        "{:?} vs block at {}",
+        r.lines,
+        m.lines.0
+    );
+}
