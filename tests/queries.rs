@@ -3,6 +3,8 @@
 //! checked against Helm by perturbation (`tests/trace_vs_perturbation.rs`);
 //! these tests pin down how the answers are reported.
 
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
 mod common;
 
 use std::path::PathBuf;

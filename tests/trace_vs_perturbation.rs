@@ -4,6 +4,8 @@
 //! Every block Helm shows a key changing must be among the blocks the trace
 //! says that key fills or decides.
 
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
 mod common;
 
 use std::collections::BTreeSet;
