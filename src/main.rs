@@ -52,6 +52,47 @@ enum Command {
     Render(RenderCmd),
     /// Print a rendered config or file with each line annotated by its values keys.
     Blame(BlameCmd),
+    /// Generate a values reference that says what each key renders into.
+    Docs(DocsCmd),
+    /// Report values that change nothing: unread user keys, documented keys no
+    /// template reads, keys read without effect.
+    Check(CheckCmd),
+}
+
+#[derive(Args, Debug)]
+struct DocsCmd {
+    #[command(flatten)]
+    render: RenderArgs,
+    /// Render every values file under this folder and union the effects (repeatable).
+    #[arg(long = "values-dir")]
+    values_dir: Vec<PathBuf>,
+    /// Write the reference here instead of standard output.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DocFormat::Markdown)]
+    format: DocFormat,
+}
+
+#[derive(Args, Debug)]
+struct CheckCmd {
+    #[command(flatten)]
+    render: RenderArgs,
+    /// Also render every values file under this folder (repeatable).
+    #[arg(long = "values-dir")]
+    values_dir: Vec<PathBuf>,
+    /// Exit non-zero when anything is found.
+    #[arg(long)]
+    strict: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum DocFormat {
+    Markdown,
+    Json,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -212,6 +253,54 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 output::write_blame_text(&mut w, &lines)?;
             }
         }
+        Some(Command::Docs(cmd)) => {
+            let survey = trace_value::docs::survey(&cmd.render.request(), &cmd.values_dir)?;
+            for (name, error) in &survey.skipped {
+                eprintln!(
+                    "note: left out the {name}, which do not render: {}",
+                    first_line(error)
+                );
+            }
+            let text = match cmd.format {
+                DocFormat::Markdown => trace_value::docs::reference::markdown(
+                    &survey.chart_name,
+                    &survey.keys,
+                    &survey.sets,
+                ),
+                DocFormat::Json => {
+                    let mut t = serde_json::to_string_pretty(&trace_value::docs::reference::json(
+                        &survey.keys,
+                        &survey.sets,
+                    ))?;
+                    t.push('\n');
+                    t
+                }
+            };
+            match &cmd.out {
+                Some(path) => std::fs::write(path, text)
+                    .with_context(|| format!("writing {}", path.display()))?,
+                None => w.write_all(text.as_bytes())?,
+            }
+        }
+        Some(Command::Check(cmd)) => {
+            let survey = trace_value::docs::survey(&cmd.render.request(), &cmd.values_dir)?;
+            for (name, error) in &survey.skipped {
+                eprintln!(
+                    "note: left out the {name}, which do not render: {}",
+                    first_line(error)
+                );
+            }
+            let findings = trace_value::docs::check::check(&survey.keys, &survey.sets);
+            if cmd.format == Format::Json {
+                output::write_check_json(&mut w, &findings)?;
+            } else {
+                output::write_check_text(&mut w, &findings)?;
+            }
+            w.flush().context("writing output")?;
+            if cmd.strict && !findings.is_empty() {
+                return Ok(ExitCode::from(EXIT_NO_MATCH));
+            }
+        }
         None => {
             if let Some(q) = &cli.block {
                 let out = render::render(&cli.render.request())?;
@@ -238,4 +327,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
     w.flush().context("writing output")?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().find(|l| !l.trim().is_empty()).unwrap_or(s)
 }

@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use crate::chart::{load_chart, prepare, ChartError, ReleaseOptions, UserValues};
 use crate::eval::{Evaluator, ExecError};
-use crate::eval::{Read, TemplateSet};
+use crate::eval::{MissingRead, Read, TemplateSet};
 use crate::origin::{OriginId, OriginTable};
 use crate::template::ast::ParsedFile;
 use crate::traced::{TStr, TextBuilder, TplLoc};
@@ -21,6 +21,8 @@ pub struct RenderOutput {
     pub origins: OriginTable,
     /// Values reads made by templates.
     pub reads: Vec<Read>,
+    /// Reads of keys a values map did not have.
+    pub missing_reads: Vec<MissingRead>,
     /// The template set (for turning locations into file:line).
     pub templates: TemplateSet,
     /// Name of the top-level chart (prefix of Helm's template paths).
@@ -224,11 +226,13 @@ pub fn render(req: &RenderRequest) -> Result<RenderOutput, RenderError> {
         files.insert(name.clone(), remove_no_value(&text));
     }
     let reads = eval.take_reads();
+    let missing_reads = eval.take_missing_reads();
     let disabled_subcharts = disabled_subcharts(&chart, &prepared);
     Ok(RenderOutput {
         files,
         origins,
         reads,
+        missing_reads,
         templates: eval.into_set(),
         chart_name: chart.name().to_string(),
         release_name: release.name,

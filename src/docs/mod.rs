@@ -1,4 +1,96 @@
 //! Values references (`docs`) and the report of values that change nothing
 //! (`check`), built from helm-docs comments and the trace.
 
+pub mod check;
 pub mod comments;
+pub mod reference;
+pub mod sets;
+
+use std::path::PathBuf;
+
+use crate::chart::ChartError;
+use crate::render::{RenderError, RenderRequest};
+use reference::DocKey;
+use sets::{SetFindings, ValueSet};
+
+/// Why a reference or a check could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum DocsError {
+    /// The chart did not load.
+    #[error(transparent)]
+    Chart(#[from] ChartError),
+    /// A values folder could not be read or holds no values files.
+    #[error("values folder {path}: {message}")]
+    ValuesDir {
+        /// The folder.
+        path: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// A value set failed to render.
+    #[error("rendering value set {set}: {error}")]
+    Render {
+        /// The set's name.
+        set: String,
+        /// Helm's error.
+        error: RenderError,
+    },
+}
+
+/// Everything a reference or a check is made of.
+pub struct Survey {
+    /// The chart's name.
+    pub chart_name: String,
+    /// Every documented key.
+    pub keys: Vec<DocKey>,
+    /// What each rendered value set showed.
+    pub sets: Vec<SetFindings>,
+    /// Value sets left out because they do not render, with Helm's message.
+    pub skipped: Vec<(String, String)>,
+}
+
+/// Render the given values and every values file under `values_dirs`, and
+/// read the chart's documented keys. The given values (the request's `-f`
+/// and `--set`) count as a set of their own; when folders are given and the
+/// given values alone do not render, that set is left out and noted.
+pub fn survey(req: &RenderRequest, values_dirs: &[PathBuf]) -> Result<Survey, DocsError> {
+    let chart = crate::chart::load_chart(&req.chart)?;
+    let keys = reference::documented_keys(&chart);
+    let given = ValueSet {
+        name: if req.values_files.is_empty() && req.set.is_empty() {
+            "default values".to_string()
+        } else {
+            "given values".to_string()
+        },
+        files: Vec::new(),
+    };
+    let mut found = Vec::new();
+    let mut skipped = Vec::new();
+    match sets::render_sets(req, std::slice::from_ref(&given)) {
+        Ok(f) => found.extend(f),
+        Err((set, error)) if !values_dirs.is_empty() => skipped.push((set, error.to_string())),
+        Err((set, error)) => return Err(DocsError::Render { set, error }),
+    }
+    for dir in values_dirs {
+        let in_dir = sets::sets_in_dir(dir).map_err(|e| DocsError::ValuesDir {
+            path: dir.display().to_string(),
+            message: e.to_string(),
+        })?;
+        if in_dir.is_empty() {
+            return Err(DocsError::ValuesDir {
+                path: dir.display().to_string(),
+                message: "no values files in it".to_string(),
+            });
+        }
+        found.extend(
+            sets::render_sets(req, &in_dir)
+                .map_err(|(set, error)| DocsError::Render { set, error })?,
+        );
+    }
+    Ok(Survey {
+        chart_name: chart.name().to_string(),
+        keys,
+        sets: found,
+        skipped,
+    })
+}

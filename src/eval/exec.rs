@@ -30,6 +30,17 @@ pub struct Read {
     pub loc: TplLoc,
 }
 
+/// A template asked a values map for a key it does not have.
+#[derive(Debug, Clone)]
+pub struct MissingRead {
+    /// The origins of the map asked.
+    pub map: Deps,
+    /// The key asked for.
+    pub key: Rc<str>,
+    /// Where.
+    pub loc: TplLoc,
+}
+
 /// Parses `tpl` text; supplied by the caller so the evaluator does not
 /// depend on the parser's entry point.
 pub type TplParser = fn(name: &str, text: &str) -> Result<crate::template::ast::ParsedFile, String>;
@@ -114,6 +125,7 @@ pub struct Evaluator {
     include_counts: HashMap<Rc<str>, u32>,
     literal_sources: HashMap<TplLoc, Rc<Source>>,
     reads: Vec<Read>,
+    missing_reads: Vec<MissingRead>,
     depth: u32,
     tpl_parser: Option<TplParser>,
 }
@@ -132,6 +144,7 @@ impl Evaluator {
             include_counts: HashMap::new(),
             literal_sources: HashMap::new(),
             reads: Vec::new(),
+            missing_reads: Vec::new(),
             depth: 0,
             tpl_parser,
         }
@@ -150,6 +163,11 @@ impl Evaluator {
     /// Values reads recorded so far.
     pub fn reads(&self) -> &[Read] {
         &self.reads
+    }
+
+    /// Take the recorded reads of keys that were not there.
+    pub fn take_missing_reads(&mut self) -> Vec<MissingRead> {
+        std::mem::take(&mut self.missing_reads)
     }
 
     /// Take the recorded reads.
@@ -741,10 +759,19 @@ impl Evaluator {
                                 from_map: true,
                             }
                         }
-                        None => Operand {
-                            value: Value::nil(),
-                            from_map: true,
-                        },
+                        None => {
+                            if !cur.value.deps.is_empty() {
+                                self.missing_reads.push(MissingRead {
+                                    map: cur.value.deps.clone(),
+                                    key: name.clone(),
+                                    loc,
+                                });
+                            }
+                            Operand {
+                                value: Value::nil(),
+                                from_map: true,
+                            }
+                        }
                     }
                 }
                 Repr::Object(o) => {

@@ -5,5 +5,5 @@ pub mod exec;
 pub mod template_set;
 
 pub use error::{ExecError, Frame};
-pub use exec::{Evaluator, Read};
+pub use exec::{Evaluator, MissingRead, Read};
 pub use template_set::TemplateSet;

@@ -1,0 +1,160 @@
+//! Value sets and what one render of each tells about every key: its
+//! effects on the configs, whether templates read it, whether it reached the
+//! output, which user-set keys exist, and which missing keys templates asked for.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use crate::origin::{Deps, Layer};
+use crate::query::{key_effects, origin_key, Effect};
+use crate::render::{render, with_large_stack, RenderError, RenderOutput, RenderRequest};
+
+/// A named group of values files rendered together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValueSet {
+    /// Name shown in "seen in" lists.
+    pub name: String,
+    /// The `-f` files, in order.
+    pub files: Vec<PathBuf>,
+}
+
+/// The value sets under a folder: every `values.yaml` below it (named by its
+/// folder), or, when there is none, every `*.yaml` directly in it (named by
+/// file stem). Sorted by name.
+pub fn sets_in_dir(dir: &Path) -> std::io::Result<Vec<ValueSet>> {
+    let mut sets = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(std::io::Error::other)?;
+        if entry.file_type().is_file() && entry.file_name() == "values.yaml" {
+            let rel = entry
+                .path()
+                .parent()
+                .and_then(|p| p.strip_prefix(dir).ok())
+                .map(|p| p.to_string_lossy().replace('\\', "/"))
+                .unwrap_or_default();
+            let name = if rel.is_empty() {
+                "values".to_string()
+            } else {
+                rel
+            };
+            sets.push(ValueSet {
+                name,
+                files: vec![entry.path().to_path_buf()],
+            });
+        }
+    }
+    if sets.is_empty() {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+            .collect();
+        files.sort();
+        for f in files {
+            let name = f
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            sets.push(ValueSet {
+                name,
+                files: vec![f],
+            });
+        }
+    }
+    sets.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(sets)
+}
+
+/// What one render says about the keys.
+#[derive(Debug, Clone, Default)]
+pub struct SetFindings {
+    /// The value set's name.
+    pub name: String,
+    /// Effects on configs, by key.
+    pub effects: BTreeMap<String, BTreeSet<Effect>>,
+    /// Keys a template read (directly or through a container).
+    pub read: BTreeSet<String>,
+    /// Keys whose values reached the output (text or a decision).
+    pub used: BTreeSet<String>,
+    /// Keys the user set (`-f`, `--set`), with where.
+    pub user_set: BTreeMap<String, String>,
+    /// Every key path present in the values.
+    pub present: BTreeSet<String>,
+    /// Keys templates asked for that the values did not have, with where.
+    pub missing: BTreeMap<String, String>,
+}
+
+fn add_keys(out: &RenderOutput, deps: &Deps, into: &mut BTreeSet<String>) {
+    for id in deps.iter() {
+        if let Some(k) = origin_key(out, id) {
+            into.insert(k.to_string());
+        }
+    }
+}
+
+/// Collect the findings of one render.
+pub fn findings(out: &RenderOutput, name: &str) -> SetFindings {
+    let mut f = SetFindings {
+        name: name.to_string(),
+        effects: key_effects(out),
+        ..SetFindings::default()
+    };
+    for r in &out.reads {
+        add_keys(out, &r.deps, &mut f.read);
+    }
+    for text in out.files.values() {
+        for run in text.runs() {
+            add_keys(out, &run.source.deps, &mut f.used);
+        }
+        for d in text.decisions() {
+            add_keys(out, &d.deps, &mut f.used);
+        }
+    }
+    // What was used was read.
+    f.read.extend(f.used.iter().cloned());
+    for (id, o) in out.origins.iter() {
+        if o.path.is_empty() {
+            continue;
+        }
+        f.present.insert(o.path.clone());
+        if matches!(o.layer, Layer::UserFile | Layer::SetFlag) {
+            let at = out.describe_origin_pos(id).unwrap_or_default();
+            f.user_set.entry(o.path.clone()).or_insert(at);
+        }
+    }
+    for m in &out.missing_reads {
+        for id in m.map.iter() {
+            if let Some(k) = origin_key(out, id) {
+                let path = format!("{k}.{}", escape(&m.key));
+                f.missing
+                    .entry(path)
+                    .or_insert_with(|| out.describe_loc(m.loc));
+            }
+        }
+    }
+    f
+}
+
+fn escape(k: &str) -> String {
+    k.replace('.', "\\.")
+}
+
+/// Render every set (with the request's other options) and collect findings.
+pub fn render_sets(
+    base: &RenderRequest,
+    sets: &[ValueSet],
+) -> Result<Vec<SetFindings>, (String, RenderError)> {
+    let mut all = Vec::new();
+    for set in sets {
+        let mut req = base.clone();
+        req.values_files.extend(set.files.iter().cloned());
+        let name = set.name.clone();
+        let found = with_large_stack(move || {
+            let out = render(&req)?;
+            Ok(findings(&out, &name))
+        })
+        .map_err(|e| (set.name.clone(), e))?;
+        all.push(found);
+    }
+    Ok(all)
+}

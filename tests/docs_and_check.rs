@@ -1,0 +1,135 @@
+//! `docs` (the values reference) and `check` (values that change nothing).
+
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+mod common;
+
+use std::path::PathBuf;
+
+use trace_value::docs::check::{check, FindingKind};
+use trace_value::docs::{reference, survey, Survey};
+use trace_value::render::RenderRequest;
+
+fn request(chart: PathBuf, values: Vec<PathBuf>, release: &str) -> RenderRequest {
+    RenderRequest {
+        chart,
+        values_files: values,
+        release_name: release.to_string(),
+        namespace: "default".to_string(),
+        ..RenderRequest::default()
+    }
+}
+
+fn fixture(name: &str) -> PathBuf {
+    common::repo_dir().join("charts-fixtures").join(name)
+}
+
+fn mini_reference() -> String {
+    let chart = fixture("mini-monitoring");
+    let s: Survey = survey(
+        &request(chart.clone(), vec![], "release-name"),
+        &[chart.join("ci")],
+    )
+    .expect("survey");
+    reference::markdown(&s.chart_name, &s.keys, &s.sets)
+}
+
+/// `docs/mini-monitoring-values.md` is what
+/// `trace-value docs --chart charts-fixtures/mini-monitoring --values-dir charts-fixtures/mini-monitoring/ci`
+/// prints today, and two runs print the same bytes.
+#[test]
+fn committed_reference_is_up_to_date_and_deterministic() {
+    let fresh = mini_reference();
+    assert_eq!(fresh, mini_reference(), "two runs differ");
+    let committed =
+        std::fs::read_to_string(common::repo_dir().join("docs/mini-monitoring-values.md"))
+            .expect("docs/mini-monitoring-values.md");
+    assert!(
+        committed == fresh,
+        "docs/mini-monitoring-values.md is out of date: regenerate it with\n  cargo run --release -- docs --chart charts-fixtures/mini-monitoring --values-dir charts-fixtures/mini-monitoring/ci --out docs/mini-monitoring-values.md"
+    );
+    // Sections become headings and every table has the five columns.
+    assert!(fresh.contains("\n## Features - Pod Logs\n"));
+    assert!(fresh.contains("| Key | Type | Default | Description | Renders into |"));
+}
+
+#[test]
+fn check_finds_a_misnamed_key_and_a_typo() {
+    let chart = fixture("misnamed-key");
+    let s = survey(
+        &request(chart.clone(), vec![chart.join("ci/typo.yaml")], "rel"),
+        &[],
+    )
+    .expect("survey");
+    let found = check(&s.keys, &s.sets);
+    let unread = found
+        .iter()
+        .find(|f| f.kind == FindingKind::UnreadDocumentedKey)
+        .expect("the documented key nobody reads");
+    assert_eq!(unread.key, "kubelet.extraDiscoveryRules");
+    assert_eq!(unread.at, "values.yaml:7");
+    assert!(unread
+        .hint
+        .as_deref()
+        .is_some_and(|h| h.contains("`kubelet.extraRelabelingRules`")
+            && h.contains("templates/configmap.yaml:11")));
+    let typo = found
+        .iter()
+        .find(|f| f.kind == FindingKind::UnusedUserKey)
+        .expect("the misspelled user key");
+    assert_eq!(typo.key, "kubelet.scrapInterval");
+    assert_eq!(
+        typo.hint.as_deref(),
+        Some("did you mean `kubelet.scrapeInterval`?")
+    );
+    assert_eq!(found.len(), 2, "{found:?}");
+}
+
+#[test]
+fn k8s_monitoring_reference_names_the_pod_logs_block() {
+    let Some(shared) = common::shared_dir() else {
+        return;
+    };
+    let chart = shared.join("charts/k8s-monitoring-3.5.2");
+    // Two of the examples stand in for the 66 (the CLI renders them all).
+    let dir = std::env::temp_dir().join(format!("trace-value-docs-{}", std::process::id()));
+    for example in ["extra-rules", "features/pod-logs/default"] {
+        let to = dir.join(example);
+        std::fs::create_dir_all(&to).unwrap();
+        std::fs::copy(
+            chart
+                .join("docs/examples")
+                .join(example)
+                .join("values.yaml"),
+            to.join("values.yaml"),
+        )
+        .unwrap();
+    }
+    let s = survey(&request(chart, vec![], "k8smon"), &[dir.clone()]).expect("survey");
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(
+        s.skipped.len(),
+        1,
+        "the chart's defaults do not render (no cluster name)"
+    );
+    let md = reference::markdown(&s.chart_name, &s.keys, &s.sets);
+    // The subchart's keys come under its alias, in the sections its values.yaml names.
+    let subchart = md
+        .split("\n## ")
+        .find(|sec| sec.starts_with("Subchart podLogs (feature-pod-logs)\n"))
+        .expect("subchart");
+    let section = subchart
+        .split("\n### ")
+        .find(|sec| sec.starts_with("Log Processing\n"))
+        .expect("section");
+    let row = section
+        .lines()
+        .find(|l| l.starts_with("| `podLogs.extraLogProcessingStages` |"))
+        .expect("row");
+    assert!(
+        row.contains("`loki.process \"pod_logs\"` in alloy-logs ("),
+        "{row}"
+    );
+    assert!(row.contains("content in extra-rules"), "{row}");
+    assert!(row.contains("insert in features/pod-logs/default"), "{row}");
+}
