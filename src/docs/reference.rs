@@ -260,6 +260,9 @@ fn roles_text(e: &RenderedInto, total_sets: usize) -> String {
         .join("; ")
 }
 
+/// Keys by section heading.
+type Sections<'a> = BTreeMap<String, Vec<&'a DocKey>>;
+
 fn md_escape(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
 }
@@ -277,7 +280,7 @@ pub fn markdown(chart_name: &str, keys: &[DocKey], sets: &[SetFindings]) -> Stri
         names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
     );
     // The chart's own keys by section, then each subchart's (in Chart.yaml order).
-    let mut groups: Vec<(Option<String>, BTreeMap<String, Vec<&DocKey>>)> = Vec::new();
+    let mut groups: Vec<(Option<String>, Sections<'_>)> = Vec::new();
     for k in keys {
         let group = match groups.iter_mut().find(|(g, _)| *g == k.subchart) {
             Some(g) => g,
