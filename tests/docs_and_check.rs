@@ -105,7 +105,11 @@ fn k8s_monitoring_reference_names_the_pod_logs_block() {
         )
         .unwrap();
     }
-    let s = survey(&request(chart, vec![], "k8smon"), &[dir.clone()]).expect("survey");
+    let s = survey(
+        &request(chart, vec![], "k8smon"),
+        std::slice::from_ref(&dir),
+    )
+    .expect("survey");
     std::fs::remove_dir_all(&dir).ok();
     assert_eq!(
         s.skipped.len(),
