@@ -230,7 +230,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let mut w = std::io::BufWriter::new(stdout.lock());
     match cli.command {
         Some(Command::Render(cmd)) => {
-            let out = render::render(&cmd.render.request())?;
+            let out = do_render(&cmd.render.request())?;
             if cmd.json {
                 output::write_json_files(&mut w, &out)?;
             } else {
@@ -245,7 +245,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     anyhow::bail!("blame needs --collector NAME or --file TEMPLATE_PATH")
                 }
             };
-            let out = render::render(&cmd.render.request())?;
+            let out = do_render(&cmd.render.request())?;
             let lines = query::blame(&out, &target)?;
             if cmd.format == Format::Json {
                 output::write_blame_json(&mut w, &lines)?;
@@ -303,7 +303,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         None => {
             if let Some(q) = &cli.block {
-                let out = render::render(&cli.render.request())?;
+                let out = do_render(&cli.render.request())?;
                 let matches = query::block_query(&out, q, cli.collector.as_deref())?;
                 if cli.format == Format::Json {
                     output::write_block_json(&mut w, &matches)?;
@@ -311,7 +311,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     output::write_block_text(&mut w, &matches, cli.all)?;
                 }
             } else if let Some(k) = &cli.key {
-                let out = render::render(&cli.render.request())?;
+                let out = do_render(&cli.render.request())?;
                 let answer = query::key_query(&out, k)?;
                 if cli.format == Format::Json {
                     output::write_key_json(&mut w, &answer)?;
@@ -331,4 +331,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 fn first_line(s: &str) -> &str {
     s.lines().find(|l| !l.trim().is_empty()).unwrap_or(s)
+}
+
+/// Render, naming the chart in chart errors that do not already say where.
+fn do_render(req: &RenderRequest) -> anyhow::Result<render::RenderOutput> {
+    render::render(req).map_err(|e| {
+        let chart = req.chart.display().to_string();
+        match &e {
+            render::RenderError::Chart(trace_value::chart::ChartError::MissingChartYaml) => {
+                anyhow::anyhow!("chart {chart}: {e}")
+            }
+            _ => anyhow::Error::new(e),
+        }
+    })
 }

@@ -82,6 +82,18 @@ pub struct Metadata {
 /// Parse YAML text into a plain [`Value`] (numbers become float64 as after
 /// Helm's YAML→JSON conversion). Used for metadata, which needs no origins.
 pub fn yaml_to_plain(text: &str) -> Result<Value, String> {
+    // Syntax errors in Helm's (libyaml's) words, line numbers included.
+    let mut scratch = crate::origin::OriginTable::new();
+    if let Err(e) = crate::yaml::load_values(
+        text,
+        std::rc::Rc::from("Chart.yaml"),
+        crate::origin::Layer::Computed,
+        &mut scratch,
+    ) {
+        if e.message.starts_with("error converting YAML to JSON") {
+            return Err(e.message);
+        }
+    }
     let docs = YamlOwned::load_from_str(text).map_err(|e| {
         format!(
             "error converting YAML to JSON: yaml: line {}: {}",

@@ -1,0 +1,194 @@
+//! Bad input on the command line: every case exits non-zero with a message
+//! that says what and where, in Helm's words where Helm has them (checked
+//! with the oracle; the template errors against the goldens Helm made).
+
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+mod common;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_trace-value"))
+        .args(args)
+        .output()
+        .expect("run trace-value");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("trace-value-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn write(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+fn small_chart(dir: &Path) -> PathBuf {
+    let chart = dir.join("c");
+    write(
+        &chart.join("Chart.yaml"),
+        "apiVersion: v2\nname: c\nversion: 0.1.0\n",
+    );
+    write(&chart.join("templates/t.yaml"), "a: {{ .Values.a }}\n");
+    chart
+}
+
+fn assert_fails(args: &[&str], expected: &str) {
+    let (code, _, err) = run(args);
+    assert_eq!(code, 2, "exit code for {args:?}; stderr: {err}");
+    assert!(
+        err.contains(expected),
+        "stderr for {args:?}:\n{err}\nexpected to contain:\n{expected}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn missing_chart_folder() {
+    assert_fails(
+        &["render", "--chart", "/nonexistent/chart"],
+        "stat /nonexistent/chart: no such file or directory",
+    );
+}
+
+#[test]
+fn missing_and_invalid_chart_yaml() {
+    let dir = scratch("chartyaml");
+    std::fs::create_dir_all(dir.join("empty/templates")).unwrap();
+    let empty = dir.join("empty");
+    assert_fails(
+        &["render", "--chart", empty.to_str().unwrap()],
+        &format!("chart {}: Chart.yaml file is missing", empty.display()),
+    );
+    let bad = dir.join("bad");
+    write(&bad.join("Chart.yaml"), "name: [oops\n");
+    assert_fails(
+        &["render", "--chart", bad.to_str().unwrap()],
+        "cannot load Chart.yaml: error converting YAML to JSON: yaml: line 1: did not find expected ',' or ']'",
+    );
+}
+
+#[test]
+fn missing_and_invalid_values_files() {
+    let dir = scratch("values");
+    let chart = small_chart(&dir);
+    let missing = dir.join("nope.yaml");
+    assert_fails(
+        &[
+            "render",
+            "--chart",
+            chart.to_str().unwrap(),
+            "-f",
+            missing.to_str().unwrap(),
+        ],
+        &format!("open {}: no such file or directory", missing.display()),
+    );
+    let bad = dir.join("bad.yaml");
+    write(&bad, "a: [1,\n  b: 2\n");
+    assert_fails(
+        &["render", "--chart", chart.to_str().unwrap(), "-f", bad.to_str().unwrap()],
+        &format!("{}:3:1: error converting YAML to JSON: yaml: line 2: did not find expected ',' or '}}'", bad.display()),
+    );
+}
+
+#[test]
+fn archive_entries_may_not_escape_the_chart() {
+    let dir = scratch("tgz");
+    let tgz = dir.join("evil-0.1.0.tgz");
+    let file = std::fs::File::create(&tgz).unwrap();
+    let gz = flate2::write::GzEncoder::new(file, flate2::Compression::default());
+    let mut tar = tar::Builder::new(gz);
+    for (name, body) in [
+        (
+            "evil/Chart.yaml",
+            "apiVersion: v2\nname: evil\nversion: 0.1.0\n",
+        ),
+        ("evil/../../outside.yaml", "x: 1\n"),
+    ] {
+        let mut header = tar::Header::new_gnu();
+        let bytes = name.as_bytes();
+        header.as_old_mut().name[..bytes.len()].copy_from_slice(bytes);
+        header.set_size(body.len() as u64);
+        header.set_mode(0o644);
+        header.set_cksum();
+        tar.append(&header, body.as_bytes()).unwrap();
+    }
+    let mut gz = tar.into_inner().unwrap();
+    gz.flush().unwrap();
+    gz.finish().unwrap();
+    assert_fails(
+        &["render", "--chart", tgz.to_str().unwrap()],
+        "chart illegally",
+    );
+    assert!(
+        !dir.join("outside.yaml").exists() && !dir.parent().unwrap().join("outside.yaml").exists()
+    );
+}
+
+/// Every error fixture fails on the command line with exactly the message Helm gave.
+#[test]
+fn template_errors_exit_with_helms_message() {
+    let repo = common::repo_dir();
+    let errors = repo.join("charts-fixtures/errors");
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&errors)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("Chart.yaml").exists())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 8, "{cases:?}");
+    for case in cases {
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let golden: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(
+                repo.join("testdata/goldens/errors")
+                    .join(&name)
+                    .join("default.json"),
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        let helm = golden["error"].as_str().expect("an error golden");
+        let (code, _, err) = run(&[
+            "render",
+            "--chart",
+            case.to_str().unwrap(),
+            "--release-name",
+            "rel",
+        ]);
+        assert_eq!(code, 2, "{name}: {err}");
+        let ours = err
+            .strip_prefix("Error: ")
+            .unwrap_or(&err)
+            .trim_end_matches('\n');
+        assert_eq!(ours, helm.trim_end_matches('\n'), "{name}");
+    }
+}
+
+#[test]
+fn malformed_block_query_is_an_error_not_a_miss() {
+    let chart = common::repo_dir().join("charts-fixtures/mini-monitoring");
+    assert_fails(
+        &[
+            "--chart",
+            chart.to_str().unwrap(),
+            "--block",
+            "loki.process pod_logs",
+        ],
+        "expected NAME, NAME \"LABEL\"",
+    );
+    let (code, _, err) = run(&["--chart", chart.to_str().unwrap(), "--key", "podLogs.nope"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("nearest: "), "{err}");
+}
