@@ -79,11 +79,27 @@ pub fn write_block_text(w: &mut dyn Write, matches: &[BlockMatch], all: bool) ->
             writeln!(w, "  header written at {at}")?;
         }
         writeln!(w)?;
-        let mut rows = Vec::new();
+        let mut rows: Vec<Vec<String>> = Vec::new();
         let mut hidden = 0;
-        for k in &m.keys {
+        let mut i = 0;
+        while i < m.keys.len() {
+            let k = &m.keys[i];
             if k.role == Role::Context && !all && k.context_rank >= DEFAULT_CONTEXT_ROWS {
                 hidden += 1;
+                i += 1;
+                continue;
+            }
+            // Items of one list with the same role and readers: one row.
+            let (run, list) = list_run(&m.keys[i..]);
+            if run >= 4 && !all {
+                rows.push(vec![
+                    k.role.as_str().to_string(),
+                    format!("{list}[*] ({run} items)"),
+                    String::new(),
+                    k.read_at.join(", "),
+                    k.set_at.clone().unwrap_or_default(),
+                ]);
+                i += run;
                 continue;
             }
             rows.push(vec![
@@ -93,18 +109,37 @@ pub fn write_block_text(w: &mut dyn Write, matches: &[BlockMatch], all: bool) ->
                 k.read_at.join(", "),
                 k.set_at.clone().unwrap_or_default(),
             ]);
+            i += 1;
         }
         table(w, &["ROLE", "KEY", "VALUE", "READ AT", "SET AT"], &rows)?;
         if hidden > 0 {
             writeln!(w, "  ({hidden} more context keys: --all shows them)")?;
         }
+        // Where content keys land, one line per distinct set of lines.
+        let mut landing: Vec<(Vec<usize>, Vec<&str>)> = Vec::new();
         for k in m
             .keys
             .iter()
             .filter(|k| k.role == Role::Content && !k.lines.is_empty())
         {
-            let lines: Vec<String> = k.lines.iter().map(usize::to_string).collect();
-            writeln!(w, "  {} fills config lines {}", k.key, lines.join(", "))?;
+            match landing.iter_mut().find(|(lines, _)| *lines == k.lines) {
+                Some((_, keys)) => keys.push(&k.key),
+                None => landing.push((k.lines.clone(), vec![&k.key])),
+            }
+        }
+        for (lines, keys) in landing {
+            let lines: Vec<String> = lines.iter().map(usize::to_string).collect();
+            let who = if keys.len() > 3 {
+                format!("{} and {} more", keys[..2].join(", "), keys.len() - 2)
+            } else {
+                keys.join(", ")
+            };
+            writeln!(
+                w,
+                "  config line{} {}: {who}",
+                if lines.len() == 1 { "" } else { "s" },
+                lines.join(", ")
+            )?;
         }
     }
     Ok(())
@@ -314,4 +349,29 @@ pub fn write_check_json(w: &mut dyn Write, findings: &[Finding]) -> Result<()> {
     serde_json::to_writer_pretty(&mut *w, &json!({ "findings": arr }))?;
     writeln!(w)?;
     Ok(())
+}
+
+/// How many rows from the start are items of one list (`a[0]`, `a[1]`, ...)
+/// with the same role and readers, and the list's key.
+fn list_run(keys: &[trace_value::query::KeyRow]) -> (usize, String) {
+    let list_of = |k: &str| -> Option<String> {
+        let open = k.rfind('[')?;
+        (k.ends_with(']') && k[open + 1..k.len() - 1].bytes().all(|b| b.is_ascii_digit()))
+            .then(|| k[..open].to_string())
+    };
+    let Some(first) = keys.first() else {
+        return (0, String::new());
+    };
+    let Some(list) = list_of(&first.key) else {
+        return (0, String::new());
+    };
+    let run = keys
+        .iter()
+        .take_while(|k| {
+            k.role == first.role
+                && k.read_at == first.read_at
+                && list_of(&k.key).as_deref() == Some(list.as_str())
+        })
+        .count();
+    (run, list)
 }

@@ -257,7 +257,13 @@ fn explain(out: &RenderOutput, cfg: &Config<'_>, m: &Match<'_>) -> BlockMatch {
     for k in &mut keys {
         k.lines.sort_unstable();
     }
-    keys.sort_by(|a, b| (a.role, a.context_rank, &a.key).cmp(&(b.role, b.context_rank, &b.key)));
+    keys.sort_by(|a, b| {
+        (a.role, a.context_rank, natural_key(&a.key)).cmp(&(
+            b.role,
+            b.context_rank,
+            natural_key(&b.key),
+        ))
+    });
     let first_line = doc.line_of(block.range.start);
     let last_line = doc.line_of(block.range.end.saturating_sub(1));
     let header_at = doc
@@ -294,4 +300,25 @@ pub fn config_file_range(cfg: &Config<'_>) -> Range<usize> {
         .map_or(0, |nl| nl + 1);
     let last = cfg.doc.lines.last().map_or(0, |l| l.file_range.end);
     first..last
+}
+
+/// A sort key that orders `a[2]` before `a[10]`.
+pub fn natural_key(s: &str) -> Vec<(String, u64)> {
+    let mut out = Vec::new();
+    let mut text = String::new();
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() {
+            let mut n = u64::from(c as u8 - b'0');
+            while let Some(d) = chars.peek().and_then(|d| d.to_digit(10)) {
+                n = n.saturating_mul(10).saturating_add(u64::from(d));
+                chars.next();
+            }
+            out.push((std::mem::take(&mut text), n));
+        } else {
+            text.push(c);
+        }
+    }
+    out.push((text, u64::MAX));
+    out
 }
