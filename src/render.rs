@@ -173,6 +173,8 @@ pub fn render(req: &RenderRequest) -> Result<RenderOutput, RenderError> {
         } else {
             req.namespace.clone()
         },
+        kube_version: req.kube_version.clone(),
+        api_versions: req.api_versions.clone(),
         ..ReleaseOptions::default()
     };
     let mut origins = OriginTable::new();

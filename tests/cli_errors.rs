@@ -192,3 +192,36 @@ fn malformed_block_query_is_an_error_not_a_miss() {
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("nearest: "), "{err}");
 }
+
+#[test]
+fn kube_version_and_api_versions_reach_capabilities() {
+    let dir = scratch("caps");
+    let chart = dir.join("c");
+    write(
+        &chart.join("Chart.yaml"),
+        "apiVersion: v2\nname: c\nversion: 0.1.0\n",
+    );
+    write(
+        &chart.join("templates/t.yaml"),
+        "k: {{ .Capabilities.KubeVersion }} {{ .Capabilities.KubeVersion.Minor }} {{ .Capabilities.APIVersions.Has \"foo/v1\" }}\n",
+    );
+    let c = chart.to_str().unwrap();
+    let (code, out, _) = run(&["render", "--chart", c]);
+    assert_eq!(code, 0);
+    assert!(out.contains("k: v1.36.0 36 false"), "{out}");
+    let (code, out, _) = run(&[
+        "render",
+        "--chart",
+        c,
+        "--kube-version",
+        "1.22",
+        "--api-versions",
+        "foo/v1",
+    ]);
+    assert_eq!(code, 0);
+    assert!(out.contains("k: v1.22.0 22 true"), "{out}");
+    assert_fails(
+        &["render", "--chart", c, "--kube-version", "banana"],
+        "invalid kube version 'banana'",
+    );
+}

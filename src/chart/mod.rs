@@ -81,6 +81,9 @@ pub enum ChartError {
     /// The chart path does not exist (Helm: `stat PATH: no such file or directory`).
     #[error("stat {0}: no such file or directory")]
     NotFound(String),
+    /// A render option is invalid (`--kube-version`).
+    #[error("{0}")]
+    Options(String),
     /// No `Chart.yaml` in the chart.
     #[error("Chart.yaml file is missing")]
     MissingChartYaml,

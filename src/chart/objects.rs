@@ -481,6 +481,10 @@ pub struct ReleaseOptions {
     pub is_install: bool,
     /// True for an upgrade.
     pub is_upgrade: bool,
+    /// `--kube-version` (`1.29`, `v1.29.3`); Helm's default when `None`.
+    pub kube_version: Option<String>,
+    /// `--api-versions`: added to Helm's default API versions.
+    pub api_versions: Vec<String>,
 }
 
 impl Default for ReleaseOptions {
@@ -491,7 +495,44 @@ impl Default for ReleaseOptions {
             revision: 1,
             is_install: true,
             is_upgrade: false,
+            kube_version: None,
+            api_versions: Vec::new(),
         }
+    }
+}
+
+impl Capabilities {
+    /// Helm's defaults with the release options' `--kube-version` and
+    /// `--api-versions` applied (Helm's `ParseKubeVersion`: a semantic
+    /// version, `v` optional, missing parts zero).
+    pub fn for_release(o: &ReleaseOptions) -> Result<Capabilities, String> {
+        let mut caps = Capabilities::default();
+        if let Some(v) = &o.kube_version {
+            let bad = |why: &str| format!("invalid kube version '{v}': {why}");
+            let plain = v.strip_prefix('v').unwrap_or(v);
+            let (core, pre) = match plain.split_once(['-', '+']) {
+                Some((c, _)) => (c, &plain[c.len()..]),
+                None => (plain, ""),
+            };
+            let parts: Vec<&str> = core.split('.').collect();
+            if parts.is_empty()
+                || parts.len() > 3
+                || parts
+                    .iter()
+                    .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
+            {
+                return Err(bad("Invalid Semantic Version"));
+            }
+            let num = |i: usize| parts.get(i).map_or(0, |p| p.parse::<u64>().unwrap_or(0));
+            let (major, minor, patch) = (num(0), num(1), num(2));
+            caps.kube = KubeVersion {
+                version: format!("v{major}.{minor}.{patch}{pre}"),
+                major: major.to_string(),
+                minor: minor.to_string(),
+            };
+        }
+        caps.api_versions.0.extend(o.api_versions.iter().cloned());
+        Ok(caps)
     }
 }
 

@@ -109,7 +109,9 @@ pub fn prepare_with_values(
     }
 
     let release = Value::map(release_map(opts));
-    let caps = Value::object(Rc::new(Capabilities::default()));
+    let caps = Value::object(Rc::new(
+        Capabilities::for_release(opts).map_err(ChartError::Options)?,
+    ));
     let mut charts = Vec::new();
     build_contexts(&root, None, &values, &release, &caps, &mut charts);
     Ok(Prepared { charts, values })
