@@ -121,8 +121,35 @@ fn helm_template_order(names: &mut [String]) {
     });
 }
 
+/// How to render, beyond what the CLI asks for.
+#[derive(Debug, Clone)]
+pub struct RenderOptions {
+    /// Record provenance (runs, decisions, reads). Off only to measure what
+    /// tracing costs: the text is the same, the trace is empty.
+    pub trace: bool,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions { trace: true }
+    }
+}
+
 /// Render a chart with tracing.
 pub fn render(req: &RenderRequest) -> Result<RenderOutput, RenderError> {
+    render_with(req, &RenderOptions::default())
+}
+
+/// Render a chart with explicit [`RenderOptions`].
+pub fn render_with(req: &RenderRequest, opts: &RenderOptions) -> Result<RenderOutput, RenderError> {
+    let previous = crate::traced::tracing();
+    crate::traced::set_tracing(opts.trace);
+    let result = render_inner(req);
+    crate::traced::set_tracing(previous);
+    result
+}
+
+fn render_inner(req: &RenderRequest) -> Result<RenderOutput, RenderError> {
     let chart = load_chart(&req.chart)?;
     let user = UserValues {
         value_files: req.values_files.clone(),

@@ -7,10 +7,28 @@
 //! [`TextBuilder`], which copies slices of traced inputs (keeping and shifting
 //! their runs and decisions) and appends new text with a given source.
 
+use std::cell::Cell;
 use std::ops::Range;
 use std::rc::Rc;
 
 use crate::origin::Deps;
+
+thread_local! {
+    /// Whether traced text records runs and decisions on this thread.
+    static TRACING: Cell<bool> = const { Cell::new(true) };
+}
+
+/// Turn recording of runs and decisions on or off for this thread (on by
+/// default). With tracing off, text is rendered identically but carries no
+/// provenance; used to measure what tracing costs.
+pub fn set_tracing(on: bool) {
+    TRACING.with(|t| t.set(on));
+}
+
+/// Whether runs and decisions are being recorded on this thread.
+pub fn tracing() -> bool {
+    TRACING.with(Cell::get)
+}
 
 /// Identifies a template file in the template set of one render.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -124,7 +142,7 @@ impl TStr {
     /// Text whose every byte comes from `source`.
     pub fn with_source(text: impl Into<Rc<str>>, source: Rc<Source>) -> Self {
         let text: Rc<str> = text.into();
-        if text.is_empty() {
+        if text.is_empty() || !tracing() {
             return TStr { text, trace: None };
         }
         let end = text.len() as u32;
@@ -246,11 +264,18 @@ impl From<String> for TStr {
 }
 
 /// Builds a [`TStr`] from new text and slices of traced inputs.
-#[derive(Default)]
 pub struct TextBuilder {
     text: String,
     runs: Vec<Run>,
     decisions: Vec<Decision>,
+    /// Record runs and decisions (see [`set_tracing`]).
+    trace: bool,
+}
+
+impl Default for TextBuilder {
+    fn default() -> Self {
+        Self::with_capacity(0)
+    }
 }
 
 impl TextBuilder {
@@ -265,6 +290,7 @@ impl TextBuilder {
             text: String::with_capacity(n),
             runs: Vec::new(),
             decisions: Vec::new(),
+            trace: tracing(),
         }
     }
 
@@ -284,7 +310,7 @@ impl TextBuilder {
     }
 
     fn add_run(&mut self, start: usize, end: usize, source: &Rc<Source>) {
-        if start >= end {
+        if start >= end || !self.trace {
             return;
         }
         if let Some(last) = self.runs.last_mut() {
@@ -337,6 +363,9 @@ impl TextBuilder {
             return;
         }
         self.text.push_str(&s.as_str()[a..b]);
+        if !self.trace {
+            return;
+        }
         let Some(trace) = s.trace() else {
             if let Some(fill) = fill {
                 self.add_run(base, base + (b - a), fill);
@@ -385,7 +414,9 @@ impl TextBuilder {
 
     /// Record a decision whose branch produced `range` of this builder's text.
     pub fn push_decision(&mut self, decision: Decision) {
-        self.decisions.push(decision);
+        if self.trace {
+            self.decisions.push(decision);
+        }
     }
 
     /// Finish into a traced string.

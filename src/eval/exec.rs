@@ -651,7 +651,7 @@ impl Evaluator {
                     let loc = self.loc(st, pos);
                     match found {
                         Some(v) => {
-                            if !v.deps.is_empty() {
+                            if !v.deps.is_empty() && crate::traced::tracing() {
                                 self.reads.push(Read {
                                     deps: v.deps.clone(),
                                     loc,
