@@ -212,7 +212,7 @@ fn render_inner(req: &RenderRequest) -> Result<RenderOutput, RenderError> {
         let (_, context, base_path, _) = &by_name[name];
         context.insert(
             "Template",
-            Value::map_from(crate::value::MapData::from([
+            Value::map_from(crate::value::map_data([
                 ("BasePath".to_string(), Value::str(base_path.as_str())),
                 ("Name".to_string(), Value::str(name.as_str())),
             ])),

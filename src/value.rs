@@ -15,7 +15,15 @@ use crate::origin::{Deps, OriginId};
 use crate::traced::TStr;
 
 /// A Go map with string keys, sorted (Go sorts keys wherever order shows).
-pub type MapData = BTreeMap<String, Value>;
+pub type MapData = BTreeMap<MapKey, Value>;
+
+/// A map key: shared text, so copying a map does not copy its keys.
+pub type MapKey = Rc<str>;
+
+/// Build map data from `(key, value)` pairs with any string-like keys.
+pub fn map_data<K: Into<MapKey>>(entries: impl IntoIterator<Item = (K, Value)>) -> MapData {
+    entries.into_iter().map(|(k, v)| (k.into(), v)).collect()
+}
 
 /// A shared, mutable map (Go `map[string]interface{}`).
 #[derive(Clone, Default)]
@@ -48,7 +56,7 @@ impl MapRef {
     }
 
     /// Insert or replace a key.
-    pub fn insert(&self, key: impl Into<String>, value: Value) {
+    pub fn insert(&self, key: impl Into<MapKey>, value: Value) {
         self.0.borrow_mut().insert(key.into(), value);
     }
 

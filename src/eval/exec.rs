@@ -305,7 +305,7 @@ impl Evaluator {
             Repr::Map(m) => m
                 .borrow()
                 .iter()
-                .map(|(k, v)| (Value::str(k.as_str()), v.clone()))
+                .map(|(k, v)| (Value::str(k.clone()), v.clone()))
                 .collect(),
             Repr::Int(n) => (0..*n).map(|i| (Value::int(i), Value::int(i))).collect(),
             Repr::Nil => Vec::new(),

@@ -587,7 +587,7 @@ impl Converter<'_> {
             }
             let key = self.key_string(k, v)?;
             let val = self.value(v, k)?;
-            data.insert(key, val);
+            data.insert(key.into(), val);
         }
         Ok(())
     }
