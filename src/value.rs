@@ -319,10 +319,21 @@ impl Value {
         }
     }
 
+    /// True when the value is a map or a list holding a map somewhere.
+    fn holds_map(&self) -> bool {
+        match &self.repr {
+            Repr::Map(_) => true,
+            Repr::List(l) => l.iter().any(Value::holds_map),
+            _ => false,
+        }
+    }
+
     /// A deep copy: maps are copied, so mutating the copy leaves the original alone.
     pub fn deep_copy(&self) -> Value {
         let repr = match &self.repr {
             Repr::Map(m) => Repr::Map(m.deep_copy()),
+            // Lists are immutable: one without maps inside can be shared.
+            Repr::List(l) if !l.iter().any(Value::holds_map) => Repr::List(l.clone()),
             Repr::List(l) => Repr::List(Rc::new(l.iter().map(Value::deep_copy).collect())),
             other => other.clone(),
         };
