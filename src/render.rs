@@ -142,10 +142,12 @@ pub fn render(req: &RenderRequest) -> Result<RenderOutput, RenderError> {
 
 /// Render a chart with explicit [`RenderOptions`].
 pub fn render_with(req: &RenderRequest, opts: &RenderOptions) -> Result<RenderOutput, RenderError> {
+    crate::yaml::clear_parse_cache();
     let previous = crate::traced::tracing();
     crate::traced::set_tracing(opts.trace);
     let result = render_inner(req);
     crate::traced::set_tracing(previous);
+    crate::yaml::clear_parse_cache();
     result
 }
 
