@@ -536,16 +536,9 @@ impl Evaluator {
             return Ok(Operand::plain(base));
         }
         let args = &cmd.args[1..];
-        self.eval_fields(
-            st,
-            dot,
-            v.pos,
-            base,
-            &v.fields,
-            args,
-            final_arg,
-            &var_ref_string(v),
-        )
+        self.eval_fields(st, dot, v.pos, base, &v.fields, args, final_arg, &|| {
+            var_ref_string(v)
+        })
     }
 
     fn eval_field_chain_node(
@@ -565,7 +558,7 @@ impl Evaluator {
             &f.fields,
             args,
             final_arg,
-            &field_string(f),
+            &|| field_string(f),
         )
     }
 
@@ -590,16 +583,9 @@ impl Evaluator {
         }
         let base = self.eval_pipeline(st, dot, &c.pipe)?;
         let args = &cmd.args[1..];
-        self.eval_fields(
-            st,
-            dot,
-            c.pos,
-            base,
-            &c.fields,
-            args,
-            final_arg,
-            &chain_string(c),
-        )
+        self.eval_fields(st, dot, c.pos, base, &c.fields, args, final_arg, &|| {
+            chain_string(c)
+        })
     }
 
     /// Walk `.a.b.c` from `receiver`; the last field may be a method called with args.
@@ -613,7 +599,7 @@ impl Evaluator {
         fields: &[Rc<str>],
         args: &[Arg],
         final_arg: Option<Value>,
-        context: &str,
+        context: &dyn Fn() -> String,
     ) -> Result<Operand, Box<ExecError>> {
         let mut cur = Operand::plain(receiver);
         let n = fields.len();
@@ -626,7 +612,7 @@ impl Evaluator {
                         return Err(self.error(
                             st,
                             pos,
-                            context.to_string(),
+                            context(),
                             format!("nil pointer evaluating interface {{}}.{name}"),
                         ));
                     }
@@ -643,7 +629,7 @@ impl Evaluator {
                         return Err(self.error(
                             st,
                             pos,
-                            context.to_string(),
+                            context(),
                             format!("{name} is not a method but has arguments"),
                         ));
                     }
@@ -684,7 +670,7 @@ impl Evaluator {
                                 return Err(self.error(
                                     st,
                                     pos,
-                                    context.to_string(),
+                                    context(),
                                     format!("error calling {name}: {msg}"),
                                 ))
                             }
@@ -692,7 +678,7 @@ impl Evaluator {
                                 return Err(self.error(
                                     st,
                                     pos,
-                                    context.to_string(),
+                                    context(),
                                     format!(
                                         "can't evaluate field {name} in type {}",
                                         o.type_name()
@@ -709,7 +695,7 @@ impl Evaluator {
                                 return Err(self.error(
                                     st,
                                     pos,
-                                    context.to_string(),
+                                    context(),
                                     format!("error calling {name}: {msg}"),
                                 ))
                             }
@@ -718,7 +704,7 @@ impl Evaluator {
                         return Err(self.error(
                             st,
                             pos,
-                            context.to_string(),
+                            context(),
                             format!("can't evaluate field {name} in type {}", o.type_name()),
                         ));
                     }
@@ -727,7 +713,7 @@ impl Evaluator {
                     return Err(self.error(
                         st,
                         pos,
-                        context.to_string(),
+                        context(),
                         format!(
                             "can't evaluate field {name} in type {}",
                             if cur.from_map {
@@ -1015,31 +1001,19 @@ impl Evaluator {
                     format!("cannot assign nil to {}", ty.go_name()),
                 ));
             }
-            Arg::Field(f) => self.eval_fields(
-                st,
-                dot,
-                f.pos,
-                dot.clone(),
-                &f.fields,
-                &[],
-                None,
-                &field_string(f),
-            )?,
+            Arg::Field(f) => {
+                self.eval_fields(st, dot, f.pos, dot.clone(), &f.fields, &[], None, &|| {
+                    field_string(f)
+                })?
+            }
             Arg::Variable(v) => {
                 let base = self.var_value(st, v.pos, &v.name)?;
                 if v.fields.is_empty() {
                     Operand::plain(base)
                 } else {
-                    self.eval_fields(
-                        st,
-                        dot,
-                        v.pos,
-                        base,
-                        &v.fields,
-                        &[],
-                        None,
-                        &var_ref_string(v),
-                    )?
+                    self.eval_fields(st, dot, v.pos, base, &v.fields, &[], None, &|| {
+                        var_ref_string(v)
+                    })?
                 }
             }
             Arg::Chain(c) => {
@@ -1047,7 +1021,9 @@ impl Evaluator {
                     Operand::plain(self.eval_pipeline(st, dot, &c.pipe)?)
                 } else {
                     let base = self.eval_pipeline(st, dot, &c.pipe)?;
-                    self.eval_fields(st, dot, c.pos, base, &c.fields, &[], None, &chain_string(c))?
+                    self.eval_fields(st, dot, c.pos, base, &c.fields, &[], None, &|| {
+                        chain_string(c)
+                    })?
                 }
             }
             Arg::Identifier(id) => {
@@ -1085,7 +1061,7 @@ impl Evaluator {
             }
             Arg::Number(n) => return self.number_arg(st, n, ty),
         };
-        self.validate_type(st, arg.pos(), &arg_string(arg), op, ty)
+        self.validate_type(st, arg.pos(), &|| arg_string(arg), op, ty)
     }
 
     fn number_arg(&self, st: &State, n: &NumberLit, ty: Ty) -> VRes {
@@ -1119,10 +1095,17 @@ impl Evaluator {
     }
 
     fn validate_final(&self, st: &State, cmd: &Command, v: Value, ty: Ty) -> VRes {
-        self.validate_type(st, cmd.pos, &command_string(cmd), Operand::plain(v), ty)
+        self.validate_type(st, cmd.pos, &|| command_string(cmd), Operand::plain(v), ty)
     }
 
-    fn validate_type(&self, st: &State, pos: u32, context: &str, op: Operand, ty: Ty) -> VRes {
+    fn validate_type(
+        &self,
+        st: &State,
+        pos: u32,
+        context: &dyn Fn() -> String,
+        op: Operand,
+        ty: Ty,
+    ) -> VRes {
         let v = op.value;
         let ok = match (&v.repr, ty) {
             (_, Ty::Any) => true,
@@ -1136,7 +1119,7 @@ impl Evaluator {
                 } else {
                     format!("invalid value; expected {}", t.go_name())
                 };
-                return Err(self.error(st, pos, context.to_string(), msg));
+                return Err(self.error(st, pos, context(), msg));
             }
             (Repr::Str(_), Ty::Str) => true,
             (Repr::Int(_), Ty::Int | Ty::Int64) => true,
@@ -1153,7 +1136,7 @@ impl Evaluator {
             Err(self.error(
                 st,
                 pos,
-                context.to_string(),
+                context(),
                 format!(
                     "wrong type for value; expected {}; got {}",
                     ty.go_name(),
