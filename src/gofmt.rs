@@ -754,7 +754,7 @@ impl Printer {
                     if i > 0 {
                         self.buf.push_str(if self.f.sharp_v { ", " } else { " " });
                     }
-                    let key = Value::str(k.as_str());
+                    let key = Value::str(k.clone());
                     self.print_arg(&key, verb, depth + 1);
                     self.buf.push(':');
                     self.print_arg(item, verb, depth + 1);

@@ -330,7 +330,7 @@ impl Decoder<'_> {
                     }
                     self.i += 1;
                     let v = self.value()?;
-                    m.insert(key.as_str().to_string(), v);
+                    m.insert(key.as_str().into(), v);
                     self.skip_ws();
                     match self.peek()? {
                         b',' => self.i += 1,

@@ -151,8 +151,37 @@ fn helm_template_order(names: &mut [String]) {
     });
 }
 
+/// How to render, beyond what the CLI asks for.
+#[derive(Debug, Clone)]
+pub struct RenderOptions {
+    /// Record provenance (runs, decisions, reads). Off only to measure what
+    /// tracing costs: the text is the same, the trace is empty.
+    pub trace: bool,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions { trace: true }
+    }
+}
+
 /// Render a chart with tracing.
 pub fn render(req: &RenderRequest) -> Result<RenderOutput, RenderError> {
+    render_with(req, &RenderOptions::default())
+}
+
+/// Render a chart with explicit [`RenderOptions`].
+pub fn render_with(req: &RenderRequest, opts: &RenderOptions) -> Result<RenderOutput, RenderError> {
+    crate::yaml::clear_parse_cache();
+    let previous = crate::traced::tracing();
+    crate::traced::set_tracing(opts.trace);
+    let result = render_inner(req);
+    crate::traced::set_tracing(previous);
+    crate::yaml::clear_parse_cache();
+    result
+}
+
+fn render_inner(req: &RenderRequest) -> Result<RenderOutput, RenderError> {
     let chart = load_chart(&req.chart)?;
     let user = UserValues {
         value_files: req.values_files.clone(),
@@ -217,7 +246,7 @@ pub fn render(req: &RenderRequest) -> Result<RenderOutput, RenderError> {
         let (_, context, base_path, _) = &by_name[name];
         context.insert(
             "Template",
-            Value::map_from(crate::value::MapData::from([
+            Value::map_from(crate::value::map_data([
                 ("BasePath".to_string(), Value::str(base_path.as_str())),
                 ("Name".to_string(), Value::str(name.as_str())),
             ])),

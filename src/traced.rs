@@ -7,10 +7,28 @@
 //! [`TextBuilder`], which copies slices of traced inputs (keeping and shifting
 //! their runs and decisions) and appends new text with a given source.
 
+use std::cell::Cell;
 use std::ops::Range;
 use std::rc::Rc;
 
 use crate::origin::Deps;
+
+thread_local! {
+    /// Whether traced text records runs and decisions on this thread.
+    static TRACING: Cell<bool> = const { Cell::new(true) };
+}
+
+/// Turn recording of runs and decisions on or off for this thread (on by
+/// default). With tracing off, text is rendered identically but carries no
+/// provenance; used to measure what tracing costs.
+pub fn set_tracing(on: bool) {
+    TRACING.with(|t| t.set(on));
+}
+
+/// Whether runs and decisions are being recorded on this thread.
+pub fn tracing() -> bool {
+    TRACING.with(Cell::get)
+}
 
 /// Identifies a template file in the template set of one render.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -124,7 +142,7 @@ impl TStr {
     /// Text whose every byte comes from `source`.
     pub fn with_source(text: impl Into<Rc<str>>, source: Rc<Source>) -> Self {
         let text: Rc<str> = text.into();
-        if text.is_empty() {
+        if text.is_empty() || !tracing() {
             return TStr { text, trace: None };
         }
         let end = text.len() as u32;
@@ -275,14 +293,75 @@ impl TStr {
         let Some(t) = self.trace.as_deref() else {
             return Deps::none();
         };
-        let mut d = Deps::none();
-        for r in &t.runs {
-            d = d.union(&r.source.deps);
+        union_of(
+            t.runs
+                .iter()
+                .map(|r| &r.source.deps)
+                .chain(t.decisions.iter().map(|d| &d.deps)),
+        )
+    }
+
+    /// The same as `self.slice(range).all_deps()`, without copying the text:
+    /// the deps of the runs and of the decisions a slice of `range` keeps.
+    pub fn deps_in(&self, range: Range<usize>) -> Deps {
+        let Some(t) = self.trace.as_deref() else {
+            return Deps::none();
+        };
+        let (a, b) = (range.start, range.end);
+        if a > b || b > self.len() {
+            return Deps::none();
         }
-        for dec in &t.decisions {
-            d = d.union(&dec.deps);
+        if a == 0 && b == self.len() {
+            return self.all_deps();
         }
-        d
+        // An empty range keeps no runs (a clipped run would be empty).
+        let first = if a < b {
+            t.runs.partition_point(|r| (r.end as usize) <= a)
+        } else {
+            t.runs.len()
+        };
+        let runs = t.runs[first..]
+            .iter()
+            .take_while(|r| (r.start as usize) < b)
+            .map(|r| &r.source.deps);
+        let decisions = t
+            .decisions
+            .iter()
+            .filter(|d| {
+                let (ds, de) = (d.start as usize, d.end as usize);
+                if ds == de {
+                    (a <= ds && ds < b) || (ds == b && b == self.len()) || (a == b && ds == a)
+                } else {
+                    ds < b && de > a
+                }
+            })
+            .map(|d| &d.deps);
+        union_of(runs.chain(decisions))
+    }
+}
+
+/// The union of many dep sets, built once (sharing the set when only one is non-empty).
+fn union_of<'a>(sets: impl Iterator<Item = &'a Deps>) -> Deps {
+    let mut single: Option<&Deps> = None;
+    let mut ids: Vec<crate::origin::OriginId> = Vec::new();
+    for d in sets {
+        if d.is_empty() {
+            continue;
+        }
+        match single {
+            None if ids.is_empty() => single = Some(d),
+            Some(s) if s == d => {}
+            _ => {
+                if let Some(s) = single.take() {
+                    ids.extend(s.iter());
+                }
+                ids.extend(d.iter());
+            }
+        }
+    }
+    match single {
+        Some(s) => s.clone(),
+        None => ids.into_iter().collect(),
     }
 }
 
@@ -299,11 +378,18 @@ impl From<String> for TStr {
 }
 
 /// Builds a [`TStr`] from new text and slices of traced inputs.
-#[derive(Default)]
 pub struct TextBuilder {
     text: String,
     runs: Vec<Run>,
     decisions: Vec<Decision>,
+    /// Record runs and decisions (see [`set_tracing`]).
+    trace: bool,
+}
+
+impl Default for TextBuilder {
+    fn default() -> Self {
+        Self::with_capacity(0)
+    }
 }
 
 impl TextBuilder {
@@ -318,6 +404,7 @@ impl TextBuilder {
             text: String::with_capacity(n),
             runs: Vec::new(),
             decisions: Vec::new(),
+            trace: tracing(),
         }
     }
 
@@ -337,7 +424,7 @@ impl TextBuilder {
     }
 
     fn add_run(&mut self, start: usize, end: usize, source: &Rc<Source>) {
-        if start >= end {
+        if start >= end || !self.trace {
             return;
         }
         if let Some(last) = self.runs.last_mut() {
@@ -390,6 +477,9 @@ impl TextBuilder {
             return;
         }
         self.text.push_str(&s.as_str()[a..b]);
+        if !self.trace {
+            return;
+        }
         let Some(trace) = s.trace() else {
             if let Some(fill) = fill {
                 self.add_run(base, base + (b - a), fill);
@@ -438,7 +528,9 @@ impl TextBuilder {
 
     /// Record a decision whose branch produced `range` of this builder's text.
     pub fn push_decision(&mut self, decision: Decision) {
-        self.decisions.push(decision);
+        if self.trace {
+            self.decisions.push(decision);
+        }
     }
 
     /// Finish into a traced string.
@@ -492,6 +584,45 @@ mod tests {
         assert_eq!((mid.runs()[1].start, mid.runs()[1].end), (3, 5));
         assert_eq!(mid.decisions().len(), 1);
         assert_eq!(mid.decisions()[0].start, 3);
+    }
+
+    #[test]
+    fn deps_in_matches_slice_all_deps() {
+        let mut b = TextBuilder::new();
+        b.push_str("ab", &src(1));
+        b.push_plain("cd");
+        b.push_str("ef", &src(2));
+        b.push_str("gh", &src(3));
+        for (start, end, n) in [(4, 4, 3), (2, 2, 5), (6, 6, 7), (8, 8, 8)] {
+            b.push_decision(Decision {
+                kind: DecisionKind::If,
+                loc: TplLoc {
+                    file: FileId(0),
+                    offset: n,
+                },
+                deps: Deps::one(OriginId(10 + n)),
+                taken: true,
+                start,
+                end,
+            });
+        }
+        b.push_decision(Decision {
+            kind: DecisionKind::Range,
+            loc: TplLoc {
+                file: FileId(0),
+                offset: 0,
+            },
+            deps: Deps::one(OriginId(20)),
+            taken: true,
+            start: 1,
+            end: 5,
+        });
+        let s = b.finish();
+        for a in 0..=s.len() {
+            for e in a..=s.len() {
+                assert_eq!(s.deps_in(a..e), s.slice(a..e).all_deps(), "{a}..{e}");
+            }
+        }
     }
 
     #[test]

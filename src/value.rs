@@ -15,11 +15,68 @@ use crate::origin::{Deps, OriginId};
 use crate::traced::TStr;
 
 /// A Go map with string keys, sorted (Go sorts keys wherever order shows).
-pub type MapData = BTreeMap<String, Value>;
+pub type MapData = BTreeMap<MapKey, Value>;
+
+/// A map key: shared text, so copying a map does not copy its keys.
+pub type MapKey = Rc<str>;
+
+/// Build map data from `(key, value)` pairs with any string-like keys.
+pub fn map_data<K: Into<MapKey>>(entries: impl IntoIterator<Item = (K, Value)>) -> MapData {
+    entries.into_iter().map(|(k, v)| (k.into(), v)).collect()
+}
 
 /// A shared, mutable map (Go `map[string]interface{}`).
-#[derive(Clone, Default)]
-pub struct MapRef(Rc<RefCell<MapData>>);
+///
+/// `deep_copy` is lazy: the copy remembers its source and copies one level
+/// when first looked at (its child maps become lazy copies in turn). That is
+/// only right while the source is unchanged, so before any map that may lie
+/// inside the source of an unfinished copy is changed, every unfinished copy
+/// is completed first (see [`MapRef::borrow_mut`]).
+#[derive(Clone)]
+pub struct MapRef(Rc<MapCell>);
+
+impl Default for MapRef {
+    fn default() -> Self {
+        MapRef::from_data(MapData::new())
+    }
+}
+
+/// The storage of one map.
+struct MapCell {
+    data: RefCell<MapData>,
+    /// For a lazy copy not yet made: the map it copies, and the copy epoch
+    /// whose snapshot it is.
+    pending: RefCell<Option<(MapRef, u64)>>,
+    /// The copy clock when the map was created: a map created after a copy
+    /// began cannot be part of what that copy reads.
+    born: u64,
+}
+
+/// The lazy-copy bookkeeping of this thread.
+#[derive(Default)]
+struct CopyState {
+    /// Ticks once per `deep_copy` call.
+    clock: u64,
+    /// Unfinished lazy copies; dead ones are skipped.
+    pending: Vec<std::rc::Weak<MapCell>>,
+    /// The latest epoch among unfinished copies (0 when there are none).
+    max_epoch: u64,
+    /// Length of `pending` that triggers pruning dead entries.
+    prune_at: usize,
+}
+
+thread_local! {
+    static COPIES: RefCell<CopyState> = RefCell::new(CopyState::default());
+}
+
+/// Start a new copy epoch (one per `deep_copy` call).
+fn next_epoch() -> u64 {
+    COPIES.with(|c| {
+        let mut c = c.borrow_mut();
+        c.clock += 1;
+        c.clock
+    })
+}
 
 impl MapRef {
     /// An empty map.
@@ -29,37 +86,49 @@ impl MapRef {
 
     /// Wrap map data.
     pub fn from_data(data: MapData) -> Self {
-        MapRef(Rc::new(RefCell::new(data)))
+        let born = COPIES.with(|c| c.borrow().clock);
+        MapRef(Rc::new(MapCell {
+            data: RefCell::new(data),
+            pending: RefCell::new(None),
+            born,
+        }))
     }
 
     /// Borrow the entries.
     pub fn borrow(&self) -> Ref<'_, MapData> {
-        self.0.borrow()
+        self.materialize(false);
+        self.0.data.borrow()
     }
 
-    /// Borrow the entries mutably.
+    /// Borrow the entries mutably. If this map may belong to the source of
+    /// an unfinished lazy copy, all unfinished copies are completed first.
     pub fn borrow_mut(&self) -> RefMut<'_, MapData> {
-        self.0.borrow_mut()
+        let must_finish = COPIES.with(|c| self.0.born < c.borrow().max_epoch);
+        if must_finish {
+            finish_all_copies();
+        }
+        self.materialize(false);
+        self.0.data.borrow_mut()
     }
 
     /// Look a key up (cloning the value).
     pub fn get(&self, key: &str) -> Option<Value> {
-        self.0.borrow().get(key).cloned()
+        self.borrow().get(key).cloned()
     }
 
     /// Insert or replace a key.
-    pub fn insert(&self, key: impl Into<String>, value: Value) {
-        self.0.borrow_mut().insert(key.into(), value);
+    pub fn insert(&self, key: impl Into<MapKey>, value: Value) {
+        self.borrow_mut().insert(key.into(), value);
     }
 
     /// Number of entries.
     pub fn len(&self) -> usize {
-        self.0.borrow().len()
+        self.borrow().len()
     }
 
     /// True when the map has no entries.
     pub fn is_empty(&self) -> bool {
-        self.0.borrow().is_empty()
+        self.borrow().is_empty()
     }
 
     /// True when both refer to the same map.
@@ -67,15 +136,84 @@ impl MapRef {
         Rc::ptr_eq(&self.0, &other.0)
     }
 
-    /// A deep copy: new maps all the way down (lists are shared, their maps copied).
+    /// A deep copy: new maps all the way down (lists are shared, their maps
+    /// copied). The copy is made lazily (see the type's documentation).
     pub fn deep_copy(&self) -> MapRef {
+        self.lazy_copy(next_epoch())
+    }
+
+    /// A lazy copy of this map belonging to the snapshot of `epoch`.
+    ///
+    /// The copy counts as born at `epoch`: a later copy may read it (so
+    /// changing it must complete that copy first), this one never does.
+    fn lazy_copy(&self, epoch: u64) -> MapRef {
+        let cell = Rc::new(MapCell {
+            data: RefCell::new(MapData::new()),
+            pending: RefCell::new(Some((self.clone(), epoch))),
+            born: epoch,
+        });
+        COPIES.with(|c| {
+            let mut c = c.borrow_mut();
+            if c.pending.len() >= c.prune_at {
+                c.pending.retain(|w| w.strong_count() > 0);
+                c.prune_at = (c.pending.len() * 2).max(64);
+            }
+            c.pending.push(Rc::downgrade(&cell));
+            c.max_epoch = c.max_epoch.max(epoch);
+        });
+        MapRef(cell)
+    }
+
+    /// An eager copy: every level copied now.
+    fn eager_copy(&self) -> MapRef {
         let data = self
-            .0
-            .borrow()
+            .borrow_eager()
             .iter()
-            .map(|(k, v)| (k.clone(), v.deep_copy()))
+            .map(|(k, v)| (k.clone(), v.copy_with(None)))
             .collect();
         MapRef::from_data(data)
+    }
+
+    /// Borrow for an eager copy: a pending lazy source is completed eagerly.
+    fn borrow_eager(&self) -> Ref<'_, MapData> {
+        self.materialize(true);
+        self.0.data.borrow()
+    }
+
+    /// Make a pending lazy copy: one level (child maps lazy) or, when
+    /// `eager`, all of it.
+    fn materialize(&self, eager: bool) {
+        let Some((source, epoch)) = self.0.pending.borrow_mut().take() else {
+            return;
+        };
+        let data: MapData = if eager {
+            source
+                .borrow_eager()
+                .iter()
+                .map(|(k, v)| (k.clone(), v.copy_with(None)))
+                .collect()
+        } else {
+            source
+                .borrow()
+                .iter()
+                .map(|(k, v)| (k.clone(), v.copy_with(Some(epoch))))
+                .collect()
+        };
+        *self.0.data.borrow_mut() = data;
+    }
+}
+
+/// Complete every unfinished lazy copy (before a map they may read changes).
+fn finish_all_copies() {
+    let pending = COPIES.with(|c| {
+        let mut c = c.borrow_mut();
+        c.max_epoch = 0;
+        std::mem::take(&mut c.pending)
+    });
+    for weak in pending {
+        if let Some(cell) = weak.upgrade() {
+            MapRef(cell).materialize(true);
+        }
     }
 }
 
@@ -313,9 +451,33 @@ impl Value {
 
     /// A deep copy: maps are copied, so mutating the copy leaves the original alone.
     pub fn deep_copy(&self) -> Value {
+        if !self.holds_map() {
+            return self.clone();
+        }
+        self.copy_with(Some(next_epoch()))
+    }
+
+    /// True when the value is a map or a list holding a map somewhere.
+    fn holds_map(&self) -> bool {
+        match &self.repr {
+            Repr::Map(_) => true,
+            Repr::List(l) => l.iter().any(Value::holds_map),
+            _ => false,
+        }
+    }
+
+    /// A deep copy whose maps are lazy copies of snapshot `epoch`, or eager
+    /// copies when `epoch` is `None`. Lists without maps are shared (they
+    /// are immutable).
+    fn copy_with(&self, epoch: Option<u64>) -> Value {
         let repr = match &self.repr {
-            Repr::Map(m) => Repr::Map(m.deep_copy()),
-            Repr::List(l) => Repr::List(Rc::new(l.iter().map(Value::deep_copy).collect())),
+            Repr::Map(m) => Repr::Map(match epoch {
+                Some(e) => m.lazy_copy(e),
+                None => m.eager_copy(),
+            }),
+            Repr::List(l) if l.iter().any(Value::holds_map) => {
+                Repr::List(Rc::new(l.iter().map(|v| v.copy_with(epoch)).collect()))
+            }
             other => other.clone(),
         };
         Value {
@@ -367,6 +529,60 @@ mod tests {
         m.insert("a", Value::int(1));
         assert_eq!(v.as_map().map(MapRef::len), Some(1));
         assert_eq!(copy.as_map().map(MapRef::len), Some(0));
+    }
+
+    fn m(entries: &[(&str, Value)]) -> MapRef {
+        MapRef::from_data(map_data(entries.iter().cloned()))
+    }
+
+    fn num(v: &MapRef, path: &[&str]) -> Option<i64> {
+        let mut cur = Value::map(v.clone());
+        for p in path {
+            cur = cur.as_map()?.get(p)?;
+        }
+        match cur.repr {
+            Repr::Int(i) => Some(i),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn lazy_copies_are_snapshots() {
+        // source { a: { b: 1 } }; copy; change the source deep down; the copy keeps 1.
+        let inner = m(&[("b", Value::int(1))]);
+        let src = m(&[("a", Value::map(inner.clone()))]);
+        let copy = src.deep_copy();
+        inner.insert("b", Value::int(2));
+        assert_eq!(num(&copy, &["a", "b"]), Some(1));
+        assert_eq!(num(&src, &["a", "b"]), Some(2));
+
+        // A copy of a copy, then a change to the first copy's inner map.
+        let first = src.deep_copy();
+        let second = Value::map(first.clone()).deep_copy();
+        let second = second.as_map().cloned().unwrap_or_default();
+        let first_inner = first.get("a").and_then(|v| v.as_map().cloned());
+        if let Some(fi) = &first_inner {
+            fi.insert("b", Value::int(3));
+        }
+        assert_eq!(num(&first, &["a", "b"]), Some(3));
+        assert_eq!(num(&second, &["a", "b"]), Some(2));
+        assert_eq!(num(&src, &["a", "b"]), Some(2));
+
+        // Changing the copy leaves the source alone; maps inside lists are copied too.
+        let listed = m(&[("l", Value::list(vec![Value::map(inner.clone())]))]);
+        let lcopy = listed.deep_copy();
+        if let Some(Repr::List(items)) = lcopy.get("l").map(|v| v.repr) {
+            if let Some(first) = items.first().and_then(Value::as_map) {
+                first.insert("b", Value::int(9));
+            }
+        }
+        assert_eq!(num(&inner, &["b"]), Some(2));
+        let c2 = src.deep_copy();
+        if let Some(a) = c2.get("a").and_then(|v| v.as_map().cloned()) {
+            a.insert("b", Value::int(7));
+        }
+        assert_eq!(num(&src, &["a", "b"]), Some(2));
+        assert_eq!(num(&c2, &["a", "b"]), Some(7));
     }
 
     #[test]

@@ -33,7 +33,7 @@ fn concat_prefix(a: &str, b: &str) -> String {
     }
 }
 
-fn entries(m: &MapRef) -> Vec<(String, Value)> {
+fn entries(m: &MapRef) -> Vec<(crate::value::MapKey, Value)> {
     m.borrow()
         .iter()
         .map(|(k, v)| (k.clone(), v.clone()))
@@ -162,7 +162,7 @@ fn coalesce_chart_values(ch: &Node<'_>, v: &MapRef, merge: bool) {
     for (key, val) in entries(&vc) {
         if let Some(value) = v.get(&key) {
             if value.is_nil() && !merge {
-                v.borrow_mut().remove(&key);
+                v.borrow_mut().remove(&*key);
             } else if let Some(dest) = value.as_map() {
                 if let Some(src) = val.as_map() {
                     let merge = child_chart_merge_true(ch, &key, merge);
@@ -192,7 +192,7 @@ pub fn coalesce_tables(dst: &MapRef, src: &MapRef, merge: bool) {
     if dst.ptr_eq(src) {
         return;
     }
-    let src_non_nil: Vec<String> = src
+    let src_non_nil: Vec<crate::value::MapKey> = src
         .borrow()
         .iter()
         .filter(|(_, v)| !v.is_nil())
@@ -207,7 +207,7 @@ pub fn coalesce_tables(dst: &MapRef, src: &MapRef, merge: bool) {
         let dv = dst.get(&key);
         match dv {
             Some(dv) if !merge && dv.is_nil() && src_non_nil.contains(&key) => {
-                dst.borrow_mut().remove(&key);
+                dst.borrow_mut().remove(&*key);
             }
             None => dst.insert(key, val),
             Some(dv) => {

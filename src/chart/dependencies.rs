@@ -124,7 +124,7 @@ fn fork_value(v: &Value, origins: &mut OriginTable) -> Value {
 }
 
 fn fork_map(m: &MapRef, origins: &mut OriginTable) -> MapRef {
-    let entries: Vec<(String, Value)> = m
+    let entries: Vec<(crate::value::MapKey, Value)> = m
         .borrow()
         .iter()
         .map(|(k, v)| (k.clone(), v.clone()))

@@ -357,6 +357,27 @@ impl IgnoreRules {
 /// (when `double_star`) matches across segments, `?` one character,
 /// `[...]`/`[!...]` classes, `{a,b}` alternatives (when `double_star`).
 pub fn glob_match(pattern: &str, text: &str, double_star: bool) -> bool {
+    type Compiled = std::collections::HashMap<String, Option<regex::Regex>>;
+    thread_local! {
+        /// Compiled patterns, without and with `double_star`.
+        static GLOBS: std::cell::RefCell<[Compiled; 2]> =
+            std::cell::RefCell::new([Compiled::new(), Compiled::new()]);
+    }
+    GLOBS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let map = &mut cache[usize::from(double_star)];
+        if let Some(compiled) = map.get(pattern) {
+            return compiled.as_ref().is_some_and(|r| r.is_match(text));
+        }
+        let compiled = regex::Regex::new(&glob_regex(pattern, double_star)).ok();
+        let matched = compiled.as_ref().is_some_and(|r| r.is_match(text));
+        map.insert(pattern.to_string(), compiled);
+        matched
+    })
+}
+
+/// The regular expression of a glob pattern (see [`glob_match`]).
+fn glob_regex(pattern: &str, double_star: bool) -> String {
     let mut re = String::from("^");
     let chars: Vec<char> = pattern.chars().collect();
     let mut i = 0;
@@ -411,17 +432,7 @@ pub fn glob_match(pattern: &str, text: &str, double_star: bool) -> bool {
         i += 1;
     }
     re.push('$');
-    thread_local! {
-        static GLOBS: std::cell::RefCell<std::collections::HashMap<String, Option<regex::Regex>>> =
-            std::cell::RefCell::new(std::collections::HashMap::new());
-    }
-    GLOBS.with(|cache| {
-        let mut cache = cache.borrow_mut();
-        let compiled = cache
-            .entry(re)
-            .or_insert_with_key(|re| regex::Regex::new(re).ok());
-        compiled.as_ref().is_some_and(|r| r.is_match(text))
-    })
+    re
 }
 
 #[cfg(test)]

@@ -115,7 +115,7 @@ fn plain(y: &YamlOwned) -> Value {
                     YamlOwned::Value(s) => crate::gofmt::sprint_value(&scalar(s)),
                     other => format!("{other:?}"),
                 };
-                data.insert(key, plain(v));
+                data.insert(key.into(), plain(v));
             }
             Value::map_from(data)
         }
@@ -209,7 +209,7 @@ impl Metadata {
         let annotations = m.get("annotations").and_then(Value::as_map).map(|a| {
             a.borrow()
                 .iter()
-                .map(|(k, v)| (k.clone(), crate::gofmt::sprint_value(v)))
+                .map(|(k, v)| (k.to_string(), crate::gofmt::sprint_value(v)))
                 .collect()
         });
         Ok(Metadata {

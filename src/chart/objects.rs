@@ -8,7 +8,7 @@ use std::rc::Rc;
 use super::dependencies::Node;
 use super::load::glob_match;
 use super::ChartFile;
-use crate::value::{GoObject, MapData, MapRef, Value};
+use crate::value::{GoObject, MapRef, Value};
 
 /// Kubernetes API versions Helm assumes with no cluster (`chartutil.DefaultVersionSet`).
 pub const DEFAULT_API_VERSIONS: &[&str] = &[
@@ -72,7 +72,7 @@ pub const DEFAULT_API_VERSIONS: &[&str] = &[
 fn strs(m: &[(&str, &str)]) -> MapRef {
     MapRef::from_data(
         m.iter()
-            .map(|(k, v)| (k.to_string(), Value::str(*v)))
+            .map(|(k, v)| (crate::value::MapKey::from(*k), Value::str(*v)))
             .collect(),
     )
 }
@@ -241,7 +241,7 @@ impl GoObject for Capabilities {
         )
     }
     fn to_map(&self) -> Option<MapRef> {
-        let m = MapData::from([
+        let m = crate::value::map_data([
             (
                 "APIVersions".to_string(),
                 Value::list(
@@ -462,7 +462,7 @@ impl GoObject for Files {
         Some(MapRef::from_data(
             self.0
                 .iter()
-                .map(|f| (f.name.clone(), Value::str(base64(&f.data))))
+                .map(|f| (f.name.as_str().into(), Value::str(base64(&f.data))))
                 .collect(),
         ))
     }
@@ -538,7 +538,7 @@ impl Capabilities {
 
 /// `.Release` as the template sees it.
 pub fn release_map(o: &ReleaseOptions) -> MapRef {
-    MapRef::from_data(MapData::from([
+    MapRef::from_data(crate::value::map_data([
         ("IsInstall".to_string(), Value::bool(o.is_install)),
         ("IsUpgrade".to_string(), Value::bool(o.is_upgrade)),
         ("Name".to_string(), Value::str(o.name.as_str())),
@@ -565,7 +565,7 @@ pub fn chart_map(node: &Node<'_>, is_root: bool) -> MapRef {
         .iter()
         .flatten()
         .map(|d| {
-            Value::map_from(MapData::from([
+            Value::map_from(crate::value::map_data([
                 ("Alias".to_string(), s(&d.alias)),
                 ("Condition".to_string(), s(&d.condition)),
                 ("Enabled".to_string(), Value::bool(d.enabled)),
@@ -584,7 +584,7 @@ pub fn chart_map(node: &Node<'_>, is_root: bool) -> MapRef {
         .maintainers
         .iter()
         .map(|m| {
-            Value::map_from(MapData::from([
+            Value::map_from(crate::value::map_data([
                 ("Email".to_string(), s(&m.email)),
                 ("Name".to_string(), s(&m.name)),
                 ("URL".to_string(), s(&m.url)),
@@ -592,10 +592,12 @@ pub fn chart_map(node: &Node<'_>, is_root: bool) -> MapRef {
         })
         .collect();
     let annotations = match &md.annotations {
-        Some(a) => Value::map_from(a.iter().map(|(k, v)| (k.clone(), s(v))).collect()),
+        Some(a) => Value::map_from(crate::value::map_data(
+            a.iter().map(|(k, v)| (k.as_str(), s(v))),
+        )),
         None => Value::nil(),
     };
-    MapRef::from_data(MapData::from([
+    MapRef::from_data(crate::value::map_data([
         ("APIVersion".to_string(), s(&md.api_version)),
         ("Annotations".to_string(), annotations),
         ("AppVersion".to_string(), s(&md.app_version)),

@@ -14,7 +14,7 @@ use super::objects::{chart_map, release_map, Capabilities, Files};
 use super::user::UserValues;
 use super::{Chart, ChartError};
 use crate::origin::{Layer, OriginTable};
-use crate::value::{MapData, MapRef, Repr, Value};
+use crate::value::{MapRef, Repr, Value};
 
 /// One enabled chart, ready to render.
 pub struct PreparedChart {
@@ -163,7 +163,7 @@ fn build_contexts(
             .unwrap_or_default(),
     };
     let subcharts = MapRef::new();
-    let context = MapRef::from_data(MapData::from([
+    let context = MapRef::from_data(crate::value::map_data([
         ("Chart".to_string(), Value::map(chart_map(node, is_root))),
         (
             "Files".to_string(),
@@ -241,7 +241,7 @@ fn walk(v: &Value, path: &str, origins: &mut OriginTable) {
     set_path(v, path, origins);
     match &v.repr {
         Repr::Map(m) => {
-            let entries: Vec<(String, Value)> = m
+            let entries: Vec<(crate::value::MapKey, Value)> = m
                 .borrow()
                 .iter()
                 .map(|(k, v)| (k.clone(), v.clone()))

@@ -95,7 +95,7 @@ fn replace_placeholder(v: &Value, ph: &str, val: &str) -> Option<Value> {
     match &v.repr {
         Repr::Str(s) if s.as_str() == ph => Some(Value::str(val).with_deps(v.deps.clone())),
         Repr::Map(m) => {
-            let entries: Vec<(String, Value)> = m
+            let entries: Vec<(crate::value::MapKey, Value)> = m
                 .borrow()
                 .iter()
                 .map(|(k, v)| (k.clone(), v.clone()))
@@ -474,7 +474,7 @@ pub fn json_to_value(j: &serde_json::Value, fresh: &mut dyn FnMut() -> OriginId)
         }
         serde_json::Value::Object(o) => Value::map_from(
             o.iter()
-                .map(|(k, x)| (k.clone(), json_to_value(x, fresh)))
+                .map(|(k, x)| (k.as_str().into(), json_to_value(x, fresh)))
                 .collect(),
         ),
     };

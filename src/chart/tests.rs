@@ -60,7 +60,7 @@ fn json(v: &Value) -> String {
             "{{{}}}",
             m.borrow()
                 .iter()
-                .map(|(k, x)| format!("{}:{}", serde_json::to_string(k).unwrap(), json(x)))
+                .map(|(k, x)| format!("{}:{}", serde_json::to_string(&**k).unwrap(), json(x)))
                 .collect::<Vec<_>>()
                 .join(",")
         ),

@@ -31,7 +31,7 @@ pub struct UserValues {
 /// Helm's `mergeMaps`: `b` over `a`, maps merged recursively, into a new top map.
 pub fn merge_maps(a: &MapRef, b: &MapRef) -> MapRef {
     let out = MapRef::from_data(a.borrow().clone());
-    let entries: Vec<(String, Value)> = b
+    let entries: Vec<(crate::value::MapKey, Value)> = b
         .borrow()
         .iter()
         .map(|(k, v)| (k.clone(), v.clone()))

@@ -377,7 +377,7 @@ impl Evaluator {
             Repr::Map(m) => m
                 .borrow()
                 .iter()
-                .map(|(k, v)| (Value::str(k.as_str()), v.clone()))
+                .map(|(k, v)| (Value::str(k.clone()), v.clone()))
                 .collect(),
             Repr::Int(n) => (0..*n).map(|i| (Value::int(i), Value::int(i))).collect(),
             Repr::Nil => Vec::new(),
@@ -633,16 +633,9 @@ impl Evaluator {
             return Ok(Operand::plain(base));
         }
         let args = &cmd.args[1..];
-        self.eval_fields(
-            st,
-            dot,
-            v.pos,
-            base,
-            &v.fields,
-            args,
-            final_arg,
-            &var_ref_string(v),
-        )
+        self.eval_fields(st, dot, v.pos, base, &v.fields, args, final_arg, &|| {
+            var_ref_string(v)
+        })
     }
 
     fn eval_field_chain_node(
@@ -662,7 +655,7 @@ impl Evaluator {
             &f.fields,
             args,
             final_arg,
-            &field_string(f),
+            &|| field_string(f),
         )
     }
 
@@ -687,16 +680,9 @@ impl Evaluator {
         }
         let base = self.eval_pipeline(st, dot, &c.pipe)?;
         let args = &cmd.args[1..];
-        self.eval_fields(
-            st,
-            dot,
-            c.pos,
-            base,
-            &c.fields,
-            args,
-            final_arg,
-            &chain_string(c),
-        )
+        self.eval_fields(st, dot, c.pos, base, &c.fields, args, final_arg, &|| {
+            chain_string(c)
+        })
     }
 
     /// Walk `.a.b.c` from `receiver`; the last field may be a method called with args.
@@ -710,7 +696,7 @@ impl Evaluator {
         fields: &[Rc<str>],
         args: &[Arg],
         final_arg: Option<Value>,
-        context: &str,
+        context: &dyn Fn() -> String,
     ) -> Result<Operand, Box<ExecError>> {
         let mut cur = Operand::plain(receiver);
         let n = fields.len();
@@ -723,7 +709,7 @@ impl Evaluator {
                         return Err(self.error(
                             st,
                             pos,
-                            context.to_string(),
+                            context(),
                             format!("nil pointer evaluating interface {{}}.{name}"),
                         ));
                     }
@@ -740,7 +726,7 @@ impl Evaluator {
                         return Err(self.error(
                             st,
                             pos,
-                            context.to_string(),
+                            context(),
                             format!("{name} is not a method but has arguments"),
                         ));
                     }
@@ -748,7 +734,7 @@ impl Evaluator {
                     let loc = self.loc(st, pos);
                     match found {
                         Some(v) => {
-                            if !v.deps.is_empty() {
+                            if !v.deps.is_empty() && crate::traced::tracing() {
                                 self.reads.push(Read {
                                     deps: v.deps.clone(),
                                     loc,
@@ -790,7 +776,7 @@ impl Evaluator {
                                 return Err(self.error(
                                     st,
                                     pos,
-                                    context.to_string(),
+                                    context(),
                                     format!("error calling {name}: {msg}"),
                                 ))
                             }
@@ -798,7 +784,7 @@ impl Evaluator {
                                 return Err(self.error(
                                     st,
                                     pos,
-                                    context.to_string(),
+                                    context(),
                                     format!(
                                         "can't evaluate field {name} in type {}",
                                         o.type_name()
@@ -815,7 +801,7 @@ impl Evaluator {
                                 return Err(self.error(
                                     st,
                                     pos,
-                                    context.to_string(),
+                                    context(),
                                     format!("error calling {name}: {msg}"),
                                 ))
                             }
@@ -824,7 +810,7 @@ impl Evaluator {
                         return Err(self.error(
                             st,
                             pos,
-                            context.to_string(),
+                            context(),
                             format!("can't evaluate field {name} in type {}", o.type_name()),
                         ));
                     }
@@ -833,7 +819,7 @@ impl Evaluator {
                     return Err(self.error(
                         st,
                         pos,
-                        context.to_string(),
+                        context(),
                         format!(
                             "can't evaluate field {name} in type {}",
                             if cur.from_map {
@@ -1124,31 +1110,19 @@ impl Evaluator {
                     format!("cannot assign nil to {}", ty.go_name()),
                 ));
             }
-            Arg::Field(f) => self.eval_fields(
-                st,
-                dot,
-                f.pos,
-                dot.clone(),
-                &f.fields,
-                &[],
-                None,
-                &field_string(f),
-            )?,
+            Arg::Field(f) => {
+                self.eval_fields(st, dot, f.pos, dot.clone(), &f.fields, &[], None, &|| {
+                    field_string(f)
+                })?
+            }
             Arg::Variable(v) => {
                 let base = self.var_value(st, v.pos, &v.name)?;
                 if v.fields.is_empty() {
                     Operand::plain(base)
                 } else {
-                    self.eval_fields(
-                        st,
-                        dot,
-                        v.pos,
-                        base,
-                        &v.fields,
-                        &[],
-                        None,
-                        &var_ref_string(v),
-                    )?
+                    self.eval_fields(st, dot, v.pos, base, &v.fields, &[], None, &|| {
+                        var_ref_string(v)
+                    })?
                 }
             }
             Arg::Chain(c) => {
@@ -1156,7 +1130,9 @@ impl Evaluator {
                     Operand::plain(self.eval_pipeline(st, dot, &c.pipe)?)
                 } else {
                     let base = self.eval_pipeline(st, dot, &c.pipe)?;
-                    self.eval_fields(st, dot, c.pos, base, &c.fields, &[], None, &chain_string(c))?
+                    self.eval_fields(st, dot, c.pos, base, &c.fields, &[], None, &|| {
+                        chain_string(c)
+                    })?
                 }
             }
             Arg::Identifier(id) => {
@@ -1194,7 +1170,7 @@ impl Evaluator {
             }
             Arg::Number(n) => return self.number_arg(st, n, ty),
         };
-        self.validate_type(st, arg.pos(), &arg_string(arg), op, ty)
+        self.validate_type(st, arg.pos(), &|| arg_string(arg), op, ty)
     }
 
     fn number_arg(&self, st: &State, n: &NumberLit, ty: Ty) -> VRes {
@@ -1228,10 +1204,17 @@ impl Evaluator {
     }
 
     fn validate_final(&self, st: &State, cmd: &Command, v: Value, ty: Ty) -> VRes {
-        self.validate_type(st, cmd.pos, &command_string(cmd), Operand::plain(v), ty)
+        self.validate_type(st, cmd.pos, &|| command_string(cmd), Operand::plain(v), ty)
     }
 
-    fn validate_type(&self, st: &State, pos: u32, context: &str, op: Operand, ty: Ty) -> VRes {
+    fn validate_type(
+        &self,
+        st: &State,
+        pos: u32,
+        context: &dyn Fn() -> String,
+        op: Operand,
+        ty: Ty,
+    ) -> VRes {
         let v = op.value;
         let ok = match (&v.repr, ty) {
             (_, Ty::Any) => true,
@@ -1245,7 +1228,7 @@ impl Evaluator {
                 } else {
                     format!("invalid value; expected {}", t.go_name())
                 };
-                return Err(self.error(st, pos, context.to_string(), msg));
+                return Err(self.error(st, pos, context(), msg));
             }
             (Repr::Str(_), Ty::Str) => true,
             (Repr::Int(_), Ty::Int | Ty::Int64) => true,
@@ -1262,7 +1245,7 @@ impl Evaluator {
             Err(self.error(
                 st,
                 pos,
-                context.to_string(),
+                context(),
                 format!(
                     "wrong type for value; expected {}; got {}",
                     ty.go_name(),

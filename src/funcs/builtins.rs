@@ -606,7 +606,7 @@ impl TomlEncoder<'_> {
                 continue;
             }
             let mut child = key.to_vec();
-            child.push(k.clone());
+            child.push(k.to_string());
             self.encode(&child, v)?;
         }
         Ok(())

@@ -24,7 +24,7 @@ fn f_dict(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
     while let Some(k) = it.next() {
         let key = strval(&k);
         let v = it.next().unwrap_or_else(|| Value::str(""));
-        m.insert(key, v);
+        m.insert(key.into(), v);
     }
     Ok(Value::map_from(m))
 }
@@ -48,7 +48,7 @@ fn f_set(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
 fn f_unset(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
     let d = arg(&a, 0);
     if let Some(m) = d.as_map() {
-        m.borrow_mut().remove(&strval(&arg(&a, 1)));
+        m.borrow_mut().remove(strval(&arg(&a, 1)).as_str());
     }
     Ok(d)
 }
@@ -56,7 +56,7 @@ fn f_unset(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
 fn f_has_key(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
     let key = strval(&arg(&a, 1));
     Ok(Value::bool(
-        map_arg(&a, 0).is_some_and(|m| m.borrow().contains_key(&key)),
+        map_arg(&a, 0).is_some_and(|m| m.borrow().contains_key(key.as_str())),
     ))
 }
 
@@ -64,7 +64,7 @@ fn f_keys(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
     let mut out = Vec::new();
     for d in &a {
         if let Some(m) = d.as_map() {
-            out.extend(m.borrow().keys().map(|k| Value::str(k.as_str())));
+            out.extend(m.borrow().keys().map(|k| Value::str(k.clone())));
         }
     }
     Ok(Value::list(out))
@@ -92,8 +92,8 @@ fn f_pick(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
     if let Some(m) = map_arg(&a, 0) {
         let m = m.borrow();
         for k in a.iter().skip(1).map(strval) {
-            if let Some(v) = m.get(&k) {
-                out.insert(k, v.clone());
+            if let Some(v) = m.get(k.as_str()) {
+                out.insert(k.into(), v.clone());
             }
         }
     }
@@ -105,7 +105,7 @@ fn f_omit(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
     let mut out = MapData::new();
     if let Some(m) = map_arg(&a, 0) {
         for (k, v) in m.borrow().iter() {
-            if !omit.contains(k) {
+            if !omit.iter().any(|o| **o == **k) {
                 out.insert(k.clone(), v.clone());
             }
         }
@@ -118,7 +118,7 @@ pub fn merge_into(dst: &MapRef, src: &MapRef, overwrite: bool) {
     if dst.ptr_eq(src) {
         return;
     }
-    let entries: Vec<(String, Value)> = src
+    let entries: Vec<(crate::value::MapKey, Value)> = src
         .borrow()
         .iter()
         .map(|(k, v)| (k.clone(), v.clone()))

@@ -169,7 +169,7 @@ fn url_parse(v: &str) -> MapData {
         ("fragment", fragment),
         ("userinfo", userinfo),
     ] {
-        m.insert(k.to_string(), Value::str(v));
+        m.insert(k.into(), Value::str(v));
     }
     m
 }

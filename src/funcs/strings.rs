@@ -1104,7 +1104,7 @@ pub(crate) fn go_split(s: &str, sep: &str, n: i64) -> Vec<Range<usize>> {
 fn split_map(s: &TStr, sep: &str, n: i64) -> Value {
     let mut m = MapData::new();
     for (i, r) in go_split(s.as_str(), sep, n).into_iter().enumerate() {
-        m.insert(format!("_{i}"), Value::tstr(s.slice(r)));
+        m.insert(format!("_{i}").into(), Value::tstr(s.slice(r)));
     }
     Value::map_from(m)
 }

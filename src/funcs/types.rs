@@ -299,7 +299,7 @@ pub(crate) mod testutil {
     pub fn d(pairs: Vec<(&str, Value)>) -> Value {
         let mut m = MapData::new();
         for (k, v) in pairs {
-            m.insert(k.to_string(), v);
+            m.insert(k.into(), v);
         }
         Value::map_from(m)
     }

@@ -44,7 +44,7 @@ fn to_yaml_pretty(ctx: &FuncCtx, args: Vec<Value>) -> FuncResult {
 
 fn error_map(msg: String, deps: &crate::origin::Deps) -> Value {
     let mut m = MapData::new();
-    m.insert("Error".to_string(), Value::str(msg).with_deps(deps.clone()));
+    m.insert("Error".into(), Value::str(msg).with_deps(deps.clone()));
     Value::map_from(m).with_deps(deps.clone())
 }
 

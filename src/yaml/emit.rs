@@ -317,14 +317,14 @@ impl Emitter {
         match &v.repr {
             Repr::Map(m) => {
                 let m = m.borrow();
-                let mut entries: Vec<(&String, &Value)> = m.iter().collect();
+                let mut entries: Vec<(&crate::value::MapKey, &Value)> = m.iter().collect();
                 entries.sort_by(|a, b| key_cmp(a.0, b.0));
                 self.mapping(&entries, mapping_ctx)
             }
             Repr::Object(o) => match o.to_map() {
                 Some(m) => {
                     let m = m.borrow();
-                    let mut entries: Vec<(&String, &Value)> = m.iter().collect();
+                    let mut entries: Vec<(&crate::value::MapKey, &Value)> = m.iter().collect();
                     entries.sort_by(|a, b| key_cmp(a.0, b.0));
                     self.mapping(&entries, mapping_ctx)
                 }
@@ -368,7 +368,11 @@ impl Emitter {
         }
     }
 
-    fn mapping(&mut self, entries: &[(&String, &Value)], _mapping_ctx: bool) -> Result<(), String> {
+    fn mapping(
+        &mut self,
+        entries: &[(&crate::value::MapKey, &Value)],
+        _mapping_ctx: bool,
+    ) -> Result<(), String> {
         if entries.is_empty() {
             self.write_indicator("{", true, true, false);
             self.write_indicator("}", false, false, false);
@@ -378,7 +382,7 @@ impl Emitter {
         let site = self.site.clone();
         for (k, v) in entries {
             self.write_indent(&site);
-            let key = TStr::plain(k.as_str());
+            let key = TStr::plain(Rc::clone(k));
             let simple = k.len() <= 128 && !k.chars().any(is_break);
             if simple {
                 self.string(&key, &v.deps, true)?;

@@ -6,6 +6,7 @@
 //! Values files give every node an origin with its file position; `fromYaml`
 //! gives every string the trace of the input bytes it was parsed from.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -335,6 +336,53 @@ fn parse_tree(text: &str) -> Result<Option<Node>, Fail> {
     }
 }
 
+/// Texts parsed by `fromYaml` in this render: templates parse the same
+/// included text many times (once per collector or destination), so the
+/// node tree of each distinct text is kept until [`clear_parse_cache`].
+/// Only the syntax tree is shared; every call still builds its own values
+/// with its own input's trace.
+struct TreeCache {
+    trees: HashMap<Rc<str>, Rc<Option<Node>>>,
+    bytes: usize,
+}
+
+/// Bytes of text the tree cache holds before it starts over.
+const TREE_CACHE_MAX_BYTES: usize = 16 * 1024 * 1024;
+
+thread_local! {
+    static TREE_CACHE: RefCell<TreeCache> = RefCell::new(TreeCache {
+        trees: HashMap::new(),
+        bytes: 0,
+    });
+}
+
+/// Forget the node trees cached by `fromYaml` (called at the start of each render).
+pub fn clear_parse_cache() {
+    TREE_CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        c.trees.clear();
+        c.bytes = 0;
+    });
+}
+
+/// [`parse_tree`] through the cache.
+fn parse_tree_cached(text: &Rc<str>) -> Result<Rc<Option<Node>>, Fail> {
+    if let Some(hit) = TREE_CACHE.with(|c| c.borrow().trees.get(&**text).cloned()) {
+        return Ok(hit);
+    }
+    let tree = Rc::new(parse_tree(text)?);
+    TREE_CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.bytes + text.len() > TREE_CACHE_MAX_BYTES {
+            c.trees.clear();
+            c.bytes = 0;
+        }
+        c.bytes += text.len();
+        c.trees.insert(text.clone(), tree.clone());
+    });
+    Ok(tree)
+}
+
 /// How the converter attributes nodes.
 trait Attribution {
     /// Deps for `node`, named by `anchor` (the key of a map entry, else the node itself).
@@ -385,7 +433,7 @@ impl Attribution for InputTrace<'_> {
         let bytes = |n: &Node| {
             let end = n.end.min(self.input.len());
             let start = n.start.min(end);
-            self.input.slice(start..end).all_deps()
+            self.input.deps_in(start..end)
         };
         let own = if matches!(node.kind, Kind::Scalar { .. }) {
             bytes(node)
@@ -587,7 +635,7 @@ impl Converter<'_> {
             }
             let key = self.key_string(k, v)?;
             let val = self.value(v, k)?;
-            data.insert(key, val);
+            data.insert(key.into(), val);
         }
         Ok(())
     }
@@ -655,12 +703,12 @@ fn to_error(file: &str, f: Fail) -> YamlError {
     }
 }
 
-fn convert(tree: Option<Node>, attr: &mut dyn Attribution) -> Result<Value, Fail> {
+fn convert(tree: Option<&Node>, attr: &mut dyn Attribution) -> Result<Value, Fail> {
     let Some(root) = tree else {
         return Ok(Value::nil());
     };
     let mut c = Converter { attr };
-    c.value(&root, &root)
+    c.value(root, root)
 }
 
 /// Load a values document (see [`super::load_values`]).
@@ -683,7 +731,7 @@ pub(crate) fn load(
         layer,
         table: origins,
     };
-    let v = convert(tree, &mut attr).map_err(|f| to_error(&file, f))?;
+    let v = convert(tree.as_ref(), &mut attr).map_err(|f| to_error(&file, f))?;
     let kind = match &v.repr {
         crate::value::Repr::Nil => return Ok(Value::map_from(MapData::new())),
         crate::value::Repr::Map(_) => return Ok(v),
@@ -707,9 +755,9 @@ pub(crate) fn load(
 /// the input bytes they were parsed from; every scalar depends on the
 /// origins of its bytes (and of its key's bytes in a map).
 pub fn parse_yaml_value(text: &TStr) -> Result<Value, YamlError> {
-    let tree = parse_tree(text.as_str()).map_err(|f| to_error("", f))?;
+    let tree = parse_tree_cached(text.text_rc()).map_err(|f| to_error("", f))?;
     let mut attr = InputTrace { input: text };
-    convert(tree, &mut attr).map_err(|f| to_error("", f))
+    convert(tree.as_ref().as_ref(), &mut attr).map_err(|f| to_error("", f))
 }
 
 /// The JSON type name Go's decoder reports for a value that does not fit.

@@ -13,7 +13,7 @@ mod resolve;
 use std::rc::Rc;
 
 pub use emit::{to_yaml, to_yaml_pretty, try_to_yaml};
-pub use load::parse_yaml_value;
+pub use load::{clear_parse_cache, parse_yaml_value};
 
 use crate::origin::{Layer, OriginTable};
 use crate::value::Value;

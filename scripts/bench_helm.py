@@ -1,0 +1,58 @@
+"""Time Helm's own engine (helm_python) rendering the k8s-monitoring examples.
+
+For each example: load the values like helm_render.py does, load the chart
+once, then time `chart.render(values, name=..., namespace=...)` in-process
+ITERS times and keep the median. Writes {"median_ms": {name: ms}, ...} as JSON.
+
+    VENV_PYTHON scripts/bench_helm.py SHARED_DIR OUT.json [ITERS] [ONLY]
+"""
+import json
+import os
+import statistics
+import sys
+import time
+
+import helm_python as helm
+
+
+def deep_merge(base, top):
+    for key, value in top.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            deep_merge(base[key], value)
+        else:
+            base[key] = value
+    return base
+
+
+def main():
+    shared, out = sys.argv[1], sys.argv[2]
+    iters = int(sys.argv[3]) if len(sys.argv) > 3 else 3
+    only = sys.argv[4] if len(sys.argv) > 4 else ""
+    chart_dir = os.path.join(shared, "charts/k8s-monitoring-3.5.2")
+    goldens = os.path.join(shared, "goldens/k8s-monitoring-3.5.2")
+    names = sorted(n[:-5] for n in os.listdir(goldens) if n.endswith(".json"))
+    names = [n for n in names if only in n]
+    medians, load_ms = {}, {}
+    for name in names:
+        path = os.path.join(chart_dir, "docs/examples", name.replace("__", "/"), "values.yaml")
+        values = {}
+        with open(path) as fh:
+            deep_merge(values, helm.values_from_yaml(fh.read()) or {})
+        t0 = time.perf_counter()
+        with helm.Chart.load(chart_dir) as chart:
+            load_ms[name] = (time.perf_counter() - t0) * 1000.0
+            times = []
+            for _ in range(iters):
+                t = time.perf_counter()
+                chart.render(values, name="k8smon", namespace="default")
+                times.append((time.perf_counter() - t) * 1000.0)
+        medians[name] = statistics.median(times)
+        print(f"{name:<55} {medians[name]:9.1f} ms  (load {load_ms[name]:.1f} ms)", flush=True)
+    result = {"iterations": iters, "median_ms": medians, "load_ms": load_ms}
+    with open(out, "w") as fh:
+        json.dump(result, fh, indent=1, sort_keys=True)
+    print(f"median of medians: {statistics.median(medians.values()):.1f} ms over {len(medians)} examples")
+
+
+if __name__ == "__main__":
+    main()
