@@ -67,7 +67,7 @@ fn eq_json(v: &Value, j: &J) -> bool {
             let a = a.borrow();
             a.len() == b.len()
                 && b.iter()
-                    .all(|(k, y)| a.get(k).is_some_and(|x| eq_json(x, y)))
+                    .all(|(k, y)| a.get(k.as_str()).is_some_and(|x| eq_json(x, y)))
         }
         _ => false,
     }
@@ -325,14 +325,14 @@ impl Validator<'_> {
             .unwrap_or_default();
         if let Some(props) = props {
             for (k, sch) in props {
-                if let Some(child) = data.get(k) {
+                if let Some(child) = data.get(k.as_str()) {
                     self.validate(sch, child, &format!("{path}/{}", escape_ptr(k)), out);
                 }
             }
         }
         let mut additional = Vec::new();
         for (k, child) in data.iter() {
-            let mut matched = props.is_some_and(|p| p.contains_key(k));
+            let mut matched = props.is_some_and(|p| p.contains_key(&**k));
             for (re, sch) in &pattern_props {
                 if re.is_match(k) {
                     matched = true;
