@@ -236,7 +236,7 @@ fn render_inner(req: &RenderRequest) -> Result<RenderOutput, RenderError> {
         let id = set.add(text.clone(), parsed, None);
         set.set_display(id, display.clone());
     }
-    let mut eval = Evaluator::new(set, Some(parse_template));
+    let mut eval = Evaluator::new(set, Some(parse_tpl_text));
     let mut files = BTreeMap::new();
     for name in &order {
         let base = name.rsplit('/').next().unwrap_or(name);
@@ -321,6 +321,12 @@ fn disabled_subcharts(
         });
     }
     out
+}
+
+/// Parse the text given to `tpl`; errors in Go's words, as `tpl` reports them.
+pub fn parse_tpl_text(name: &str, text: &str) -> Result<ParsedFile, String> {
+    crate::template::parser::parse(name, text, &crate::funcs::is_defined)
+        .map_err(|e| e.go_message())
 }
 
 /// Parse one template file with the function table's names.

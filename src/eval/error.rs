@@ -69,7 +69,14 @@ impl ExecError {
         if let (Some(msg), Some(first)) = (&self.user_message, self.frames.first()) {
             return format!("execution error at ({}): {msg}", first.location);
         }
+        // Helm lays out chains of `include`s and faults of the template
+        // engine itself; an error a function returned (`error calling
+        // index: ...`, `tpl`) keeps Go's one-line text.
+        let last_is_function_error = self.frames.last().is_some_and(|f| {
+            f.cause.starts_with("error calling ") && f.cause != "error calling include: "
+        });
         let include_chain = self.frames.len() <= 100
+            && !last_is_function_error
             && self.frames[..self.frames.len().saturating_sub(1)]
                 .iter()
                 .all(|f| f.cause == "error calling include: ");

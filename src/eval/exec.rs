@@ -14,7 +14,7 @@ use crate::template::ast::{
     VariableRef,
 };
 use crate::traced::{Decision, DecisionKind, FileId, Source, TStr, TextBuilder, TplLoc};
-use crate::value::{MapRef, Repr, Value};
+use crate::value::{Repr, Value};
 
 /// Go's limit on nested template calls.
 const MAX_EXEC_DEPTH: u32 = 100_000;
@@ -128,12 +128,6 @@ pub struct Evaluator {
     missing_reads: Vec<MissingRead>,
     depth: u32,
     tpl_parser: Option<TplParser>,
-}
-
-/// The outcome of rendering one file.
-pub struct Rendered {
-    /// The traced output text (before `<no value>` removal).
-    pub text: TStr,
 }
 
 impl Evaluator {
@@ -876,7 +870,7 @@ impl Evaluator {
             } else {
                 format!("wrong number of args for {name}: want {nparams} got {total}")
             };
-            return Err(self.error(st, pos, command_string(cmd), msg));
+            return Err(self.error(st, pos, name.to_string(), msg));
         }
         let mut argv = Vec::with_capacity(total);
         for (i, a) in args.iter().enumerate() {
@@ -923,7 +917,7 @@ impl Evaluator {
             return Err(self.error(
                 st,
                 cmd.pos,
-                command_string(cmd),
+                name.to_string(),
                 format!("wrong number of args for {name}: want at least 1 got 0"),
             ));
         }
@@ -976,7 +970,7 @@ impl Evaluator {
             return Err(self.error(
                 st,
                 cmd.pos,
-                command_string(cmd),
+                name.to_string(),
                 format!("wrong number of args for {name}: want {want} got {total}"),
             ));
         }
@@ -1042,7 +1036,7 @@ impl Evaluator {
             final_arg.clone().unwrap_or_default()
         };
         let text = text_v.as_tstr().cloned().unwrap_or_default();
-        let quoted = format!("{:?}", text.as_str());
+        let quoted = crate::template::lexer::go_quote(text.as_str());
         let Some(parser) = self.tpl_parser else {
             return Err(self.error(
                 st,
@@ -1058,9 +1052,7 @@ impl Evaluator {
                     st,
                     cmd.pos,
                     command_string(cmd),
-                    format!(
-                    "error calling tpl: error during tpl function execution for {quoted}: {msg}"
-                ),
+                    format!("error calling tpl: cannot parse template {quoted}: {msg}"),
                 ))
             }
         };
@@ -1159,12 +1151,8 @@ impl Evaluator {
                     _ => Err(self.error(
                         st,
                         s.pos,
-                        go_quote(&s.text),
-                        format!(
-                            "expected {}; found {}",
-                            expected_word(ty),
-                            go_quote(&s.text)
-                        ),
+                        s.quoted.to_string(),
+                        format!("expected {}; found {}", expected_word(ty), s.quoted),
                     )),
                 }
             }
@@ -1309,112 +1297,6 @@ fn param_type(params: &[Ty], variadic: Option<Ty>, i: usize) -> Ty {
     }
 }
 
-/// Go's `strconv.Quote`, as Go prints string nodes.
-pub fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-// ----- Go's String() of nodes, used in error contexts ------------------------------
-
-fn field_string(f: &FieldChain) -> String {
-    let mut s = String::new();
-    for x in &f.fields {
-        s.push('.');
-        s.push_str(x);
-    }
-    s
-}
-
-fn var_ref_string(v: &VariableRef) -> String {
-    let mut s = v.name.to_string();
-    for x in &v.fields {
-        s.push('.');
-        s.push_str(x);
-    }
-    s
-}
-
-fn chain_string(c: &Chain) -> String {
-    let mut s = format!("({})", pipe_string(&c.pipe));
-    for x in &c.fields {
-        s.push('.');
-        s.push_str(x);
-    }
-    s
-}
-
-fn arg_string(a: &Arg) -> String {
-    match a {
-        Arg::Dot(_) => ".".into(),
-        Arg::Nil(_) => "nil".into(),
-        Arg::Bool(_, b) => b.to_string(),
-        Arg::Number(n) => n.text.to_string(),
-        Arg::String(s) => go_quote(&s.text),
-        Arg::Field(f) => field_string(f),
-        Arg::Variable(v) => var_ref_string(v),
-        Arg::Identifier(i) => i.name.to_string(),
-        Arg::Chain(c) => chain_string(c),
-    }
-}
-
-fn command_string(c: &Command) -> String {
-    c.args.iter().map(arg_string).collect::<Vec<_>>().join(" ")
-}
-
-fn pipe_string(p: &Pipe) -> String {
-    let mut s = String::new();
-    if !p.decl.is_empty() {
-        s.push_str(
-            &p.decl
-                .iter()
-                .map(|v| v.name.to_string())
-                .collect::<Vec<_>>()
-                .join(", "),
-        );
-        s.push_str(if p.is_assign { " = " } else { " := " });
-    }
-    s.push_str(
-        &p.cmds
-            .iter()
-            .map(command_string)
-            .collect::<Vec<_>>()
-            .join(" | "),
-    );
-    s
-}
-
-fn template_call_string(t: &TemplateCall) -> String {
-    match &t.pipe {
-        Some(p) => format!("{{{{template {} {}}}}}", go_quote(&t.name), pipe_string(p)),
-        None => format!("{{{{template {}}}}}", go_quote(&t.name)),
-    }
-}
-
-/// A map value for template data (`{Values, Release, ...}`).
-pub fn data_map(entries: Vec<(&str, Value)>) -> Value {
-    let m = MapRef::new();
-    for (k, v) in entries {
-        m.insert(k, v);
-    }
-    Value::map(m)
-}
-
 /// Implicit flow: a value assigned to an outer variable inside a branch
 /// depends on the branch's conditions. A string gets a decision over the
 /// text the assignment added (past what it shares with the old value), so
@@ -1451,4 +1333,33 @@ fn with_control(old: &Value, new: Value, controls: &[Control]) -> Value {
         });
     }
     Value::tstr(b.finish()).with_deps(new.deps.union(&deps))
+}
+
+// Go's String() of nodes, for error contexts: the parser's `Display`.
+fn field_string(f: &FieldChain) -> String {
+    Arg::Field(f.clone()).to_string()
+}
+
+fn var_ref_string(v: &VariableRef) -> String {
+    Arg::Variable(v.clone()).to_string()
+}
+
+fn chain_string(c: &Chain) -> String {
+    Arg::Chain(Box::new(c.clone())).to_string()
+}
+
+fn arg_string(a: &Arg) -> String {
+    a.to_string()
+}
+
+fn command_string(c: &Command) -> String {
+    c.to_string()
+}
+
+fn pipe_string(p: &Pipe) -> String {
+    p.to_string()
+}
+
+fn template_call_string(t: &TemplateCall) -> String {
+    t.to_string()
 }

@@ -1,0 +1,1 @@
+{{ define "x" }}{{ index .Values "a" "b" }}{{ end }}
