@@ -76,12 +76,37 @@ pub fn key_query(out: &RenderOutput, key: &str) -> Result<KeyAnswer, QueryError>
         .collect();
     covered.sort();
     covered.dedup();
-    let mut defined_at: Vec<String> = ids
+    // Where it is set: the winning layer first (user files, flags), then the
+    // chart defaults it overrides.
+    let mut exact: Vec<OriginId> = ids
         .iter()
-        .filter(|&&id| out.origins.get(id).path == key)
-        .filter_map(|&id| out.describe_origin_pos(id))
+        .copied()
+        .filter(|&id| out.origins.get(id).path == key)
         .collect();
-    defined_at.dedup();
+    exact.sort_by_key(|&id| {
+        matches!(
+            out.origins.get(id).layer,
+            crate::origin::Layer::ChartDefault(_)
+        )
+    });
+    let mut defined_at: Vec<String> = Vec::new();
+    for id in exact {
+        let Some(pos) = out.describe_origin_pos(id) else {
+            continue;
+        };
+        let text = if matches!(
+            out.origins.get(id).layer,
+            crate::origin::Layer::ChartDefault(_)
+        ) && !defined_at.is_empty()
+        {
+            format!("{pos} (chart default, overridden)")
+        } else {
+            pos
+        };
+        if !defined_at.contains(&text) {
+            defined_at.push(text);
+        }
+    }
     let value = ids
         .iter()
         .find(|&&id| out.origins.get(id).path == key)
