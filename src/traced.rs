@@ -54,6 +54,18 @@ pub struct Source {
 }
 
 impl Source {
+    /// The same source `delta` bytes further into its template text (for a
+    /// piece of literal text that starts inside the literal).
+    pub fn shifted(&self, delta: u32) -> Source {
+        Source {
+            loc: self.loc.map(|l| TplLoc {
+                file: l.file,
+                offset: l.offset + delta,
+            }),
+            deps: self.deps.clone(),
+        }
+    }
+
     /// Literal template text at `loc`.
     pub fn literal(loc: TplLoc) -> Self {
         Source {
@@ -501,7 +513,14 @@ impl TextBuilder {
                     self.add_run(base + cursor - a, base + cs - a, fill);
                 }
             }
-            self.add_run(base + cs - a, base + ce - a, &r.source);
+            if cs > rs && r.source.deps.is_empty() && r.source.loc.is_some() {
+                // Part of a literal run: point at the template byte it starts at,
+                // so a line of text cut out of a larger literal keeps its own line.
+                let shifted = Rc::new(r.source.shifted((cs - rs) as u32));
+                self.add_run(base + cs - a, base + ce - a, &shifted);
+            } else {
+                self.add_run(base + cs - a, base + ce - a, &r.source);
+            }
             cursor = ce;
         }
         if let Some(fill) = fill {

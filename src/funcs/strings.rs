@@ -116,9 +116,15 @@ pub(crate) fn apply_edits(s: &TStr, edits: &[(Range<usize>, TStr)]) -> TStr {
         let mut k = *ri;
         while k < in_runs.len() && (in_runs[k].start as usize) < b {
             let r = &in_runs[k];
-            let cs = (r.start as usize).max(a);
+            let (rs, cs) = (r.start as usize, (r.start as usize).max(a));
             let ce = (r.end as usize).min(b);
-            push_run(runs, base + cs - a, base + ce - a, &r.source);
+            if cs > rs && r.source.deps.is_empty() && r.source.loc.is_some() {
+                // A piece of a literal keeps the template position it starts at.
+                let shifted = Rc::new(r.source.shifted((cs - rs) as u32));
+                push_run(runs, base + cs - a, base + ce - a, &shifted);
+            } else {
+                push_run(runs, base + cs - a, base + ce - a, &r.source);
+            }
             k += 1;
         }
     };
