@@ -201,6 +201,19 @@ fn blame_annotates_every_line_of_a_config() {
         .iter()
         .find(|l| l.text.starts_with("  loki.process"))
         .expect("header");
+    // The exact template line of the literal, though nindent cut it out of a larger text.
+    assert_eq!(
+        header.template_at.as_deref(),
+        Some("charts/feature-pod-logs/templates/_processing.alloy.tpl:2")
+    );
+    let keep = lines
+        .iter()
+        .find(|l| l.text.contains("stage.label_keep"))
+        .expect("label_keep");
+    assert_eq!(
+        keep.template_at.as_deref(),
+        Some("charts/feature-pod-logs/templates/_processing.alloy.tpl:25")
+    );
     assert!(header
         .gate
         .as_ref()
