@@ -122,4 +122,10 @@ fn k8s_monitoring_pod_logs_matches_perturbation() {
         "pod-logs",
         disagreements(chart.clone(), Some(values), "k8smon", &golden),
     );
+    let values = chart.join("docs/examples/extra-rules/values.yaml");
+    let golden = common::repo_dir().join("testdata/perturb/k8s-monitoring/extra-rules.json");
+    assert_agrees(
+        "extra-rules",
+        disagreements(chart.clone(), Some(values), "k8smon", &golden),
+    );
 }

@@ -279,22 +279,41 @@ impl Evaluator {
             deps: v.deps.clone(),
         });
         match &v.repr {
-            Repr::Str(s) if s.runs().iter().any(|r| r.source.loc.is_none()) => {
-                // A string straight from values: its bytes were written here.
-                let located = s.map_sources(&mut |src| {
-                    if src.loc.is_some() {
-                        None
-                    } else {
-                        Some(Source {
+            Repr::Str(s) => {
+                // A string straight from values has no location: its bytes
+                // were written here.
+                let located;
+                let s = if s.runs().iter().any(|r| r.source.loc.is_none()) {
+                    located = s.map_sources(&mut |src| {
+                        src.loc.is_none().then(|| Source {
                             loc: Some(loc),
                             deps: src.deps.clone(),
                         })
+                    });
+                    &located
+                } else {
+                    s
+                };
+                let start = st.out.len();
+                st.out.push_slice_filling(s, 0..s.len(), &source);
+                // Keys that chose this text without being part of it
+                // (`.a | default .b` prints b's text, chosen because a was
+                // empty) decided the printed range.
+                if !v.deps.is_empty() && !s.is_untraced() {
+                    let in_text = s.all_deps();
+                    let chose: Deps = v.deps.iter().filter(|&id| !in_text.contains(id)).collect();
+                    if !chose.is_empty() {
+                        st.out.push_decision(Decision {
+                            kind: DecisionKind::If,
+                            loc,
+                            deps: chose,
+                            taken: true,
+                            start: start as u32,
+                            end: st.out.len() as u32,
+                        });
                     }
-                });
-                st.out
-                    .push_slice_filling(&located, 0..located.len(), &source)
+                }
             }
-            Repr::Str(s) => st.out.push_slice_filling(s, 0..s.len(), &source),
             Repr::Nil => st.out.push_str("<no value>", &source),
             _ => {
                 let text = crate::gofmt::sprint_value(v);
