@@ -110,7 +110,7 @@ fn mini_monitoring_matches_perturbation() {
 }
 
 #[test]
-fn k8s_monitoring_pod_logs_matches_perturbation() {
+fn k8s_monitoring_matches_perturbation() {
     let Some(shared) = common::shared_dir() else {
         return;
     };
@@ -126,6 +126,13 @@ fn k8s_monitoring_pod_logs_matches_perturbation() {
     let golden = common::repo_dir().join("testdata/perturb/k8s-monitoring/extra-rules.json");
     assert_agrees(
         "extra-rules",
+        disagreements(chart.clone(), Some(values), "k8smon", &golden),
+    );
+    let values = chart.join("docs/examples/features/cluster-metrics/default/values.yaml");
+    let golden = common::repo_dir()
+        .join("testdata/perturb/k8s-monitoring/features__cluster-metrics__default.json");
+    assert_agrees(
+        "cluster-metrics",
         disagreements(chart.clone(), Some(values), "k8smon", &golden),
     );
 }
