@@ -94,7 +94,7 @@ fn archive_files(data: &[u8]) -> Result<Vec<ChartFile>, ChartError> {
         if !kind.is_file() {
             continue;
         }
-        let mut buf = Vec::new();
+        let mut buf = Vec::with_capacity(entry.size().min(64 << 20) as usize);
         entry
             .read_to_end(&mut buf)
             .map_err(|e| ChartError::Archive(e.to_string()))?;
