@@ -109,6 +109,14 @@ fn archive_files(data: &[u8]) -> Result<Vec<ChartFile>, ChartError> {
     Ok(files)
 }
 
+/// File bytes as text, invalid UTF-8 replaced (checked on the fast path first).
+pub(crate) fn lossy_text(data: &[u8]) -> String {
+    match std::str::from_utf8(data) {
+        Ok(s) => s.to_string(),
+        Err(_) => String::from_utf8_lossy(data).into_owned(),
+    }
+}
+
 /// Go's `path.Clean` for relative slash paths.
 fn clean_path(p: &str) -> String {
     let rooted = p.starts_with('/');
@@ -205,9 +213,9 @@ fn load_files(
         } else if name == "Chart.lock" {
             continue;
         } else if name == "values.yaml" {
-            values_text = Some(String::from_utf8_lossy(&f.data).into_owned());
+            values_text = Some(lossy_text(&f.data));
         } else if name == "values.schema.json" {
-            schema = Some(String::from_utf8_lossy(&f.data).into_owned());
+            schema = Some(lossy_text(&f.data));
         } else if name == "requirements.yaml" || name == "requirements.lock" {
             requirements = if name == "requirements.yaml" {
                 Some(f.clone())
