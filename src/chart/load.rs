@@ -47,9 +47,36 @@ pub fn load_chart_archive(data: &[u8], parent: Option<&str>) -> Result<Chart, Ch
     load_files(files, parent, None)
 }
 
+/// The whole decompressed content of a single-member gzip stream (as Helm's
+/// packager writes), with libdeflate; `None` when that does not work (several
+/// members, a wrong size in the trailer), to fall back to streaming.
+fn gunzip_whole(data: &[u8]) -> Option<Vec<u8>> {
+    let n = data.len();
+    if n < 18 {
+        return None;
+    }
+    // ISIZE: the uncompressed size modulo 2^32, in the last four bytes.
+    let size = u32::from_le_bytes([data[n - 4], data[n - 3], data[n - 2], data[n - 1]]) as usize;
+    if size > 1 << 30 {
+        return None;
+    }
+    let mut out = vec![0u8; size];
+    let mut d = libdeflater::Decompressor::new();
+    match d.gzip_decompress(data, &mut out) {
+        Ok(written) if written == size => Some(out),
+        _ => None,
+    }
+}
+
 fn archive_files(data: &[u8]) -> Result<Vec<ChartFile>, ChartError> {
-    let gz = flate2::read::GzDecoder::new(data);
-    let mut archive = tar::Archive::new(gz);
+    match gunzip_whole(data) {
+        Some(tar_bytes) => archive_entries(tar::Archive::new(tar_bytes.as_slice())),
+        None => archive_entries(tar::Archive::new(flate2::read::GzDecoder::new(data))),
+    }
+}
+
+/// The files of a tar stream (see [`archive_files`]).
+fn archive_entries<R: Read>(mut archive: tar::Archive<R>) -> Result<Vec<ChartFile>, ChartError> {
     let entries = archive
         .entries()
         .map_err(|e| ChartError::Archive(e.to_string()))?;
