@@ -47,9 +47,36 @@ pub fn load_chart_archive(data: &[u8], parent: Option<&str>) -> Result<Chart, Ch
     load_files(files, parent, None)
 }
 
+/// The whole decompressed content of a single-member gzip stream (as Helm's
+/// packager writes), with libdeflate; `None` when that does not work (several
+/// members, a wrong size in the trailer), to fall back to streaming.
+fn gunzip_whole(data: &[u8]) -> Option<Vec<u8>> {
+    let n = data.len();
+    if n < 18 {
+        return None;
+    }
+    // ISIZE: the uncompressed size modulo 2^32, in the last four bytes.
+    let size = u32::from_le_bytes([data[n - 4], data[n - 3], data[n - 2], data[n - 1]]) as usize;
+    if size > 1 << 30 {
+        return None;
+    }
+    let mut out = vec![0u8; size];
+    let mut d = libdeflater::Decompressor::new();
+    match d.gzip_decompress(data, &mut out) {
+        Ok(written) if written == size => Some(out),
+        _ => None,
+    }
+}
+
 fn archive_files(data: &[u8]) -> Result<Vec<ChartFile>, ChartError> {
-    let gz = flate2::read::GzDecoder::new(data);
-    let mut archive = tar::Archive::new(gz);
+    match gunzip_whole(data) {
+        Some(tar_bytes) => archive_entries(tar::Archive::new(tar_bytes.as_slice())),
+        None => archive_entries(tar::Archive::new(flate2::read::GzDecoder::new(data))),
+    }
+}
+
+/// The files of a tar stream (see [`archive_files`]).
+fn archive_entries<R: Read>(mut archive: tar::Archive<R>) -> Result<Vec<ChartFile>, ChartError> {
     let entries = archive
         .entries()
         .map_err(|e| ChartError::Archive(e.to_string()))?;
@@ -94,7 +121,7 @@ fn archive_files(data: &[u8]) -> Result<Vec<ChartFile>, ChartError> {
         if !kind.is_file() {
             continue;
         }
-        let mut buf = Vec::new();
+        let mut buf = Vec::with_capacity(entry.size().min(64 << 20) as usize);
         entry
             .read_to_end(&mut buf)
             .map_err(|e| ChartError::Archive(e.to_string()))?;
@@ -107,6 +134,14 @@ fn archive_files(data: &[u8]) -> Result<Vec<ChartFile>, ChartError> {
         return Err(ChartError::Archive("no files in chart archive".to_string()));
     }
     Ok(files)
+}
+
+/// File bytes as text, invalid UTF-8 replaced (checked on the fast path first).
+pub(crate) fn lossy_text(data: &[u8]) -> String {
+    match std::str::from_utf8(data) {
+        Ok(s) => s.to_string(),
+        Err(_) => String::from_utf8_lossy(data).into_owned(),
+    }
 }
 
 /// Go's `path.Clean` for relative slash paths.
@@ -205,9 +240,9 @@ fn load_files(
         } else if name == "Chart.lock" {
             continue;
         } else if name == "values.yaml" {
-            values_text = Some(String::from_utf8_lossy(&f.data).into_owned());
+            values_text = Some(lossy_text(&f.data));
         } else if name == "values.schema.json" {
-            schema = Some(String::from_utf8_lossy(&f.data).into_owned());
+            schema = Some(lossy_text(&f.data));
         } else if name == "requirements.yaml" || name == "requirements.lock" {
             requirements = if name == "requirements.yaml" {
                 Some(f.clone())

@@ -37,7 +37,7 @@ pub struct ChartFile {
     /// Path relative to the chart folder, with `/` separators (`templates/x.yaml`).
     pub name: String,
     /// The file's content.
-    pub data: Rc<[u8]>,
+    pub data: Rc<Vec<u8>>,
 }
 
 /// A loaded chart and its subcharts, as read from disk (before dependency processing).

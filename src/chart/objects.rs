@@ -270,7 +270,7 @@ impl GoObject for Capabilities {
 pub struct Files(pub Rc<Vec<ChartFile>>);
 
 fn text(f: &ChartFile) -> String {
-    String::from_utf8_lossy(&f.data).into_owned()
+    super::load::lossy_text(&f.data)
 }
 
 fn base64(data: &[u8]) -> String {

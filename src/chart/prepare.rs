@@ -189,7 +189,10 @@ fn build_contexts(
         .map(|t| {
             (
                 format!("{path}/{}", t.name),
-                Rc::from(String::from_utf8_lossy(&t.data).as_ref()),
+                match std::str::from_utf8(&t.data) {
+                    Ok(text) => Rc::from(text),
+                    Err(_) => Rc::from(String::from_utf8_lossy(&t.data).as_ref()),
+                },
             )
         })
         .collect();

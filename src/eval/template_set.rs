@@ -15,8 +15,10 @@ pub struct TemplateFile {
     pub name: Rc<str>,
     /// The source text.
     pub text: Rc<str>,
-    /// The parsed tree.
-    pub parsed: Rc<ParsedFile>,
+    /// The parsed body outside any `define` (shared with the name table).
+    pub root: Rc<List>,
+    /// The `define`s of the file in order, name and body (shared with the name table).
+    pub defines: Vec<(Rc<str>, Rc<List>)>,
     /// For text parsed by `tpl`: the traced string it came from, so literal
     /// text maps back to that string's sources.
     pub tpl_source: Option<TStr>,
@@ -63,22 +65,29 @@ impl TemplateSet {
     /// its defines replace earlier ones of the same name unless empty.
     pub fn add(&mut self, text: Rc<str>, parsed: ParsedFile, tpl_source: Option<TStr>) -> FileId {
         let id = FileId(self.files.len() as u32);
-        let parsed = Rc::new(parsed);
-        let mut entries: Vec<(Rc<str>, Rc<List>)> =
-            vec![(parsed.name.clone(), Rc::new(parsed.root.clone()))];
-        for d in &parsed.defines {
-            entries.push((d.name.clone(), Rc::new(d.body.clone())));
-        }
-        for (name, body) in entries {
-            if is_empty_tree(&body) && self.names.contains_key(&name) {
+        // The trees move into shared bodies (no copy of the syntax tree).
+        let ParsedFile {
+            name,
+            root,
+            defines,
+        } = parsed;
+        let root = Rc::new(root);
+        let defines: Vec<(Rc<str>, Rc<List>)> = defines
+            .into_iter()
+            .map(|d| (d.name, Rc::new(d.body)))
+            .collect();
+        let entries = std::iter::once((name.clone(), root.clone())).chain(defines.iter().cloned());
+        for (entry_name, body) in entries {
+            if is_empty_tree(&body) && self.names.contains_key(&entry_name) {
                 continue;
             }
-            self.names.insert(name, Named { file: id, body });
+            self.names.insert(entry_name, Named { file: id, body });
         }
         self.files.push(TemplateFile {
-            name: parsed.name.clone(),
+            name,
             text,
-            parsed,
+            root,
+            defines,
             tpl_source,
             display: None,
             tpl_call: None,

@@ -27,29 +27,40 @@ enum Style {
 
 /// yaml.v2's `keyList.Less` for string keys: runs of digits compare as numbers.
 fn key_less(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        // ASCII keys (nearly all): compare the bytes in place.
+        return key_less_chars(a.as_bytes(), b.as_bytes());
+    }
     let ar: Vec<char> = a.chars().collect();
     let br: Vec<char> = b.chars().collect();
+    key_less_chars(&ar, &br)
+}
+
+/// [`key_less`] over characters (or the bytes of ASCII keys).
+fn key_less_chars<C: Copy + Into<char>>(ar: &[C], br: &[C]) -> bool {
+    let ca = |i: usize| -> char { ar[i].into() };
+    let cb = |i: usize| -> char { br[i].into() };
     let mut i = 0;
     while i < ar.len() && i < br.len() {
-        if ar[i] == br[i] {
+        if ca(i) == cb(i) {
             i += 1;
             continue;
         }
-        let al = ar[i].is_alphabetic();
-        let bl = br[i].is_alphabetic();
+        let al = ca(i).is_alphabetic();
+        let bl = cb(i).is_alphabetic();
         if al && bl {
-            return ar[i] < br[i];
+            return ca(i) < cb(i);
         }
         if al || bl {
             return bl;
         }
         let mut an: i64 = 0;
         let mut bn: i64 = 0;
-        if ar[i] == '0' || br[i] == '0' {
+        if ca(i) == '0' || cb(i) == '0' {
             let mut j = i;
-            while j > 0 && ar[j - 1].is_ascii_digit() {
+            while j > 0 && ca(j - 1).is_ascii_digit() {
                 j -= 1;
-                if ar[j] != '0' {
+                if ca(j) != '0' {
                     an = 1;
                     bn = 1;
                     break;
@@ -57,17 +68,17 @@ fn key_less(a: &str, b: &str) -> bool {
             }
         }
         let mut ai = i;
-        while ai < ar.len() && ar[ai].is_ascii_digit() {
+        while ai < ar.len() && ca(ai).is_ascii_digit() {
             an = an
                 .wrapping_mul(10)
-                .wrapping_add(i64::from(ar[ai] as u8 - b'0'));
+                .wrapping_add(i64::from(ca(ai) as u8 - b'0'));
             ai += 1;
         }
         let mut bi = i;
-        while bi < br.len() && br[bi].is_ascii_digit() {
+        while bi < br.len() && cb(bi).is_ascii_digit() {
             bn = bn
                 .wrapping_mul(10)
-                .wrapping_add(i64::from(br[bi] as u8 - b'0'));
+                .wrapping_add(i64::from(cb(bi) as u8 - b'0'));
             bi += 1;
         }
         if an != bn {
@@ -76,7 +87,7 @@ fn key_less(a: &str, b: &str) -> bool {
         if ai != bi {
             return ai < bi;
         }
-        return ar[i] < br[i];
+        return ca(i) < cb(i);
     }
     ar.len() < br.len()
 }
