@@ -52,12 +52,47 @@ fn labelled_blocks(cfg: &Config<'_>) -> Vec<PlacedBlock> {
     out
 }
 
+/// For each config line, the innermost placed block that holds the line's
+/// start (blocks start and end on line boundaries in practice, so a line
+/// lookup replaces a scan of every block per offset).
+fn blocks_by_line(blocks: &[PlacedBlock], line_starts: &[usize]) -> Vec<Option<usize>> {
+    let mut by_line: Vec<Option<usize>> = vec![None; line_starts.len()];
+    let mut order: Vec<usize> = (0..blocks.len()).collect();
+    order.sort_by_key(|&i| blocks[i].depth);
+    for i in order {
+        let r = &blocks[i].file_range;
+        // Lines whose start lies in the block, and the line the block starts on.
+        let first = line_starts
+            .partition_point(|&l| l <= r.start)
+            .saturating_sub(1);
+        for (line, &start) in line_starts.iter().enumerate().skip(first) {
+            if start >= r.end {
+                break;
+            }
+            by_line[line] = Some(i);
+        }
+    }
+    by_line
+}
+
 /// The innermost placed block containing `off`.
-fn block_at(blocks: &[PlacedBlock], off: usize) -> Option<&PlacedBlock> {
-    blocks
-        .iter()
-        .filter(|b| b.file_range.start <= off && off < b.file_range.end)
-        .max_by_key(|b| b.depth)
+fn block_at<'b>(
+    blocks: &'b [PlacedBlock],
+    by_line: &[Option<usize>],
+    line_starts: &[usize],
+    off: usize,
+) -> Option<&'b PlacedBlock> {
+    let line = line_starts.partition_point(|&l| l <= off).checked_sub(1)?;
+    let b = &blocks[by_line[line]?];
+    // Text before the block's header on its first line, or after its end on its last.
+    (b.file_range.start <= off && off < b.file_range.end)
+        .then_some(b)
+        .or_else(|| {
+            blocks
+                .iter()
+                .filter(|b| b.file_range.start <= off && off < b.file_range.end)
+                .max_by_key(|b| b.depth)
+        })
 }
 
 /// Effects of every key (by `--set` path) on the Alloy configs of the render.
@@ -67,8 +102,9 @@ pub fn key_effects(out: &RenderOutput) -> BTreeMap<String, BTreeSet<Effect>> {
         let blocks = labelled_blocks(cfg);
         let range = crate::query::block::config_file_range(cfg);
         let line_starts: Vec<usize> = cfg.doc.lines.iter().map(|l| l.file_range.start).collect();
+        let by_line = blocks_by_line(&blocks, &line_starts);
         let mut add = |deps: &crate::origin::Deps, off: usize, role: Role| {
-            let Some(b) = block_at(&blocks, off) else {
+            let Some(b) = block_at(&blocks, &by_line, &line_starts, off) else {
                 return;
             };
             for id in deps.iter() {
