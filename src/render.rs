@@ -181,8 +181,27 @@ pub fn render_with(req: &RenderRequest, opts: &RenderOptions) -> Result<RenderOu
     result
 }
 
+/// Render a chart already loaded (from `req.chart`): several value sets of
+/// one chart load it once.
+pub fn render_loaded(
+    chart: &crate::chart::Chart,
+    req: &RenderRequest,
+) -> Result<RenderOutput, RenderError> {
+    crate::yaml::clear_parse_cache();
+    let result = render_chart(chart, req);
+    crate::yaml::clear_parse_cache();
+    result
+}
+
 fn render_inner(req: &RenderRequest) -> Result<RenderOutput, RenderError> {
     let chart = load_chart(&req.chart)?;
+    render_chart(&chart, req)
+}
+
+fn render_chart(
+    chart: &crate::chart::Chart,
+    req: &RenderRequest,
+) -> Result<RenderOutput, RenderError> {
     let user = UserValues {
         value_files: req.values_files.clone(),
         set: req.set.clone(),
@@ -207,7 +226,7 @@ fn render_inner(req: &RenderRequest) -> Result<RenderOutput, RenderError> {
         ..ReleaseOptions::default()
     };
     let mut origins = OriginTable::new();
-    let prepared = prepare(&chart, &user, &release, &mut origins)?;
+    let prepared = prepare(chart, &user, &release, &mut origins)?;
     let origin_values = snapshot_values(&prepared.values);
 
     // One template set, parsed in Helm's order; each template's context.
@@ -258,7 +277,7 @@ fn render_inner(req: &RenderRequest) -> Result<RenderOutput, RenderError> {
     }
     let reads = eval.take_reads();
     let missing_reads = eval.take_missing_reads();
-    let disabled_subcharts = disabled_subcharts(&chart, &prepared);
+    let disabled_subcharts = disabled_subcharts(chart, &prepared);
     Ok(RenderOutput {
         files,
         origins,

@@ -54,23 +54,8 @@ pub struct Survey {
 /// and `--set`) count as a set of their own; when folders are given and the
 /// given values alone do not render, that set is left out and noted.
 pub fn survey(req: &RenderRequest, values_dirs: &[PathBuf]) -> Result<Survey, DocsError> {
-    let chart = crate::chart::load_chart(&req.chart)?;
-    let keys = reference::documented_keys(&chart);
-    let given = ValueSet {
-        name: if req.values_files.is_empty() && req.set.is_empty() {
-            "default values".to_string()
-        } else {
-            "given values".to_string()
-        },
-        files: Vec::new(),
-    };
-    let mut found = Vec::new();
-    let mut skipped = Vec::new();
-    match sets::render_sets(req, std::slice::from_ref(&given)) {
-        Ok(f) => found.extend(f),
-        Err((set, error)) if !values_dirs.is_empty() => skipped.push((set, error.to_string())),
-        Err((set, error)) => return Err(DocsError::Render { set, error }),
-    }
+    // Value sets are read before rendering so folder errors come first.
+    let mut dir_sets = Vec::new();
     for dir in values_dirs {
         let in_dir = sets::sets_in_dir(dir).map_err(|e| DocsError::ValuesDir {
             path: dir.display().to_string(),
@@ -82,15 +67,47 @@ pub fn survey(req: &RenderRequest, values_dirs: &[PathBuf]) -> Result<Survey, Do
                 message: "no values files in it".to_string(),
             });
         }
-        found.extend(
-            sets::render_sets(req, &in_dir)
-                .map_err(|(set, error)| DocsError::Render { set, error })?,
-        );
+        dir_sets.extend(in_dir);
     }
-    Ok(Survey {
-        chart_name: chart.name().to_string(),
-        keys,
-        sets: found,
-        skipped,
-    })
+    let given = ValueSet {
+        name: if req.values_files.is_empty() && req.set.is_empty() {
+            "default values".to_string()
+        } else {
+            "given values".to_string()
+        },
+        files: Vec::new(),
+    };
+    let req = req.clone();
+    let skip_failing_given = !values_dirs.is_empty();
+    // One thread, one chart load for every value set.
+    let outcome = crate::render::with_large_stack(move || {
+        let chart = crate::chart::load_chart(&req.chart)?;
+        let keys = reference::documented_keys(&chart);
+        let mut found = Vec::new();
+        let mut skipped = Vec::new();
+        match sets::render_sets_with(&chart, &req, std::slice::from_ref(&given)) {
+            Ok(f) => found.extend(f),
+            Err((set, error)) if skip_failing_given => skipped.push((set, error.to_string())),
+            Err((set, error)) => return Ok(Err(DocsError::Render { set, error })),
+        }
+        if let Err((set, error)) =
+            sets::render_sets_with(&chart, &req, &dir_sets).map(|f| found.extend(f))
+        {
+            return Ok(Err(DocsError::Render { set, error }));
+        }
+        Ok(Ok(Survey {
+            chart_name: chart.name().to_string(),
+            keys,
+            sets: found,
+            skipped,
+        }))
+    });
+    match outcome {
+        Ok(inner) => inner,
+        Err(crate::render::RenderError::Chart(e)) => Err(DocsError::Chart(e)),
+        Err(error) => Err(DocsError::Render {
+            set: "chart".to_string(),
+            error,
+        }),
+    }
 }

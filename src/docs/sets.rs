@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::origin::{Deps, Layer};
 use crate::query::{key_effects, origin_key, Effect};
-use crate::render::{render, with_large_stack, RenderError, RenderOutput, RenderRequest};
+use crate::render::{render_loaded, with_large_stack, RenderError, RenderOutput, RenderRequest};
 
 /// A named group of values files rendered together.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,8 +139,11 @@ fn escape(k: &str) -> String {
     k.replace('.', "\\.")
 }
 
-/// Render every set (with the request's other options) and collect findings.
-pub fn render_sets(
+/// Render every set (with the request's other options) and collect findings,
+/// loading the chart once. Call it on a thread with a large stack
+/// ([`crate::render::with_large_stack`]): deep `include` chains recurse.
+pub fn render_sets_with(
+    chart: &crate::chart::Chart,
     base: &RenderRequest,
     sets: &[ValueSet],
 ) -> Result<Vec<SetFindings>, (String, RenderError)> {
@@ -148,13 +151,22 @@ pub fn render_sets(
     for set in sets {
         let mut req = base.clone();
         req.values_files.extend(set.files.iter().cloned());
-        let name = set.name.clone();
-        let found = with_large_stack(move || {
-            let out = render(&req)?;
-            Ok(findings(&out, &name))
-        })
-        .map_err(|e| (set.name.clone(), e))?;
-        all.push(found);
+        let out = render_loaded(chart, &req).map_err(|e| (set.name.clone(), e))?;
+        all.push(findings(&out, &set.name));
     }
     Ok(all)
+}
+
+/// [`render_sets_with`] on its own large-stack thread, loading the chart.
+pub fn render_sets(
+    base: &RenderRequest,
+    sets: &[ValueSet],
+) -> Result<Vec<SetFindings>, (String, RenderError)> {
+    let base = base.clone();
+    let sets = sets.to_vec();
+    let result = with_large_stack(move || {
+        let chart = crate::chart::load_chart(&base.chart)?;
+        Ok(render_sets_with(&chart, &base, &sets))
+    });
+    result.unwrap_or_else(|e| Err(("chart".to_string(), e)))
 }
