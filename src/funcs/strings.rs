@@ -222,68 +222,15 @@ pub(crate) fn go_is_space(c: char) -> bool {
     c.is_whitespace()
 }
 
-/// Go's `strconv.IsPrint`, approximated: controls, non-ASCII spaces, format
-/// characters and private-use code points are not printable.
-fn go_is_print(c: char) -> bool {
-    let u = c as u32;
-    if c == ' ' {
-        return true;
-    }
-    !(c.is_control()
-        || c.is_whitespace()
-        || matches!(
-            u,
-            0xad | 0x600..=0x605
-                | 0x61c
-                | 0x6dd
-                | 0x70f
-                | 0x180e
-                | 0x200b..=0x200f
-                | 0x202a..=0x202e
-                | 0x2060..=0x206f
-                | 0xe000..=0xf8ff
-                | 0xfeff
-                | 0xfff9..=0xfffb
-                | 0xe0001..=0xe007f
-                | 0xf0000..
-        ))
-}
-
 /// `strconv.Quote` without the surrounding quotes.
 pub fn go_quote_inner(s: &str, out: &mut String) {
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{b}' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            c if !go_is_print(c) => {
-                if (c as u32) < 0x10000 {
-                    out.push_str(&format!("\\u{:04x}", c as u32));
-                } else {
-                    out.push_str(&format!("\\U{:08x}", c as u32));
-                }
-            }
-            c => out.push(c),
-        }
-    }
+    let quoted = crate::gofmt::go_quote(s, false);
+    out.push_str(&quoted[1..quoted.len() - 1]);
 }
 
 /// `strconv.Quote`.
 pub fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    go_quote_inner(s, &mut out);
-    out.push('"');
-    out
+    crate::gofmt::go_quote(s, false)
 }
 
 fn f_trim(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
