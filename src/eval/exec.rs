@@ -996,6 +996,26 @@ impl Evaluator {
         Ok(())
     }
 
+    /// The `(string, data)` arguments of `include` and `tpl`, checked as Go
+    /// checks a `func(string, interface{})`.
+    fn string_and_data_args(
+        &mut self,
+        st: &mut State,
+        dot: &Value,
+        cmd: &Command,
+        name: &str,
+        final_arg: Option<Value>,
+    ) -> Result<(Value, Value), Box<ExecError>> {
+        self.check_arity(st, cmd, name, 2, &final_arg)?;
+        let first = self.string_arg(st, dot, cmd, 0, &final_arg)?;
+        let data = if cmd.args.len() > 2 {
+            self.eval_arg(st, dot, &cmd.args[2], Ty::Any)?
+        } else {
+            final_arg.unwrap_or_default()
+        };
+        Ok((first, data))
+    }
+
     fn eval_include(
         &mut self,
         st: &mut State,
@@ -1003,13 +1023,7 @@ impl Evaluator {
         cmd: &Command,
         final_arg: Option<Value>,
     ) -> VRes {
-        self.check_arity(st, cmd, "include", 2, &final_arg)?;
-        let name_v = self.string_arg(st, dot, cmd, 0, &final_arg)?;
-        let data = if cmd.args.len() > 2 {
-            self.eval_arg(st, dot, &cmd.args[2], Ty::Any)?
-        } else {
-            final_arg.clone().unwrap_or_default()
-        };
+        let (name_v, data) = self.string_and_data_args(st, dot, cmd, "include", final_arg)?;
         let name: Rc<str> = Rc::from(name_v.as_str().unwrap_or(""));
         let count = self.include_counts.entry(name.clone()).or_insert(0);
         if *count > MAX_INCLUDE_NESTING {
@@ -1047,13 +1061,7 @@ impl Evaluator {
         cmd: &Command,
         final_arg: Option<Value>,
     ) -> VRes {
-        self.check_arity(st, cmd, "tpl", 2, &final_arg)?;
-        let text_v = self.string_arg(st, dot, cmd, 0, &final_arg)?;
-        let data = if cmd.args.len() > 2 {
-            self.eval_arg(st, dot, &cmd.args[2], Ty::Any)?
-        } else {
-            final_arg.clone().unwrap_or_default()
-        };
+        let (text_v, data) = self.string_and_data_args(st, dot, cmd, "tpl", final_arg)?;
         let text = text_v.as_tstr().cloned().unwrap_or_default();
         let quoted = crate::template::lexer::go_quote(text.as_str());
         let Some(parser) = self.tpl_parser else {
