@@ -106,6 +106,28 @@ fn time_render(chart: &Path, ex: &Example, trace: bool) -> Result<f64, String> {
     Ok(ms)
 }
 
+/// Render one example and answer the mission's block query; wall time in ms.
+fn time_block_query(chart: &Path, ex: &Example) -> Result<f64, String> {
+    let req = RenderRequest {
+        chart: chart.to_path_buf(),
+        values_files: vec![ex.values.clone()],
+        release_name: "k8smon".to_string(),
+        namespace: "default".to_string(),
+        ..RenderRequest::default()
+    };
+    let start = Instant::now();
+    let out = render_with(&req, &RenderOptions { trace: true })
+        .map_err(|e| format!("{}: {e}", ex.name))?;
+    let matches = trace_value::query::block_query(&out, "loki.process \"pod_logs\"", None)
+        .map_err(|e| format!("{}: {e}", ex.name))?;
+    let ms = start.elapsed().as_secs_f64() * 1000.0;
+    if matches.is_empty() {
+        return Err(format!("{}: no pod_logs block", ex.name));
+    }
+    drop(out);
+    Ok(ms)
+}
+
 /// Command-line options.
 struct Args {
     iters: usize,
@@ -225,6 +247,19 @@ fn run() -> Result<(), String> {
         if args.untraced {
             println!("ratio of medians Helm / untraced:    {:.1}x", mh / mu);
         }
+    }
+    // The question from the mission: render, trace and answer one block query.
+    if let Some(ex) = exs.iter().find(|e| e.name == "features__pod-logs__default") {
+        let mut times = Vec::new();
+        for _ in 0..args.iters.max(1) {
+            times.push(time_block_query(&chart, ex)?);
+        }
+        let mq = median(&mut times);
+        print!("render + --block 'loki.process \"pod_logs\"' (pod-logs example): {mq:.2} ms");
+        if let Some(h) = helm.get(&ex.name) {
+            print!("   Helm render alone: {h:.1} ms, ratio {:.1}x", h / mq);
+        }
+        println!();
     }
     if let Some(kib) = peak_rss_kib() {
         println!(
