@@ -581,14 +581,8 @@ impl Evaluator {
                 .map(Operand::plain),
             Arg::Variable(v) => self.eval_variable(st, dot, v, cmd, final_arg),
             _ => {
-                if final_arg.is_some() {
-                    return Err(self.error(
-                        st,
-                        first.pos(),
-                        command_string(cmd),
-                        format!("can't give argument to non-function {}", arg_string(first)),
-                    ));
-                }
+                let operand = || arg_string(first);
+                self.not_a_function(st, first.pos(), cmd, &final_arg, &operand, &operand)?;
                 self.eval_constant(st, dot, first).map(Operand::plain)
             }
         }
@@ -625,6 +619,30 @@ impl Evaluator {
         ))
     }
 
+    /// Go's `notAFunction`: an operand that is not a function takes no
+    /// arguments, neither written after it nor piped into it.
+    /// Go reports the fault at the node it was evaluating (`context` at
+    /// `pos`) and names the operand as Go prints it (`what`).
+    fn not_a_function(
+        &self,
+        st: &State,
+        pos: u32,
+        cmd: &Command,
+        final_arg: &Option<Value>,
+        context: &dyn Fn() -> String,
+        what: &dyn Fn() -> String,
+    ) -> Result<(), Box<ExecError>> {
+        if final_arg.is_some() || cmd.args.len() > 1 {
+            return Err(self.error(
+                st,
+                pos,
+                context(),
+                format!("can't give argument to non-function {}", what()),
+            ));
+        }
+        Ok(())
+    }
+
     fn eval_variable(
         &mut self,
         st: &mut State,
@@ -635,14 +653,8 @@ impl Evaluator {
     ) -> Result<Operand, Box<ExecError>> {
         let base = self.var_value(st, v.pos, &v.name)?;
         if v.fields.is_empty() {
-            if final_arg.is_some() || cmd.args.len() > 1 {
-                return Err(self.error(
-                    st,
-                    v.pos,
-                    command_string(cmd),
-                    format!("can't give argument to non-function {}", v.name),
-                ));
-            }
+            let operand = || v.name.to_string();
+            self.not_a_function(st, v.pos, cmd, &final_arg, &operand, &operand)?;
             return Ok(Operand::plain(base));
         }
         let args = &cmd.args[1..];
@@ -681,14 +693,14 @@ impl Evaluator {
         final_arg: Option<Value>,
     ) -> Result<Operand, Box<ExecError>> {
         if c.fields.is_empty() {
-            if final_arg.is_some() || cmd.args.len() > 1 {
-                return Err(self.error(
-                    st,
-                    c.pos,
-                    command_string(cmd),
-                    format!("can't give argument to non-function {}", chain_string(c)),
-                ));
-            }
+            self.not_a_function(
+                st,
+                cmd.pos,
+                cmd,
+                &final_arg,
+                &|| command_string(cmd),
+                &|| pipe_string(&c.pipe),
+            )?;
             return self.eval_pipeline(st, dot, &c.pipe).map(Operand::plain);
         }
         let base = self.eval_pipeline(st, dot, &c.pipe)?;
