@@ -172,13 +172,10 @@ pub fn render(req: &RenderRequest) -> Result<RenderOutput, RenderError> {
 
 /// Render a chart with explicit [`RenderOptions`].
 pub fn render_with(req: &RenderRequest, opts: &RenderOptions) -> Result<RenderOutput, RenderError> {
-    crate::yaml::clear_parse_cache();
-    let previous = crate::traced::tracing();
-    crate::traced::set_tracing(opts.trace);
-    let result = render_inner(req);
-    crate::traced::set_tracing(previous);
-    crate::yaml::clear_parse_cache();
-    result
+    with_options(opts, || {
+        let chart = load_chart(&req.chart)?;
+        render_chart(&chart, req)
+    })
 }
 
 /// Render a chart already loaded (from `req.chart`): several value sets of
@@ -187,15 +184,27 @@ pub fn render_loaded(
     chart: &crate::chart::Chart,
     req: &RenderRequest,
 ) -> Result<RenderOutput, RenderError> {
-    crate::yaml::clear_parse_cache();
-    let result = render_chart(chart, req);
-    crate::yaml::clear_parse_cache();
-    result
+    render_loaded_with(chart, req, &RenderOptions::default())
 }
 
-fn render_inner(req: &RenderRequest) -> Result<RenderOutput, RenderError> {
-    let chart = load_chart(&req.chart)?;
-    render_chart(&chart, req)
+/// [`render_loaded`] with explicit [`RenderOptions`].
+pub fn render_loaded_with(
+    chart: &crate::chart::Chart,
+    req: &RenderRequest,
+    opts: &RenderOptions,
+) -> Result<RenderOutput, RenderError> {
+    with_options(opts, || render_chart(chart, req))
+}
+
+/// Run one render under `opts`, with the per-render caches empty before and after.
+fn with_options<T>(opts: &RenderOptions, f: impl FnOnce() -> T) -> T {
+    crate::yaml::clear_parse_cache();
+    let previous = crate::traced::tracing();
+    crate::traced::set_tracing(opts.trace);
+    let result = f();
+    crate::traced::set_tracing(previous);
+    crate::yaml::clear_parse_cache();
+    result
 }
 
 fn render_chart(

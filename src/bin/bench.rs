@@ -17,7 +17,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use trace_value::render::{render_with, RenderOptions, RenderRequest};
+use trace_value::chart::load_chart;
+use trace_value::render::{render_loaded_with, render_with, RenderOptions, RenderRequest};
 
 /// One example to render.
 struct Example {
@@ -89,43 +90,72 @@ fn peak_rss_kib() -> Option<u64> {
         .and_then(|n| n.parse().ok())
 }
 
-/// Render one example once; the wall time in milliseconds.
-fn time_render(chart: &Path, ex: &Example, trace: bool) -> Result<f64, String> {
-    let req = RenderRequest {
+/// The request that renders one example as the goldens were made.
+fn request(chart: &Path, ex: &Example) -> RenderRequest {
+    RenderRequest {
         chart: chart.to_path_buf(),
         values_files: vec![ex.values.clone()],
         release_name: "k8smon".to_string(),
         namespace: "default".to_string(),
         ..RenderRequest::default()
-    };
+    }
+}
+
+/// How much of the work one timing covers.
+#[derive(Clone, Copy)]
+enum Scope {
+    /// Rendering a chart loaded beforehand (untimed), as Helm's
+    /// `chart.render` is timed: values, template parsing, execution, trace.
+    Loaded,
+    /// Everything a command-line run does: chart loading (`.tgz` unpacking
+    /// included) and then the render.
+    Cold,
+}
+
+/// Render one example once (and answer the mission's block query when
+/// `query` is set); the wall time in milliseconds. The output is dropped
+/// after the clock stops.
+fn time_once(
+    chart: &Path,
+    ex: &Example,
+    scope: Scope,
+    trace: bool,
+    query: bool,
+) -> Result<f64, String> {
+    let req = request(chart, ex);
     let opts = RenderOptions { trace };
+    let fail = |e: &dyn std::fmt::Display| format!("{}: {e}", ex.name);
+    let loaded = match scope {
+        Scope::Loaded => Some(load_chart(chart).map_err(|e| fail(&e))?),
+        Scope::Cold => None,
+    };
     let start = Instant::now();
-    let out = render_with(&req, &opts).map_err(|e| format!("{}: {e}", ex.name))?;
+    let out = match &loaded {
+        Some(c) => render_loaded_with(c, &req, &opts),
+        None => render_with(&req, &opts),
+    }
+    .map_err(|e| fail(&e))?;
+    let mut found = true;
+    if query {
+        let matches = trace_value::query::block_query(&out, "loki.process \"pod_logs\"", None)
+            .map_err(|e| fail(&e))?;
+        found = !matches.is_empty();
+    }
     let ms = start.elapsed().as_secs_f64() * 1000.0;
     drop(out);
+    if !found {
+        return Err(format!("{}: no pod_logs block", ex.name));
+    }
     Ok(ms)
 }
 
-/// Render one example and answer the mission's block query; wall time in ms.
-fn time_block_query(chart: &Path, ex: &Example) -> Result<f64, String> {
-    let req = RenderRequest {
-        chart: chart.to_path_buf(),
-        values_files: vec![ex.values.clone()],
-        release_name: "k8smon".to_string(),
-        namespace: "default".to_string(),
-        ..RenderRequest::default()
-    };
-    let start = Instant::now();
-    let out = render_with(&req, &RenderOptions { trace: true })
-        .map_err(|e| format!("{}: {e}", ex.name))?;
-    let matches = trace_value::query::block_query(&out, "loki.process \"pod_logs\"", None)
-        .map_err(|e| format!("{}: {e}", ex.name))?;
-    let ms = start.elapsed().as_secs_f64() * 1000.0;
-    if matches.is_empty() {
-        return Err(format!("{}: no pod_logs block", ex.name));
+/// The median of `iters` timings of [`time_once`].
+fn median_of(iters: usize, mut f: impl FnMut() -> Result<f64, String>) -> Result<f64, String> {
+    let mut xs = Vec::with_capacity(iters);
+    for _ in 0..iters.max(1) {
+        xs.push(f()?);
     }
-    drop(out);
-    Ok(ms)
+    Ok(median(&mut xs))
 }
 
 /// Command-line options.
@@ -134,6 +164,7 @@ struct Args {
     helm: Option<PathBuf>,
     only: Option<String>,
     untraced: bool,
+    docs: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -142,6 +173,7 @@ fn parse_args() -> Result<Args, String> {
         helm: None,
         only: None,
         untraced: true,
+        docs: true,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -155,26 +187,69 @@ fn parse_args() -> Result<Args, String> {
             "--helm" => args.helm = Some(PathBuf::from(it.next().ok_or("--helm needs a file")?)),
             "--only" => args.only = Some(it.next().ok_or("--only needs a substring")?),
             "--no-untraced" => args.untraced = false,
+            "--no-docs" => args.docs = false,
             other => return Err(format!("unknown argument {other}")),
         }
     }
     Ok(args)
 }
 
-/// Helm medians per example (ms) from `bench_helm.py`'s JSON output.
-fn load_helm(path: &Path) -> Result<BTreeMap<String, f64>, String> {
+/// Helm's timings per example from `bench_helm.py`'s JSON output.
+#[derive(Default)]
+struct HelmTimes {
+    /// Median of `chart.render` (ms).
+    render: BTreeMap<String, f64>,
+    /// Median of `Chart.load` (ms).
+    load: BTreeMap<String, f64>,
+}
+
+fn load_helm(path: &Path) -> Result<HelmTimes, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let json: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-    let mut out = BTreeMap::new();
-    if let Some(obj) = json.get("median_ms").and_then(|v| v.as_object()) {
-        for (k, v) in obj {
-            if let Some(ms) = v.as_f64() {
-                out.insert(k.clone(), ms);
-            }
-        }
+    let read = |key: &str| -> BTreeMap<String, f64> {
+        json.get(key)
+            .and_then(|v| v.as_object())
+            .map(|obj| {
+                obj.iter()
+                    .filter_map(|(k, v)| Some((k.clone(), v.as_f64()?)))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    Ok(HelmTimes {
+        render: read("median_ms"),
+        load: read("load_ms"),
+    })
+}
+
+/// One example's medians (ms).
+struct Row {
+    loaded: f64,
+    untraced: f64,
+    cold: f64,
+    helm_render: Option<f64>,
+    helm_load: Option<f64>,
+}
+
+/// `Helm / ours` for the examples Helm has a time for, as the ratio of the
+/// medians and as the ratio of the sums.
+fn ratios(
+    rows: &[Row],
+    helm: impl Fn(&Row) -> Option<f64>,
+    ours: impl Fn(&Row) -> f64,
+) -> Option<(f64, f64)> {
+    let pairs: Vec<(f64, f64)> = rows
+        .iter()
+        .filter_map(|r| Some((helm(r)?, ours(r))))
+        .collect();
+    if pairs.is_empty() {
+        return None;
     }
-    Ok(out)
+    let mut h: Vec<f64> = pairs.iter().map(|p| p.0).collect();
+    let mut o: Vec<f64> = pairs.iter().map(|p| p.1).collect();
+    let sums = h.iter().sum::<f64>() / o.iter().sum::<f64>();
+    Some((median(&mut h) / median(&mut o), sums))
 }
 
 fn run() -> Result<(), String> {
@@ -191,75 +266,97 @@ fn run() -> Result<(), String> {
     }
     let helm = match &args.helm {
         Some(p) => load_helm(p)?,
-        None => BTreeMap::new(),
+        None => HelmTimes::default(),
     };
+    let iters = args.iters;
     // Warm the file cache and the allocator once.
-    time_render(&chart, &exs[0], true)?;
+    time_once(&chart, &exs[0], Scope::Cold, true, false)?;
 
     println!(
-        "{:<55} {:>9} {:>9} {:>9} {:>7}",
-        "example", "traced", "untraced", "helm", "ratio"
+        "{:<55} {:>8} {:>8} {:>8} {:>8} {:>7} {:>7}",
+        "example (ms)", "render", "untraced", "cold", "helm", "ratio", "cold×"
     );
-    let (mut all_t, mut all_u, mut all_h) = (Vec::new(), Vec::new(), Vec::new());
+    let mut rows = Vec::new();
     for ex in &exs {
-        let mut t = Vec::new();
-        let mut u = Vec::new();
-        for _ in 0..args.iters {
-            t.push(time_render(&chart, ex, true)?);
-            if args.untraced {
-                u.push(time_render(&chart, ex, false)?);
-            }
-        }
-        let mt = median(&mut t);
-        let mu = median(&mut u);
-        let mh = helm.get(&ex.name).copied().unwrap_or(f64::NAN);
-        all_t.push(mt);
-        if args.untraced {
-            all_u.push(mu);
-        }
-        if mh.is_finite() {
-            all_h.push(mh);
-        }
+        let loaded = median_of(iters, || time_once(&chart, ex, Scope::Loaded, true, false))?;
+        let untraced = if args.untraced {
+            median_of(iters, || time_once(&chart, ex, Scope::Loaded, false, false))?
+        } else {
+            f64::NAN
+        };
+        let cold = median_of(iters, || time_once(&chart, ex, Scope::Cold, true, false))?;
+        let row = Row {
+            loaded,
+            untraced,
+            cold,
+            helm_render: helm.render.get(&ex.name).copied(),
+            helm_load: helm.load.get(&ex.name).copied(),
+        };
+        let h = row.helm_render.unwrap_or(f64::NAN);
+        let hl = row.helm_load.unwrap_or(f64::NAN);
         println!(
-            "{:<55} {:>9.2} {:>9.2} {:>9.1} {:>7.1}",
+            "{:<55} {:>8.2} {:>8.2} {:>8.2} {:>8.1} {:>7.1} {:>7.1}",
             ex.name,
-            mt,
-            mu,
-            mh,
-            mh / mt
+            loaded,
+            untraced,
+            cold,
+            h,
+            h / loaded,
+            (h + hl) / cold
+        );
+        rows.push(row);
+    }
+    let med = |f: &dyn Fn(&Row) -> f64| {
+        let mut xs: Vec<f64> = rows.iter().map(f).collect();
+        median(&mut xs)
+    };
+    let (m_loaded, m_untraced, m_cold) =
+        (med(&|r| r.loaded), med(&|r| r.untraced), med(&|r| r.cold));
+    println!();
+    println!("examples: {}, iterations per example: {iters}", exs.len());
+    println!("median render of a loaded chart, traced:   {m_loaded:.2} ms");
+    if args.untraced {
+        println!("median render of a loaded chart, untraced: {m_untraced:.2} ms");
+        println!(
+            "tracing cost (traced / untraced):          {:.2}x",
+            m_loaded / m_untraced
         );
     }
-    let mt = median(&mut all_t);
-    let mu = median(&mut all_u);
-    let mh = median(&mut all_h);
-    let sum_t: f64 = all_t.iter().sum();
-    println!();
-    println!("examples:                    {}", exs.len());
-    println!("iterations per example:      {}", args.iters);
-    println!("median trace-value (traced): {mt:.2} ms   (sum of medians {sum_t:.0} ms)");
-    if args.untraced {
-        println!("median trace-value (untraced): {mu:.2} ms");
-        println!("tracing cost (traced / untraced): {:.2}x", mt / mu);
+    println!("median cold render (load + render):        {m_cold:.2} ms");
+    if let Some((by_median, by_sum)) = ratios(&rows, |r| r.helm_render, |r| r.loaded) {
+        let mut hs: Vec<f64> = rows.iter().filter_map(|r| r.helm_render).collect();
+        println!(
+            "median Helm chart.render:                  {:.1} ms",
+            median(&mut hs)
+        );
+        println!(
+            "Helm / trace-value, render of a loaded chart (like for like): {by_median:.1}x (ratio of sums {by_sum:.1}x)"
+        );
     }
-    if !all_h.is_empty() {
-        println!("median Helm:                 {mh:.1} ms");
-        println!("ratio of medians Helm / trace-value: {:.1}x", mh / mt);
-        if args.untraced {
-            println!("ratio of medians Helm / untraced:    {:.1}x", mh / mu);
-        }
+    if let Some((by_median, by_sum)) =
+        ratios(&rows, |r| Some(r.helm_render? + r.helm_load?), |r| r.cold)
+    {
+        println!(
+            "Helm / trace-value, load + render:                            {by_median:.1}x (ratio of sums {by_sum:.1}x)"
+        );
     }
     // The question from the mission: render, trace and answer one block query.
     if let Some(ex) = exs.iter().find(|e| e.name == "features__pod-logs__default") {
-        let mut times = Vec::new();
-        for _ in 0..args.iters.max(1) {
-            times.push(time_block_query(&chart, ex)?);
+        let loaded = median_of(iters, || time_once(&chart, ex, Scope::Loaded, true, true))?;
+        let cold = median_of(iters, || time_once(&chart, ex, Scope::Cold, true, true))?;
+        println!(
+            "render + --block 'loki.process \"pod_logs\"' (pod-logs example): {loaded:.2} ms loaded, {cold:.2} ms cold"
+        );
+        if let (Some(h), Some(hl)) = (helm.render.get(&ex.name), helm.load.get(&ex.name)) {
+            println!(
+                "  Helm renders that example in {h:.1} ms (+ {hl:.1} ms load): {:.1}x loaded, {:.1}x cold",
+                h / loaded,
+                (h + hl) / cold
+            );
         }
-        let mq = median(&mut times);
-        print!("render + --block 'loki.process \"pod_logs\"' (pod-logs example): {mq:.2} ms");
-        if let Some(h) = helm.get(&ex.name) {
-            print!("   Helm render alone: {h:.1} ms, ratio {:.1}x", h / mq);
-        }
-        println!();
+    }
+    if args.docs && args.only.is_none() {
+        docs_timing(&chart, &rows, iters.clamp(1, 3))?;
     }
     if let Some(kib) = peak_rss_kib() {
         println!(
@@ -267,6 +364,37 @@ fn run() -> Result<(), String> {
             kib as f64 / 1024.0
         );
     }
+    Ok(())
+}
+
+/// `docs --values-dir docs/examples`: the reference built from every
+/// example (chart loaded once), per value set, against Helm's median render.
+fn docs_timing(chart: &Path, rows: &[Row], iters: usize) -> Result<(), String> {
+    let req = RenderRequest {
+        chart: chart.to_path_buf(),
+        release_name: "k8smon".to_string(),
+        namespace: "default".to_string(),
+        ..RenderRequest::default()
+    };
+    let dirs = [chart.join("docs/examples")];
+    let mut sets = 0;
+    let total = median_of(iters, || {
+        let start = Instant::now();
+        let survey = trace_value::docs::survey(&req, &dirs).map_err(|e| e.to_string())?;
+        let text =
+            trace_value::docs::reference::markdown(&survey.chart_name, &survey.keys, &survey.sets);
+        let ms = start.elapsed().as_secs_f64() * 1000.0;
+        sets = survey.sets.len();
+        drop(text);
+        Ok(ms)
+    })?;
+    let per_set = total / sets.max(1) as f64;
+    print!("docs --values-dir docs/examples: {total:.0} ms for {sets} value sets, {per_set:.1} ms per set");
+    let mut hs: Vec<f64> = rows.iter().filter_map(|r| r.helm_render).collect();
+    if !hs.is_empty() {
+        print!(" ({:.1}x Helm's median render)", median(&mut hs) / per_set);
+    }
+    println!();
     Ok(())
 }
 
