@@ -3,13 +3,14 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use crate::chart::{load_chart, prepare, ChartError, ReleaseOptions, UserValues};
 use crate::eval::{Evaluator, ExecError};
 use crate::eval::{MissingRead, Read, TemplateSet};
 use crate::origin::{OriginId, OriginTable};
 use crate::template::ast::ParsedFile;
+use crate::template::parse_ahead::ParseAhead;
 use crate::traced::{TStr, TextBuilder, TplLoc};
 use crate::value::{MapRef, Repr, Value};
 
@@ -234,12 +235,20 @@ fn render_chart(
         api_versions: req.api_versions.clone(),
         ..ReleaseOptions::default()
     };
+    // Templates parse on a second thread while the values are prepared.
+    let ahead = ParseAhead::start(tree_template_texts(chart), crate::funcs::is_defined);
     let mut origins = OriginTable::new();
     let prepared = prepare(chart, &user, &release, &mut origins)?;
+    ahead.keep_only(
+        prepared
+            .charts
+            .iter()
+            .flat_map(|c| c.templates.iter().map(|t| &t.1)),
+    );
     let origin_values = snapshot_values(&prepared.values);
 
     // One template set, parsed in Helm's order; each template's context.
-    let mut by_name: HashMap<String, (Rc<str>, MapRef, String, String)> = HashMap::new();
+    let mut by_name: HashMap<String, (Arc<str>, MapRef, String, String)> = HashMap::new();
     for pc in &prepared.charts {
         for (name, text) in &pc.templates {
             let rel = name.strip_prefix(&pc.path).unwrap_or(name);
@@ -260,7 +269,9 @@ fn render_chart(
     let mut set = TemplateSet::new();
     for name in &order {
         let (text, _, _, display) = &by_name[name];
-        let parsed = parse_template(name, text).map_err(RenderError::Parse)?;
+        let parsed = ahead
+            .parse(name, text)
+            .map_err(|e| RenderError::Parse(e.to_string()))?;
         let id = set.add(text.clone(), parsed, None);
         set.set_display(id, display.clone());
     }
@@ -300,6 +311,20 @@ fn render_chart(
     })
 }
 
+/// The template texts of a chart and all its subcharts, the top chart's
+/// first (always rendered), then each subchart's, depth first.
+fn tree_template_texts(chart: &crate::chart::Chart) -> Vec<Arc<str>> {
+    fn walk(chart: &crate::chart::Chart, out: &mut Vec<Arc<str>>) {
+        out.extend(chart.templates.iter().map(|t| t.text.clone()));
+        for sub in &chart.subcharts {
+            walk(sub, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(chart, &mut out);
+    out
+}
+
 /// The top chart's dependencies that did not make it into the render.
 fn disabled_subcharts(
     chart: &crate::chart::Chart,
@@ -332,12 +357,7 @@ fn disabled_subcharts(
         let templates = sub
             .templates
             .iter()
-            .map(|t| {
-                (
-                    format!("{location}/{}", t.name),
-                    String::from_utf8_lossy(&t.data).into_owned(),
-                )
-            })
+            .map(|t| (format!("{location}/{}", t.name), t.text.to_string()))
             .collect();
         out.push(DisabledSubchart {
             alias: alias.clone(),

@@ -14,10 +14,7 @@ use trace_value::chart::{load_chart, Chart};
 
 fn all_templates(chart: &Chart, out: &mut Vec<(String, String)>) {
     for t in &chart.templates {
-        out.push((
-            format!("{}/{}", chart.location, t.name),
-            String::from_utf8_lossy(&t.data).into_owned(),
-        ));
+        out.push((format!("{}/{}", chart.location, t.name), t.text.to_string()));
     }
     for sub in &chart.subcharts {
         all_templates(sub, out);

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::rc::Rc;
 
 use super::metadata::Metadata;
-use super::{Chart, ChartError, ChartFile};
+use super::{Chart, ChartError, ChartFile, TemplateText};
 
 /// Load a chart from a folder or a `.tgz` file.
 pub fn load_chart(path: &Path) -> Result<Chart, ChartError> {
@@ -251,7 +251,11 @@ fn load_files(
             };
             other.push(f);
         } else if name.starts_with("templates/") {
-            templates.push(f);
+            let text = match std::str::from_utf8(&f.data) {
+                Ok(text) => std::sync::Arc::from(text),
+                Err(_) => std::sync::Arc::from(String::from_utf8_lossy(&f.data).as_ref()),
+            };
+            templates.push(TemplateText { name: f.name, text });
         } else if let Some(rest) = name.strip_prefix("charts/") {
             if rest.ends_with(".prov") {
                 other.push(f);

@@ -40,6 +40,16 @@ pub struct ChartFile {
     pub data: Rc<Vec<u8>>,
 }
 
+/// A file under `templates/`: its path relative to the chart root and its
+/// text (invalid UTF-8 replaced), shared with the threads that parse it.
+#[derive(Clone, Debug)]
+pub struct TemplateText {
+    /// Path relative to the chart folder (`templates/x.yaml`).
+    pub name: String,
+    /// The file's text.
+    pub text: std::sync::Arc<str>,
+}
+
 /// A loaded chart and its subcharts, as read from disk (before dependency processing).
 #[derive(Clone, Debug)]
 pub struct Chart {
@@ -48,7 +58,7 @@ pub struct Chart {
     /// Where the chart sits inside the top chart, by folder (`k8s-monitoring/charts/feature-pod-logs`).
     pub location: String,
     /// Files under `templates/`, in path order.
-    pub templates: Vec<ChartFile>,
+    pub templates: Vec<TemplateText>,
     /// Every other file that `.Files` exposes (not `Chart.yaml`, `values.yaml`,
     /// `values.schema.json`, `templates/`, `charts/`), in path order.
     pub files: Vec<ChartFile>,

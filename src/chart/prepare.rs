@@ -25,7 +25,7 @@ pub struct PreparedChart {
     pub location: String,
     /// Templates as (full Helm path, text): `k8s-monitoring/charts/podLogs/templates/x.yaml`.
     /// Library charts list only their partials (`_` files), as Helm renders them.
-    pub templates: Vec<(String, Rc<str>)>,
+    pub templates: Vec<(String, std::sync::Arc<str>)>,
     /// The chart's `.Values` (shared with the parent's coalesced values).
     pub values: MapRef,
     /// The dot of the chart's templates: `Values`, `Chart`, `Release`,
@@ -186,15 +186,7 @@ fn build_contexts(
                     .next()
                     .is_some_and(|b| b.starts_with('_'))
         })
-        .map(|t| {
-            (
-                format!("{path}/{}", t.name),
-                match std::str::from_utf8(&t.data) {
-                    Ok(text) => Rc::from(text),
-                    Err(_) => Rc::from(String::from_utf8_lossy(&t.data).as_ref()),
-                },
-            )
-        })
+        .map(|t| (format!("{path}/{}", t.name), t.text.clone()))
         .collect();
     let index = out.len();
     out.push(PreparedChart {

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use crate::eval::error::{ExecError, Frame};
 use crate::eval::template_set::TemplateSet;
@@ -36,7 +37,7 @@ pub struct MissingRead {
     /// The origins of the map asked.
     pub map: Deps,
     /// The key asked for.
-    pub key: Rc<str>,
+    pub key: Arc<str>,
     /// Where.
     pub loc: TplLoc,
 }
@@ -80,14 +81,14 @@ impl Operand {
 
 /// A template variable.
 struct Var {
-    name: Rc<str>,
+    name: Arc<str>,
     value: Value,
     /// How many control conditions were active when it was declared.
     control_depth: usize,
 }
 
 impl Var {
-    fn new(name: Rc<str>, value: Value, control_depth: usize) -> Self {
+    fn new(name: Arc<str>, value: Value, control_depth: usize) -> Self {
         Var {
             name,
             value,
@@ -107,7 +108,7 @@ struct Control {
 /// Per-execution state of one template (Go's `state`).
 struct State {
     /// Name of the template being executed (for error messages).
-    tmpl_name: Rc<str>,
+    tmpl_name: Arc<str>,
     /// File the nodes being executed belong to.
     file: FileId,
     /// Variables in scope, innermost last.
@@ -178,9 +179,9 @@ impl Evaluator {
             )));
         };
         let mut st = State {
-            tmpl_name: Rc::from(name),
+            tmpl_name: Arc::from(name),
             file: named.file,
-            vars: vec![Var::new(Rc::from("$"), data.clone(), 0)],
+            vars: vec![Var::new(Arc::from("$"), data.clone(), 0)],
             control: Vec::new(),
             out: TextBuilder::new(),
         };
@@ -501,7 +502,7 @@ impl Evaluator {
         let mut inner = State {
             tmpl_name: t.name.clone(),
             file: named.file,
-            vars: vec![Var::new(Rc::from("$"), new_dot.clone(), 0)],
+            vars: vec![Var::new(Arc::from("$"), new_dot.clone(), 0)],
             control: Vec::new(),
             out: std::mem::take(&mut st.out),
         };
@@ -594,7 +595,7 @@ impl Evaluator {
             Arg::Nil(p) => Err(self.error(st, *p, "nil".into(), "nil is not a command")),
             Arg::Bool(_, b) => Ok(Value::bool(*b)),
             Arg::Number(n) => self.ideal_constant(st, n),
-            Arg::String(s) => Ok(Value::str(s.text.clone())),
+            Arg::String(s) => Ok(Value::str(&*s.text)),
             _ => Ok(Value::nil()),
         }
     }
@@ -718,7 +719,7 @@ impl Evaluator {
         dot: &Value,
         pos: u32,
         receiver: Value,
-        fields: &[Rc<str>],
+        fields: &[Arc<str>],
         args: &[Arg],
         final_arg: Option<Value>,
         context: &dyn Fn() -> String,
@@ -1098,7 +1099,7 @@ impl Evaluator {
         let snapshot = self.set.names_snapshot();
         let id = self
             .set
-            .add(Rc::from(text.as_str()), parsed, Some(text.clone()));
+            .add(Arc::from(text.as_str()), parsed, Some(text.clone()));
         let call = self.loc(st, cmd.pos);
         self.set.set_tpl_call(id, call);
         let saved_counts = std::mem::take(&mut self.include_counts);
@@ -1186,7 +1187,7 @@ impl Evaluator {
             }
             Arg::String(s) => {
                 return match ty {
-                    Ty::Any | Ty::Str => Ok(Value::str(s.text.clone())),
+                    Ty::Any | Ty::Str => Ok(Value::str(&*s.text)),
                     _ => Err(self.error(
                         st,
                         s.pos,

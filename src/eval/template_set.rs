@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use crate::template::ast::{List, ParsedFile};
 use crate::traced::{FileId, TStr, TplLoc};
@@ -12,13 +13,13 @@ use crate::traced::{FileId, TStr, TplLoc};
 #[derive(Debug)]
 pub struct TemplateFile {
     /// Helm's name for it (`chart/templates/x.yaml`; for `tpl`, the caller's name).
-    pub name: Rc<str>,
+    pub name: Arc<str>,
     /// The source text.
-    pub text: Rc<str>,
+    pub text: Arc<str>,
     /// The parsed body outside any `define` (shared with the name table).
     pub root: Rc<List>,
     /// The `define`s of the file in order, name and body (shared with the name table).
-    pub defines: Vec<(Rc<str>, Rc<List>)>,
+    pub defines: Vec<(Arc<str>, Rc<List>)>,
     /// For text parsed by `tpl`: the traced string it came from, so literal
     /// text maps back to that string's sources.
     pub tpl_source: Option<TStr>,
@@ -41,7 +42,7 @@ pub struct Named {
 #[derive(Debug, Default)]
 pub struct TemplateSet {
     files: Vec<TemplateFile>,
-    names: HashMap<Rc<str>, Named>,
+    names: HashMap<Arc<str>, Named>,
 }
 
 /// True when a body has only whitespace text and comments (Go's IsEmptyTree):
@@ -63,7 +64,7 @@ impl TemplateSet {
 
     /// Add a parsed file; its root becomes the template named after the file,
     /// its defines replace earlier ones of the same name unless empty.
-    pub fn add(&mut self, text: Rc<str>, parsed: ParsedFile, tpl_source: Option<TStr>) -> FileId {
+    pub fn add(&mut self, text: Arc<str>, parsed: ParsedFile, tpl_source: Option<TStr>) -> FileId {
         let id = FileId(self.files.len() as u32);
         // The trees move into shared bodies (no copy of the syntax tree).
         let ParsedFile {
@@ -72,7 +73,7 @@ impl TemplateSet {
             defines,
         } = parsed;
         let root = Rc::new(root);
-        let defines: Vec<(Rc<str>, Rc<List>)> = defines
+        let defines: Vec<(Arc<str>, Rc<List>)> = defines
             .into_iter()
             .map(|d| (d.name, Rc::new(d.body)))
             .collect();
@@ -142,12 +143,12 @@ impl TemplateSet {
     }
 
     /// Snapshot of the named-template namespace (restored after `tpl`).
-    pub(crate) fn names_snapshot(&self) -> HashMap<Rc<str>, Named> {
+    pub(crate) fn names_snapshot(&self) -> HashMap<Arc<str>, Named> {
         self.names.clone()
     }
 
     /// Restore a snapshot taken with [`names_snapshot`](Self::names_snapshot).
-    pub(crate) fn restore_names(&mut self, names: HashMap<Rc<str>, Named>) {
+    pub(crate) fn restore_names(&mut self, names: HashMap<Arc<str>, Named>) {
         self.names = names;
     }
 }

@@ -4,7 +4,7 @@
 //! the byte offset in its file where the node starts (as Go's `Pos`), from
 //! which line and column are computed for errors and traces.
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// Byte offset into the template file's text.
 pub type Pos = u32;
@@ -48,7 +48,7 @@ pub struct TextNode {
     /// Offset of the first byte of `text` in the file (after trimming).
     pub pos: Pos,
     /// The text.
-    pub text: Rc<str>,
+    pub text: Arc<str>,
 }
 
 /// An action that prints (or only assigns).
@@ -89,7 +89,7 @@ pub struct TemplateCall {
     /// 1-based line of the name.
     pub line: u32,
     /// The template name.
-    pub name: Rc<str>,
+    pub name: Arc<str>,
     /// The data pipeline, if given.
     pub pipe: Option<Pipe>,
 }
@@ -113,7 +113,7 @@ pub struct Variable {
     /// Offset of the `$`.
     pub pos: Pos,
     /// Name including the `$`.
-    pub name: Rc<str>,
+    pub name: Arc<str>,
 }
 
 /// One command of a pipeline: a function call, a field chain or an operand.
@@ -158,7 +158,7 @@ pub struct NumberLit {
     /// Offset of the literal.
     pub pos: Pos,
     /// The literal as written.
-    pub text: Rc<str>,
+    pub text: Arc<str>,
     /// Value as an integer, if it is one (also for char constants like `'a'`).
     pub int: Option<i64>,
     /// Value as a float, if representable.
@@ -173,10 +173,10 @@ pub struct StringLit {
     /// Offset of the opening quote.
     pub pos: Pos,
     /// The unquoted string.
-    pub text: Rc<str>,
+    pub text: Arc<str>,
     /// The literal as written, quotes included (Go's `StringNode.Quoted`,
     /// what Go prints for the node in error messages).
-    pub quoted: Rc<str>,
+    pub quoted: Arc<str>,
 }
 
 /// `.A.B.C`.
@@ -186,7 +186,7 @@ pub struct FieldChain {
     /// of several fields (`.a.b.c`), of the second field (`.b`).
     pub pos: Pos,
     /// Field names without dots.
-    pub fields: Vec<Rc<str>>,
+    pub fields: Vec<Arc<str>>,
 }
 
 /// `$x.A.B`.
@@ -196,9 +196,9 @@ pub struct VariableRef {
     /// variable when there are fields (`$x.a.b` is at `.a`).
     pub pos: Pos,
     /// Variable name including `$` (just `$` for the root).
-    pub name: Rc<str>,
+    pub name: Arc<str>,
     /// Field names after the variable.
-    pub fields: Vec<Rc<str>>,
+    pub fields: Vec<Arc<str>>,
 }
 
 /// A function name.
@@ -207,7 +207,7 @@ pub struct Identifier {
     /// Offset of the name.
     pub pos: Pos,
     /// The function name.
-    pub name: Rc<str>,
+    pub name: Arc<str>,
 }
 
 /// A parenthesized pipeline, optionally followed by field accesses. A
@@ -221,7 +221,7 @@ pub struct Chain {
     /// The pipeline inside the parentheses.
     pub pipe: Pipe,
     /// Field names after `)`.
-    pub fields: Vec<Rc<str>>,
+    pub fields: Vec<Arc<str>>,
 }
 
 /// One parsed template file: its top-level body and the `define`s (and
@@ -229,7 +229,7 @@ pub struct Chain {
 #[derive(Debug, Clone)]
 pub struct ParsedFile {
     /// The file's name as Helm knows it (`mychart/templates/x.yaml`).
-    pub name: Rc<str>,
+    pub name: Arc<str>,
     /// The body outside any `define`.
     pub root: List,
     /// Named templates defined in the file, in order of appearance.
@@ -240,7 +240,7 @@ pub struct ParsedFile {
 #[derive(Debug, Clone)]
 pub struct Define {
     /// The template name.
-    pub name: Rc<str>,
+    pub name: Arc<str>,
     /// Offset of the `{{` of the define action.
     pub pos: Pos,
     /// The body.

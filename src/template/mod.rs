@@ -1,7 +1,9 @@
-//! Go text/template: syntax tree, lexer and parser.
+//! Go text/template: syntax tree, lexer and parser, and parsing ahead on a
+//! second thread.
 
 pub mod ast;
 pub mod lexer;
+pub mod parse_ahead;
 pub mod parser;
 
 pub use parser::{is_empty_list, line_col, parse, ParseError};

@@ -10,7 +10,7 @@
 //! execution errors quote.
 
 use std::collections::HashMap;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use super::ast::{
     ActionNode, Arg, BranchNode, Chain, Command, Define, FieldChain, Identifier, List, Node,
@@ -100,7 +100,7 @@ enum Parsed {
 
 /// One entry of Go's `treeSet` for this file.
 struct Entry {
-    name: Rc<str>,
+    name: Arc<str>,
     pos: Pos,
     body: List,
 }
@@ -111,7 +111,7 @@ struct Parser<'a, 'f> {
     is_func: &'f dyn Fn(&str) -> bool,
     st: TreeState<'a>,
     set: Vec<Entry>,
-    set_index: HashMap<Rc<str>, usize>,
+    set_index: HashMap<Arc<str>, usize>,
     action_delim_pos: Pos,
 }
 
@@ -140,7 +140,7 @@ pub fn parse(
         action_delim_pos: 0,
     };
     p.parse_root()?;
-    let file_name: Rc<str> = Rc::from(name);
+    let file_name: Arc<str> = Arc::from(name);
     let mut root = List::default();
     let mut defines = Vec::with_capacity(p.set.len());
     for e in p.set {
@@ -292,7 +292,7 @@ impl<'a> Parser<'a, '_> {
 
     // ---- the template set of this file (Go's Tree.add) ----
 
-    fn add(&mut self, name: Rc<str>, pos: Pos, body: List) -> PResult<()> {
+    fn add(&mut self, name: Arc<str>, pos: Pos, body: List) -> PResult<()> {
         match self.set_index.get(&name) {
             None => {
                 self.set_index.insert(name.clone(), self.set.len());
@@ -338,7 +338,7 @@ impl<'a> Parser<'a, '_> {
                 Parsed::Node(n) => root.nodes.push(n),
             }
         }
-        self.add(Rc::from(self.name), 0, root)
+        self.add(Arc::from(self.name), 0, root)
     }
 
     fn parse_definition(&mut self, delim_pos: Pos) -> PResult<()> {
@@ -356,7 +356,7 @@ impl<'a> Parser<'a, '_> {
         if let Parsed::Else(_) = end {
             return self.errorf(format!("unexpected {{{{else}}}} in {CONTEXT}"));
         }
-        self.add(Rc::from(name), delim_pos, body)
+        self.add(Arc::from(name), delim_pos, body)
     }
 
     fn item_list(&mut self) -> PResult<(List, Parsed)> {
@@ -378,7 +378,7 @@ impl<'a> Parser<'a, '_> {
         match t.kind {
             ItemKind::Text => Ok(Parsed::Node(Node::Text(TextNode {
                 pos: t.pos,
-                text: Rc::from(t.val),
+                text: Arc::from(t.val),
             }))),
             ItemKind::LeftDelim => {
                 self.st.action_line = t.line;
@@ -500,10 +500,10 @@ impl<'a> Parser<'a, '_> {
         })
     }
 
-    fn parse_template_name(&mut self, t: Item<'a>, context: &str) -> PResult<Rc<str>> {
+    fn parse_template_name(&mut self, t: Item<'a>, context: &str) -> PResult<Arc<str>> {
         match t.kind {
             ItemKind::String | ItemKind::RawString => match go_unquote(t.val) {
-                Some(s) => Ok(Rc::from(s)),
+                Some(s) => Ok(Arc::from(s)),
                 None => self.errorf("invalid syntax".into()),
             },
             _ => self.unexpected(t, context),
@@ -534,7 +534,7 @@ impl<'a> Parser<'a, '_> {
 
     /// Parses a block's body and adds it to the set; false when the body
     /// ended with `{{else}}` instead of `{{end}}`.
-    fn block_body(&mut self, name: Rc<str>, delim_pos: Pos) -> PResult<bool> {
+    fn block_body(&mut self, name: Arc<str>, delim_pos: Pos) -> PResult<bool> {
         let (body, end) = self.item_list()?;
         if let Parsed::Else(_) = end {
             return Ok(false);
@@ -583,14 +583,14 @@ impl<'a> Parser<'a, '_> {
                 self.next_non_space();
                 pipe.decl.push(Variable {
                     pos: v.pos,
-                    name: Rc::from(v.val),
+                    name: Arc::from(v.val),
                 });
                 self.st.vars.push(v.val);
             } else if next.kind == ItemKind::Char && next.val == "," {
                 self.next_non_space();
                 pipe.decl.push(Variable {
                     pos: v.pos,
-                    name: Rc::from(v.val),
+                    name: Arc::from(v.val),
                 });
                 self.st.vars.push(v.val);
                 if context == "range" && pipe.decl.len() < 2 {
@@ -691,10 +691,10 @@ impl<'a> Parser<'a, '_> {
             return Ok(Some(node));
         }
         let chain_pos = self.peek().pos;
-        let mut fields: Vec<Rc<str>> = Vec::new();
+        let mut fields: Vec<Arc<str>> = Vec::new();
         while self.peek().kind == ItemKind::Field {
             let f = self.next();
-            fields.push(Rc::from(&f.val[1..]));
+            fields.push(Arc::from(&f.val[1..]));
         }
         Ok(Some(match node {
             Arg::Field(mut f) => {
@@ -744,7 +744,7 @@ impl<'a> Parser<'a, '_> {
                 }
                 Arg::Identifier(Identifier {
                     pos: t.pos,
-                    name: Rc::from(t.val),
+                    name: Arc::from(t.val),
                 })
             }
             ItemKind::Dot => Arg::Dot(t.pos),
@@ -755,13 +755,13 @@ impl<'a> Parser<'a, '_> {
                 }
                 Arg::Variable(VariableRef {
                     pos: t.pos,
-                    name: Rc::from(t.val),
+                    name: Arc::from(t.val),
                     fields: Vec::new(),
                 })
             }
             ItemKind::Field => Arg::Field(FieldChain {
                 pos: t.pos,
-                fields: vec![Rc::from(&t.val[1..])],
+                fields: vec![Arc::from(&t.val[1..])],
             }),
             ItemKind::Bool => Arg::Bool(t.pos, t.val == "true"),
             ItemKind::CharConstant | ItemKind::Complex | ItemKind::Number => {
@@ -787,8 +787,8 @@ impl<'a> Parser<'a, '_> {
             ItemKind::String | ItemKind::RawString => match go_unquote(t.val) {
                 Some(s) => Arg::String(StringLit {
                     pos: t.pos,
-                    text: Rc::from(s),
-                    quoted: Rc::from(t.val),
+                    text: Arc::from(s),
+                    quoted: Arc::from(t.val),
                 }),
                 None => return self.errorf("invalid syntax".into()),
             },
@@ -1179,7 +1179,7 @@ fn number(pos: Pos, text: &str, int: Option<i64>, float: Option<f64>) -> NumberL
     let is_rune = text.starts_with('\'');
     NumberLit {
         pos,
-        text: Rc::from(text),
+        text: Arc::from(text),
         int,
         float,
         is_float_syntax: float.is_some()
