@@ -15,6 +15,7 @@ pub mod gofmt;
 pub mod json;
 pub mod manifest;
 pub mod origin;
+pub mod prefetch;
 pub mod query;
 pub mod render;
 pub mod template;

@@ -236,7 +236,7 @@ fn render_chart(
         ..ReleaseOptions::default()
     };
     // Templates parse on a second thread while the values are prepared.
-    let ahead = ParseAhead::start(tree_template_texts(chart), crate::funcs::is_defined);
+    let ahead = ParseAhead::start(tree_template_texts(chart));
     let mut origins = OriginTable::new();
     let prepared = prepare(chart, &user, &release, &mut origins)?;
     ahead.keep_only(

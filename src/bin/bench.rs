@@ -1,14 +1,22 @@
 //! Rendering benchmark over the 66 grafana/k8s-monitoring 3.5.2 examples.
 //!
-//! Renders every example in-process with [`trace_value::render`] (a cold
-//! render each time: chart loading, template parsing, values, rendering and
-//! tracing), takes the median of several iterations per example, optionally
-//! with tracing off, and compares with Helm's medians read from a JSON file
-//! written by `scripts/bench_helm.py`.
+//! Times every example in-process the way `scripts/bench_helm.py` times
+//! Helm's engine: the render of a chart loaded beforehand (values, template
+//! parsing, execution and, for trace-value, the trace; Helm's
+//! `chart.render`), traced and untraced, and the cold run a command line
+//! makes (chart loading and `.tgz` unpacking, then the render). Each is the
+//! median of several iterations per example. Then the mission's query
+//! (render + `--block 'loki.process "pod_logs"'`) and `docs --values-dir
+//! docs/examples`, and the peak memory.
 //!
 //! ```text
-//! cargo run --release --bin bench -- [--iters N] [--helm helm.json] [--only SUBSTR] [--no-untraced]
+//! cargo run --release --bin bench -- [--iters N] [--only SUBSTR] [--no-untraced] [--no-docs]
+//!     [--helm helm.json | --helm-python VENV/bin/python [--helm-iters N]]
 //! ```
+//!
+//! With `--helm-python`, Helm times each example (`scripts/bench_helm.py
+//! --serve`) right before trace-value does, so that both see the machine at
+//! the same speed; `--helm` reads timings made earlier instead.
 //!
 //! The paths default to `../shared` relative to the repository (as the tests
 //! use); `TRACE_VALUE_SHARED` overrides it.
@@ -165,6 +173,10 @@ struct Args {
     only: Option<String>,
     untraced: bool,
     docs: bool,
+    /// Python of the Helm oracle's venv: time Helm on each example right
+    /// before trace-value, with `scripts/bench_helm.py --serve`.
+    helm_python: Option<PathBuf>,
+    helm_iters: usize,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -174,6 +186,8 @@ fn parse_args() -> Result<Args, String> {
         only: None,
         untraced: true,
         docs: true,
+        helm_python: None,
+        helm_iters: 3,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -188,6 +202,18 @@ fn parse_args() -> Result<Args, String> {
             "--only" => args.only = Some(it.next().ok_or("--only needs a substring")?),
             "--no-untraced" => args.untraced = false,
             "--no-docs" => args.docs = false,
+            "--helm-python" => {
+                args.helm_python = Some(PathBuf::from(
+                    it.next()
+                        .ok_or("--helm-python needs the oracle venv's python")?,
+                ));
+            }
+            "--helm-iters" => {
+                args.helm_iters = it
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .ok_or("--helm-iters needs a number")?;
+            }
             other => return Err(format!("unknown argument {other}")),
         }
     }
@@ -221,6 +247,63 @@ fn load_helm(path: &Path) -> Result<HelmTimes, String> {
         render: read("median_ms"),
         load: read("load_ms"),
     })
+}
+
+/// Helm's engine in a child process (`bench_helm.py --serve`), asked to time
+/// one example at a time.
+struct HelmServer {
+    child: std::process::Child,
+    input: std::process::ChildStdin,
+    output: std::io::BufReader<std::process::ChildStdout>,
+}
+
+impl HelmServer {
+    fn start(python: &Path, shared: &Path, iters: usize) -> Result<Self, String> {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/bench_helm.py");
+        let mut child = std::process::Command::new(python)
+            .arg(&script)
+            .arg("--serve")
+            .arg(shared)
+            .arg(iters.to_string())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("{}: {e}", python.display()))?;
+        let (Some(input), Some(output)) = (child.stdin.take(), child.stdout.take()) else {
+            return Err("no pipes to bench_helm.py".to_string());
+        };
+        Ok(HelmServer {
+            child,
+            input,
+            output: std::io::BufReader::new(output),
+        })
+    }
+
+    /// Helm's median (render ms, load ms) for one example.
+    fn time(&mut self, name: &str) -> Result<(f64, f64), String> {
+        use std::io::{BufRead, Write};
+        writeln!(self.input, "{name}").map_err(|e| format!("bench_helm.py: {e}"))?;
+        self.input
+            .flush()
+            .map_err(|e| format!("bench_helm.py: {e}"))?;
+        let mut line = String::new();
+        self.output
+            .read_line(&mut line)
+            .map_err(|e| format!("bench_helm.py: {e}"))?;
+        let json: serde_json::Value = serde_json::from_str(&line)
+            .map_err(|e| format!("bench_helm.py answered {line:?}: {e}"))?;
+        match (json["render_ms"].as_f64(), json["load_ms"].as_f64()) {
+            (Some(r), Some(l)) => Ok((r, l)),
+            _ => Err(format!("bench_helm.py answered {line:?}")),
+        }
+    }
+}
+
+impl Drop for HelmServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 /// One example's medians (ms).
@@ -264,9 +347,13 @@ fn run() -> Result<(), String> {
     if exs.is_empty() {
         return Err(format!("no examples under {}", goldens.display()));
     }
-    let helm = match &args.helm {
+    let mut helm = match &args.helm {
         Some(p) => load_helm(p)?,
         None => HelmTimes::default(),
+    };
+    let mut server = match &args.helm_python {
+        Some(python) => Some(HelmServer::start(python, &shared, args.helm_iters)?),
+        None => None,
     };
     let iters = args.iters;
     // Warm the file cache and the allocator once.
@@ -278,6 +365,11 @@ fn run() -> Result<(), String> {
     );
     let mut rows = Vec::new();
     for ex in &exs {
+        if let Some(server) = server.as_mut() {
+            let (render, load) = server.time(&ex.name)?;
+            helm.render.insert(ex.name.clone(), render);
+            helm.load.insert(ex.name.clone(), load);
+        }
         let loaded = median_of(iters, || time_once(&chart, ex, Scope::Loaded, true, false))?;
         let untraced = if args.untraced {
             median_of(iters, || time_once(&chart, ex, Scope::Loaded, false, false))?
@@ -355,6 +447,7 @@ fn run() -> Result<(), String> {
             );
         }
     }
+    drop(server);
     if args.docs && args.only.is_none() {
         docs_timing(&chart, &rows, iters.clamp(1, 3))?;
     }

@@ -325,6 +325,7 @@ fn load_files(
         templates,
         files: other,
         values_text,
+        values_tree: std::cell::OnceCell::new(),
         schema,
         subcharts,
     })

@@ -64,6 +64,9 @@ pub struct Chart {
     pub files: Vec<ChartFile>,
     /// The text of `values.yaml`, if the chart has one.
     pub values_text: Option<String>,
+    /// `values.yaml` parsed, once per loaded chart (see [`Chart::values_tree`]).
+    pub(crate) values_tree:
+        std::cell::OnceCell<Result<crate::yaml::ValuesTree, crate::yaml::YamlError>>,
     /// The text of `values.schema.json`, if the chart has one.
     pub schema: Option<String>,
     /// Subcharts found under `charts/` (folders and `.tgz` archives), in name order.
@@ -74,6 +77,24 @@ impl Chart {
     /// The chart's name from its metadata.
     pub fn name(&self) -> &str {
         &self.metadata.name
+    }
+
+    /// The path of `values.yaml` by chart folder (`k8s-monitoring/charts/feature-pod-logs/values.yaml`).
+    pub fn values_file(&self) -> String {
+        format!("{}/values.yaml", self.location)
+    }
+
+    /// `values.yaml` parsed (Helm's loader parses it once, with the chart),
+    /// `None` when the chart has none.
+    pub fn values_tree(&self) -> Result<Option<&crate::yaml::ValuesTree>, crate::yaml::YamlError> {
+        let Some(text) = &self.values_text else {
+            return Ok(None);
+        };
+        self.values_tree
+            .get_or_init(|| crate::yaml::parse_values_tree(text, &self.values_file()))
+            .as_ref()
+            .map(Some)
+            .map_err(Clone::clone)
     }
 }
 

@@ -45,26 +45,23 @@ pub struct Prepared {
 pub type LoadValuesFn =
     fn(&str, Rc<str>, Layer, &mut OriginTable) -> Result<Value, crate::yaml::YamlError>;
 
-/// Load values text of a chart with origins.
-fn load_chart_values(
-    chart: &Chart,
-    origins: &mut OriginTable,
-    loader: LoadValuesFn,
-) -> Result<MapRef, ChartError> {
-    let Some(text) = &chart.values_text else {
+/// A chart's default values (its parsed `values.yaml`) with fresh origins.
+fn load_chart_values(chart: &Chart, origins: &mut OriginTable) -> Result<MapRef, ChartError> {
+    let bad = |e: crate::yaml::YamlError| ChartError::BadValues {
+        file: "values.yaml".to_string(),
+        message: e.to_string(),
+    };
+    let Some(tree) = chart.values_tree().map_err(bad)? else {
         return Ok(MapRef::new());
     };
-    let file: Rc<str> = Rc::from(format!("{}/values.yaml", chart.location).as_str());
-    let v = loader(
-        text,
-        file.clone(),
+    let file: Rc<str> = Rc::from(chart.values_file().as_str());
+    let v = crate::yaml::values_from_tree(
+        tree,
+        file,
         Layer::ChartDefault(chart.location.clone()),
         origins,
     )
-    .map_err(|e| ChartError::BadValues {
-        file: "values.yaml".to_string(),
-        message: e.to_string(),
-    })?;
+    .map_err(bad)?;
     match v.repr {
         Repr::Map(m) => Ok(m),
         Repr::Nil => Ok(MapRef::new()),
@@ -84,19 +81,17 @@ pub fn prepare(
     origins: &mut OriginTable,
 ) -> Result<Prepared, ChartError> {
     let user_vals = user.merge_with(origins, crate::yaml::load_values)?;
-    prepare_with_values(chart, &user_vals, opts, origins, crate::yaml::load_values)
+    prepare_with_values(chart, &user_vals, opts, origins)
 }
 
-/// [`prepare`] with user values already merged into one map and the values
-/// loader given.
+/// [`prepare`] with user values already merged into one map.
 pub fn prepare_with_values(
     chart: &Chart,
     user_vals: &MapRef,
     opts: &ReleaseOptions,
     origins: &mut OriginTable,
-    loader: LoadValuesFn,
 ) -> Result<Prepared, ChartError> {
-    let mut root = Node::build(chart, &mut |c| load_chart_values(c, origins, loader))?;
+    let mut root = Node::build(chart, &mut |c| load_chart_values(c, origins))?;
     process_dependencies(&mut root, user_vals, origins)?;
     let values = coalesce_values(&root, user_vals, origins)?;
     assign_paths(&values, &root, origins);

@@ -124,14 +124,9 @@ fn run(dir: &Path, user: &UserValues) -> (Prepared, OriginTable) {
     let chart = load_chart(dir).unwrap();
     let mut origins = OriginTable::new();
     let user_vals = user.merge_with(&mut origins, test_loader).unwrap();
-    let p = prepare::prepare_with_values(
-        &chart,
-        &user_vals,
-        &ReleaseOptions::default(),
-        &mut origins,
-        test_loader,
-    )
-    .unwrap();
+    let p =
+        prepare::prepare_with_values(&chart, &user_vals, &ReleaseOptions::default(), &mut origins)
+            .unwrap();
     (p, origins)
 }
 
@@ -602,15 +597,9 @@ fn helmignore_files_and_type_mismatch() {
         ..Default::default()
     };
     let vals = user.merge_with(&mut origins, test_loader).unwrap();
-    let err = prepare::prepare_with_values(
-        &chart,
-        &vals,
-        &ReleaseOptions::default(),
-        &mut origins,
-        test_loader,
-    )
-    .err()
-    .unwrap();
+    let err = prepare::prepare_with_values(&chart, &vals, &ReleaseOptions::default(), &mut origins)
+        .err()
+        .unwrap();
     assert_eq!(err.to_string(), "type mismatch on sub: %!t(string=str)");
 }
 
@@ -678,15 +667,9 @@ fn schema_errors_read_like_helm() {
         ..Default::default()
     };
     let vals = user.merge_with(&mut origins, test_loader).unwrap();
-    let err = prepare::prepare_with_values(
-        &chart,
-        &vals,
-        &ReleaseOptions::default(),
-        &mut origins,
-        test_loader,
-    )
-    .err()
-    .unwrap();
+    let err = prepare::prepare_with_values(&chart, &vals, &ReleaseOptions::default(), &mut origins)
+        .err()
+        .unwrap();
     // Oracle (/tmp/t5) prints the same lines in a random order.
     let mut got: Vec<String> = err.to_string().lines().map(String::from).collect();
     let mut want: Vec<String> =
@@ -741,13 +724,7 @@ fn k8s_monitoring_all_examples_prepare() {
         };
         let mut origins = OriginTable::new();
         let r = user.merge_with(&mut origins, test_loader).and_then(|v| {
-            prepare::prepare_with_values(
-                &chart,
-                &v,
-                &ReleaseOptions::default(),
-                &mut origins,
-                test_loader,
-            )
+            prepare::prepare_with_values(&chart, &v, &ReleaseOptions::default(), &mut origins)
         });
         if let Err(err) = r {
             failures.push(format!("{}: {err}", e.path().display()));

@@ -711,6 +711,19 @@ fn convert(tree: Option<&Node>, attr: &mut dyn Attribution) -> Result<Value, Fai
     c.value(root, root)
 }
 
+/// A values document parsed once: its syntax tree with positions. Each
+/// render turns it into values with origins of its own ([`values_from_tree`]),
+/// so a chart's `values.yaml` is parsed when the chart is loaded, as Helm's
+/// loader does, not on every render.
+#[derive(Clone, Debug)]
+pub struct ValuesTree(std::sync::Arc<Option<Node>>);
+
+/// Parse a values document; errors name `file`.
+pub fn parse_values_tree(text: &str, file: &str) -> Result<ValuesTree, YamlError> {
+    let tree = parse_tree(text).map_err(|f| to_error(file, f))?;
+    Ok(ValuesTree(std::sync::Arc::new(tree)))
+}
+
 /// Load a values document (see [`super::load_values`]).
 pub(crate) fn load(
     text: &str,
@@ -718,7 +731,19 @@ pub(crate) fn load(
     layer: Layer,
     origins: &mut OriginTable,
 ) -> Result<Value, YamlError> {
-    let tree = parse_tree(text).map_err(|f| to_error(&file, f))?;
+    let tree = parse_values_tree(text, &file)?;
+    values_from_tree(&tree, file, layer, origins)
+}
+
+/// The values of a parsed document, every node with an origin (see
+/// [`super::load_values`]).
+pub fn values_from_tree(
+    tree: &ValuesTree,
+    file: Rc<str>,
+    layer: Layer,
+    origins: &mut OriginTable,
+) -> Result<Value, YamlError> {
+    let tree = tree.0.as_ref();
     let root_pos = tree.as_ref().map(|n| (n.line, n.column)).unwrap_or((1, 1));
     // Helm decodes `-f` files into its `common.Values` type, chart values into a plain map.
     let target = if layer == Layer::UserFile {

@@ -13,7 +13,9 @@ mod resolve;
 use std::rc::Rc;
 
 pub use emit::{to_yaml, to_yaml_pretty, try_to_yaml};
-pub use load::{clear_parse_cache, parse_yaml_value};
+pub use load::{
+    clear_parse_cache, parse_values_tree, parse_yaml_value, values_from_tree, ValuesTree,
+};
 
 use crate::origin::{Layer, OriginTable};
 use crate::value::Value;
