@@ -1,11 +1,13 @@
 //! A whole render: the rendered files as traced text, plus everything the
 //! queries need to explain them (origins, reads, template locations).
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::chart::{load_chart, prepare, ChartError, ReleaseOptions, UserValues};
+use crate::eval::template_set::Trees;
 use crate::eval::{Evaluator, ExecError};
 use crate::eval::{MissingRead, Read, TemplateSet};
 use crate::origin::{OriginId, OriginTable};
@@ -175,14 +177,38 @@ pub fn render(req: &RenderRequest) -> Result<RenderOutput, RenderError> {
 pub fn render_with(req: &RenderRequest, opts: &RenderOptions) -> Result<RenderOutput, RenderError> {
     with_options(opts, || {
         let chart = load_chart(&req.chart)?;
-        render_chart(&chart, req)
+        render_chart(&chart, None, req)
     })
+}
+
+/// A chart loaded once for several renders (value sets): each render parses
+/// only the template files that no render before it parsed.
+pub struct LoadedChart {
+    /// The chart.
+    pub chart: crate::chart::Chart,
+    /// The parsed files, by Helm template name.
+    trees: RefCell<HashMap<String, Trees>>,
+}
+
+impl LoadedChart {
+    /// Load the chart at `path` (a folder or a `.tgz`).
+    pub fn load(path: &std::path::Path) -> Result<Self, ChartError> {
+        Ok(Self::new(load_chart(path)?))
+    }
+
+    /// Wrap a chart loaded before.
+    pub fn new(chart: crate::chart::Chart) -> Self {
+        LoadedChart {
+            chart,
+            trees: RefCell::new(HashMap::new()),
+        }
+    }
 }
 
 /// Render a chart already loaded (from `req.chart`): several value sets of
 /// one chart load it once.
 pub fn render_loaded(
-    chart: &crate::chart::Chart,
+    chart: &LoadedChart,
     req: &RenderRequest,
 ) -> Result<RenderOutput, RenderError> {
     render_loaded_with(chart, req, &RenderOptions::default())
@@ -190,11 +216,11 @@ pub fn render_loaded(
 
 /// [`render_loaded`] with explicit [`RenderOptions`].
 pub fn render_loaded_with(
-    chart: &crate::chart::Chart,
+    chart: &LoadedChart,
     req: &RenderRequest,
     opts: &RenderOptions,
 ) -> Result<RenderOutput, RenderError> {
-    with_options(opts, || render_chart(chart, req))
+    with_options(opts, || render_chart(&chart.chart, Some(&chart.trees), req))
 }
 
 /// Run one render under `opts`, with the per-render caches empty before and after.
@@ -208,8 +234,10 @@ fn with_options<T>(opts: &RenderOptions, f: impl FnOnce() -> T) -> T {
     result
 }
 
+/// One render; `parsed` keeps parsed files across renders of one chart.
 fn render_chart(
     chart: &crate::chart::Chart,
+    parsed: Option<&RefCell<HashMap<String, Trees>>>,
     req: &RenderRequest,
 ) -> Result<RenderOutput, RenderError> {
     let user = UserValues {
@@ -235,16 +263,20 @@ fn render_chart(
         api_versions: req.api_versions.clone(),
         ..ReleaseOptions::default()
     };
-    // Templates parse on a second thread while the values are prepared.
-    let ahead = ParseAhead::start(tree_template_texts(chart));
+    // Templates parse on a second thread while the values are prepared,
+    // unless an earlier render of this chart parsed them.
+    let fresh = parsed.is_none_or(|p| p.borrow().is_empty());
+    let ahead = fresh.then(|| ParseAhead::start(tree_template_texts(chart)));
     let mut origins = OriginTable::new();
     let prepared = prepare(chart, &user, &release, &mut origins)?;
-    ahead.keep_only(
-        prepared
-            .charts
-            .iter()
-            .flat_map(|c| c.templates.iter().map(|t| &t.1)),
-    );
+    if let Some(ahead) = &ahead {
+        ahead.keep_only(
+            prepared
+                .charts
+                .iter()
+                .flat_map(|c| c.templates.iter().map(|t| &t.1)),
+        );
+    }
     let origin_values = snapshot_values(&prepared.values);
 
     // One template set, parsed in Helm's order; each template's context.
@@ -269,10 +301,22 @@ fn render_chart(
     let mut set = TemplateSet::new();
     for name in &order {
         let (text, _, _, display) = &by_name[name];
-        let parsed = ahead
-            .parse(name, text)
-            .map_err(|e| RenderError::Parse(e.to_string()))?;
-        let id = set.add(text.clone(), parsed, None);
+        let known = parsed.and_then(|p| p.borrow().get(name).cloned());
+        let trees = match known {
+            Some(trees) => trees,
+            None => {
+                let file = match &ahead {
+                    Some(ahead) => ahead.parse(name, text),
+                    None => crate::template::parser::parse(name, text, &crate::funcs::is_defined),
+                };
+                let trees = Trees::from(file.map_err(|e| RenderError::Parse(e.to_string()))?);
+                if let Some(p) = parsed {
+                    p.borrow_mut().insert(name.clone(), trees.clone());
+                }
+                trees
+            }
+        };
+        let id = set.add(text.clone(), trees, None);
         set.set_display(id, display.clone());
     }
     let mut eval = Evaluator::new(set, Some(parse_tpl_text));

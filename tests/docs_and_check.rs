@@ -137,3 +137,42 @@ fn k8s_monitoring_reference_names_the_pod_logs_block() {
     assert!(row.contains("content in extra-rules"), "{row}");
     assert!(row.contains("insert in features/pod-logs/default"), "{row}");
 }
+
+/// Value sets render on two threads; when several fail, the error is the
+/// one of the first failing set in name order, as one after the other gives.
+#[test]
+fn the_first_failing_value_set_is_reported() {
+    let chart = fixture("errors/fail");
+    for (bad, first) in [
+        (&["c", "d"][..], "c"),
+        (&["b", "c"][..], "b"),
+        (&["e"][..], "e"),
+    ] {
+        let dir = std::env::temp_dir().join(format!(
+            "trace-value-sets-{}-{}",
+            std::process::id(),
+            bad.join("")
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        for name in ["a", "b", "c", "d", "e"] {
+            let mode = if bad.contains(&name) {
+                format!("{name}-bad")
+            } else {
+                "yes-please".to_string()
+            };
+            std::fs::write(dir.join(format!("{name}.yaml")), format!("mode: {mode}\n")).unwrap();
+        }
+        let result = survey(&request(chart.clone(), vec![], "rel"), &[dir.clone()]);
+        std::fs::remove_dir_all(&dir).unwrap();
+        let Err(trace_value::docs::DocsError::Render { set, error }) = result else {
+            panic!("{bad:?}: expected a render error");
+        };
+        assert_eq!(set, first, "{bad:?}");
+        assert!(
+            error
+                .to_string()
+                .contains(&format!("mode \"{first}-bad\" is not supported")),
+            "{bad:?}: {error}"
+        );
+    }
+}

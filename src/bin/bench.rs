@@ -25,8 +25,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use trace_value::chart::load_chart;
-use trace_value::render::{render_loaded_with, render_with, RenderOptions, RenderRequest};
+use trace_value::render::{
+    render_loaded_with, render_with, LoadedChart, RenderOptions, RenderRequest,
+};
 
 /// One example to render.
 struct Example {
@@ -134,7 +135,7 @@ fn time_once(
     let opts = RenderOptions { trace };
     let fail = |e: &dyn std::fmt::Display| format!("{}: {e}", ex.name);
     let loaded = match scope {
-        Scope::Loaded => Some(load_chart(chart).map_err(|e| fail(&e))?),
+        Scope::Loaded => Some(LoadedChart::load(chart).map_err(|e| fail(&e))?),
         Scope::Cold => None,
     };
     let start = Instant::now();

@@ -81,8 +81,8 @@ pub fn survey(req: &RenderRequest, values_dirs: &[PathBuf]) -> Result<Survey, Do
     let skip_failing_given = !values_dirs.is_empty();
     // One thread, one chart load for every value set.
     let outcome = crate::render::with_large_stack(move || {
-        let chart = crate::chart::load_chart(&req.chart)?;
-        let keys = reference::documented_keys(&chart);
+        let chart = crate::render::LoadedChart::load(&req.chart)?;
+        let keys = reference::documented_keys(&chart.chart);
         let mut found = Vec::new();
         let mut skipped = Vec::new();
         match sets::render_sets_with(&chart, &req, std::slice::from_ref(&given)) {
@@ -96,7 +96,7 @@ pub fn survey(req: &RenderRequest, values_dirs: &[PathBuf]) -> Result<Survey, Do
             return Ok(Err(DocsError::Render { set, error }));
         }
         Ok(Ok(Survey {
-            chart_name: chart.name().to_string(),
+            chart_name: chart.chart.name().to_string(),
             keys,
             sets: found,
             skipped,

@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 
 use crate::origin::{Deps, Layer};
 use crate::query::{key_effects, origin_key, Effect};
-use crate::render::{render_loaded, with_large_stack, RenderError, RenderOutput, RenderRequest};
+use crate::render::{
+    render_loaded, with_large_stack, LoadedChart, RenderError, RenderOutput, RenderRequest,
+};
 
 /// A named group of values files rendered together.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,16 +144,69 @@ fn escape(k: &str) -> String {
 /// Render every set (with the request's other options) and collect findings,
 /// loading the chart once. Call it on a thread with a large stack
 /// ([`crate::render::with_large_stack`]): deep `include` chains recurse.
+///
+/// Sets render on two threads (the machine has two cores): this one takes
+/// every other set, a helper thread with its own copy of the chart (charts
+/// are not shared between threads) the rest. The findings come in the order
+/// of `sets`, and a failure is the first failing set's, as one after the
+/// other would give.
 pub fn render_sets_with(
-    chart: &crate::chart::Chart,
+    chart: &LoadedChart,
     base: &RenderRequest,
     sets: &[ValueSet],
 ) -> Result<Vec<SetFindings>, (String, RenderError)> {
+    let failed = |(_, name, e): (usize, String, RenderError)| (name, e);
+    if sets.len() < 4 {
+        return render_each(chart, base, sets.iter()).map_err(failed);
+    }
+    let theirs: Vec<&ValueSet> = sets.iter().skip(1).step_by(2).collect();
+    let (mine, theirs) = std::thread::scope(|scope| {
+        let helper = std::thread::Builder::new()
+            .stack_size(crate::render::RENDER_STACK_BYTES)
+            .spawn_scoped(scope, || {
+                let chart = LoadedChart::load(&base.chart)
+                    .map_err(|e| (0, "chart".to_string(), RenderError::Chart(e)))?;
+                render_each(&chart, base, theirs.iter().copied())
+            });
+        let mine = render_each(chart, base, sets.iter().step_by(2));
+        let theirs = helper.ok().and_then(|h| h.join().ok());
+        (mine, theirs)
+    });
+    // Without an answer from the helper, its sets render here.
+    let theirs = theirs.unwrap_or_else(|| render_each(chart, base, sets.iter().skip(1).step_by(2)));
+    match (mine, theirs) {
+        (Ok(even), Ok(odd)) => {
+            let mut out = Vec::with_capacity(sets.len());
+            let mut odd = odd.into_iter();
+            for f in even {
+                out.push(f);
+                out.extend(odd.next());
+            }
+            out.extend(odd);
+            Ok(out)
+        }
+        (Err(e), Ok(_)) | (Ok(_), Err(e)) => Err(failed(e)),
+        // Both halves failed: the earlier set's failure, as in set order.
+        (Err(even), Err(odd)) => Err(failed(if 2 * even.0 < 2 * odd.0 + 1 {
+            even
+        } else {
+            odd
+        })),
+    }
+}
+
+/// Findings of sets rendered in turn; the first failure ends it, with its
+/// position among `sets`.
+fn render_each<'s>(
+    chart: &LoadedChart,
+    base: &RenderRequest,
+    sets: impl Iterator<Item = &'s ValueSet>,
+) -> Result<Vec<SetFindings>, (usize, String, RenderError)> {
     let mut all = Vec::new();
-    for set in sets {
+    for (i, set) in sets.enumerate() {
         let mut req = base.clone();
         req.values_files.extend(set.files.iter().cloned());
-        let out = render_loaded(chart, &req).map_err(|e| (set.name.clone(), e))?;
+        let out = render_loaded(chart, &req).map_err(|e| (i, set.name.clone(), e))?;
         all.push(findings(&out, &set.name));
     }
     Ok(all)
@@ -165,7 +220,7 @@ pub fn render_sets(
     let base = base.clone();
     let sets = sets.to_vec();
     let result = with_large_stack(move || {
-        let chart = crate::chart::load_chart(&base.chart)?;
+        let chart = LoadedChart::load(&base.chart)?;
         Ok(render_sets_with(&chart, &base, &sets))
     });
     result.unwrap_or_else(|e| Err(("chart".to_string(), e)))

@@ -29,6 +29,33 @@ pub struct TemplateFile {
     pub tpl_call: Option<TplLoc>,
 }
 
+/// The syntax trees of one parsed file, shared: a chart rendered with
+/// several value sets parses each file once.
+#[derive(Debug, Clone)]
+pub struct Trees {
+    /// The file's template name.
+    pub name: Arc<str>,
+    /// The body outside any `define`.
+    pub root: Rc<List>,
+    /// The `define`s in order, name and body.
+    pub defines: Vec<(Arc<str>, Rc<List>)>,
+}
+
+impl From<ParsedFile> for Trees {
+    fn from(parsed: ParsedFile) -> Self {
+        // The trees move into shared bodies (no copy of the syntax tree).
+        Trees {
+            name: parsed.name,
+            root: Rc::new(parsed.root),
+            defines: parsed
+                .defines
+                .into_iter()
+                .map(|d| (d.name, Rc::new(d.body)))
+                .collect(),
+        }
+    }
+}
+
 /// A named template: which file it lives in and its body.
 #[derive(Debug, Clone)]
 pub struct Named {
@@ -64,19 +91,13 @@ impl TemplateSet {
 
     /// Add a parsed file; its root becomes the template named after the file,
     /// its defines replace earlier ones of the same name unless empty.
-    pub fn add(&mut self, text: Arc<str>, parsed: ParsedFile, tpl_source: Option<TStr>) -> FileId {
+    pub fn add(&mut self, text: Arc<str>, trees: Trees, tpl_source: Option<TStr>) -> FileId {
         let id = FileId(self.files.len() as u32);
-        // The trees move into shared bodies (no copy of the syntax tree).
-        let ParsedFile {
+        let Trees {
             name,
             root,
             defines,
-        } = parsed;
-        let root = Rc::new(root);
-        let defines: Vec<(Arc<str>, Rc<List>)> = defines
-            .into_iter()
-            .map(|d| (d.name, Rc::new(d.body)))
-            .collect();
+        } = trees;
         let entries = std::iter::once((name.clone(), root.clone())).chain(defines.iter().cloned());
         for (entry_name, body) in entries {
             if is_empty_tree(&body) && self.names.contains_key(&entry_name) {
