@@ -162,7 +162,10 @@ fn the_first_failing_value_set_is_reported() {
             };
             std::fs::write(dir.join(format!("{name}.yaml")), format!("mode: {mode}\n")).unwrap();
         }
-        let result = survey(&request(chart.clone(), vec![], "rel"), &[dir.clone()]);
+        let result = survey(
+            &request(chart.clone(), vec![], "rel"),
+            std::slice::from_ref(&dir),
+        );
         std::fs::remove_dir_all(&dir).unwrap();
         let Err(trace_value::docs::DocsError::Render { set, error }) = result else {
             panic!("{bad:?}: expected a render error");
