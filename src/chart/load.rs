@@ -5,8 +5,9 @@
 
 use std::io::Read;
 use std::path::Path;
-use std::rc::Rc;
+use std::sync::Arc;
 
+use super::load_ahead::LoadAhead;
 use super::metadata::Metadata;
 use super::{Chart, ChartError, ChartFile, TemplateText};
 
@@ -44,7 +45,34 @@ fn mime_guess(data: &[u8]) -> &'static str {
 /// chart that holds it in `charts/`, if any.
 pub fn load_chart_archive(data: &[u8], parent: Option<&str>) -> Result<Chart, ChartError> {
     let files = archive_files(data)?;
-    load_files(files, parent, None)
+    let ahead = LoadAhead::start(&files);
+    load_files(files, parent, None, Place::top(&ahead))
+}
+
+/// Where the chart being loaded sits among the files of the chart given
+/// to the loader, for taking what [`LoadAhead`] did.
+#[derive(Clone, Copy)]
+struct Place<'a> {
+    ahead: Option<&'a LoadAhead>,
+    /// The chart's folder in those files: `""`, `charts/a/`, ...
+    folder: &'a str,
+}
+
+impl<'a> Place<'a> {
+    fn top(ahead: &'a LoadAhead) -> Self {
+        Place {
+            ahead: Some(ahead),
+            folder: "",
+        }
+    }
+
+    /// Inside an unpacked archive: nothing was done ahead.
+    fn none() -> Self {
+        Place {
+            ahead: None,
+            folder: "",
+        }
+    }
 }
 
 /// The whole decompressed content of a single-member gzip stream (as Helm's
@@ -68,7 +96,7 @@ fn gunzip_whole(data: &[u8]) -> Option<Vec<u8>> {
     }
 }
 
-fn archive_files(data: &[u8]) -> Result<Vec<ChartFile>, ChartError> {
+pub(super) fn archive_files(data: &[u8]) -> Result<Vec<ChartFile>, ChartError> {
     match gunzip_whole(data) {
         Some(tar_bytes) => archive_entries(tar::Archive::new(tar_bytes.as_slice())),
         None => archive_entries(tar::Archive::new(flate2::read::GzDecoder::new(data))),
@@ -127,7 +155,7 @@ fn archive_entries<R: Read>(mut archive: tar::Archive<R>) -> Result<Vec<ChartFil
             .map_err(|e| ChartError::Archive(e.to_string()))?;
         files.push(ChartFile {
             name: n,
-            data: Rc::from(buf),
+            data: Arc::new(buf),
         });
     }
     if files.is_empty() {
@@ -208,10 +236,11 @@ fn load_dir(dir: &Path) -> Result<Chart, ChartError> {
         })?;
         files.push(ChartFile {
             name,
-            data: Rc::from(data),
+            data: Arc::new(data),
         });
     }
-    load_files(files, None, None)
+    let ahead = LoadAhead::start(&files);
+    load_files(files, None, None, Place::top(&ahead))
 }
 
 /// Helm's `LoadFiles`: sort the files of one chart into metadata, values,
@@ -221,6 +250,7 @@ fn load_files(
     files: Vec<ChartFile>,
     parent: Option<&str>,
     folder: Option<&str>,
+    place: Place<'_>,
 ) -> Result<Chart, ChartError> {
     let mut metadata: Option<Metadata> = None;
     let mut requirements: Option<ChartFile> = None;
@@ -311,13 +341,33 @@ fn load_files(
                     metadata.name, file.name
                 )));
             }
-            let inner = archive_files(&file.data).map_err(wrap)?;
-            load_files(inner, Some(&location), None).map_err(wrap)?
+            let path = format!("{}charts/{n}", place.folder);
+            let (inner, tree) = match place.ahead.and_then(|a| a.unpacked(&path)) {
+                Some(done) => done.map_err(wrap)?,
+                None => (archive_files(&file.data).map_err(wrap)?, None),
+            };
+            let sc = load_files(inner, Some(&location), None, Place::none()).map_err(wrap)?;
+            if let Some(tree) = tree {
+                let _ = sc.values_tree.set(Ok(tree));
+            }
+            sc
         } else {
             let inner: Vec<ChartFile> = files.into_iter().filter(|f| f.name != n).collect();
-            load_files(inner, Some(&location), Some(&n)).map_err(wrap)?
+            let folder = format!("{}charts/{n}/", place.folder);
+            let place = Place {
+                ahead: place.ahead,
+                folder: &folder,
+            };
+            load_files(inner, Some(&location), Some(&n), place).map_err(wrap)?
         };
         subcharts.push(sc);
+    }
+    let values_tree = std::cell::OnceCell::new();
+    if values_text.is_some() {
+        let path = format!("{}values.yaml", place.folder);
+        if let Some(tree) = place.ahead.and_then(|a| a.values(&path)) {
+            let _ = values_tree.set(Ok(tree));
+        }
     }
     Ok(Chart {
         metadata,
@@ -325,7 +375,7 @@ fn load_files(
         templates,
         files: other,
         values_text,
-        values_tree: std::cell::OnceCell::new(),
+        values_tree,
         schema,
         subcharts,
     })

@@ -14,6 +14,7 @@
 pub mod coalesce;
 pub mod dependencies;
 pub mod load;
+mod load_ahead;
 pub mod metadata;
 pub mod objects;
 pub mod prepare;
@@ -21,8 +22,6 @@ pub mod schema;
 pub mod semver;
 pub mod strvals;
 pub mod user;
-
-use std::rc::Rc;
 
 pub use load::{load_chart, load_chart_archive};
 pub use metadata::{Dependency, Maintainer, Metadata};
@@ -37,7 +36,7 @@ pub struct ChartFile {
     /// Path relative to the chart folder, with `/` separators (`templates/x.yaml`).
     pub name: String,
     /// The file's content.
-    pub data: Rc<Vec<u8>>,
+    pub data: std::sync::Arc<Vec<u8>>,
 }
 
 /// A file under `templates/`: its path relative to the chart root and its
