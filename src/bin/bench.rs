@@ -370,6 +370,9 @@ fn run() -> Result<(), String> {
             let (render, load) = server.time(&ex.name)?;
             helm.render.insert(ex.name.clone(), render);
             helm.load.insert(ex.name.clone(), load);
+            // Let Helm's process settle (Go's garbage collector runs on after
+            // a render) before trace-value, which uses both cores, is timed.
+            std::thread::sleep(std::time::Duration::from_millis(400));
         }
         let loaded = median_of(iters, || time_once(&chart, ex, Scope::Loaded, true, false))?;
         let untraced = if args.untraced {
