@@ -15,7 +15,7 @@ pub struct OriginId(pub u32);
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Layer {
     /// A chart's own `values.yaml` (the chart path inside the top chart, e.g. `k8s-monitoring/charts/feature-pod-logs`).
-    ChartDefault(String),
+    ChartDefault(Rc<str>),
     /// A user values file given with `-f`.
     UserFile,
     /// A `--set`, `--set-string`, `--set-json` or `--set-file` flag.

@@ -10,7 +10,7 @@
 //! docs/examples`, and the peak memory.
 //!
 //! ```text
-//! cargo run --release --bin bench -- [--iters N] [--only SUBSTR] [--no-untraced] [--no-docs]
+//! cargo run --release --bin bench -- [--iters N] [--only SUBSTR] [--no-untraced] [--no-cold] [--no-docs]
 //!     [--helm helm.json | --helm-python VENV/bin/python [--helm-iters N]]
 //! ```
 //!
@@ -173,6 +173,7 @@ struct Args {
     helm: Option<PathBuf>,
     only: Option<String>,
     untraced: bool,
+    cold: bool,
     docs: bool,
     /// Python of the Helm oracle's venv: time Helm on each example right
     /// before trace-value, with `scripts/bench_helm.py --serve`.
@@ -186,6 +187,7 @@ fn parse_args() -> Result<Args, String> {
         helm: None,
         only: None,
         untraced: true,
+        cold: true,
         docs: true,
         helm_python: None,
         helm_iters: 3,
@@ -203,6 +205,7 @@ fn parse_args() -> Result<Args, String> {
             "--only" => args.only = Some(it.next().ok_or("--only needs a substring")?),
             "--no-untraced" => args.untraced = false,
             "--no-docs" => args.docs = false,
+            "--no-cold" => args.cold = false,
             "--helm-python" => {
                 args.helm_python = Some(PathBuf::from(
                     it.next()
@@ -380,7 +383,11 @@ fn run() -> Result<(), String> {
         } else {
             f64::NAN
         };
-        let cold = median_of(iters, || time_once(&chart, ex, Scope::Cold, true, false))?;
+        let cold = if args.cold {
+            median_of(iters, || time_once(&chart, ex, Scope::Cold, true, false))?
+        } else {
+            f64::NAN
+        };
         let row = Row {
             loaded,
             untraced,
@@ -439,7 +446,11 @@ fn run() -> Result<(), String> {
     // The question from the mission: render, trace and answer one block query.
     if let Some(ex) = exs.iter().find(|e| e.name == "features__pod-logs__default") {
         let loaded = median_of(iters, || time_once(&chart, ex, Scope::Loaded, true, true))?;
-        let cold = median_of(iters, || time_once(&chart, ex, Scope::Cold, true, true))?;
+        let cold = if args.cold {
+            median_of(iters, || time_once(&chart, ex, Scope::Cold, true, true))?
+        } else {
+            f64::NAN
+        };
         println!(
             "render + --block 'loki.process \"pod_logs\"' (pod-logs example): {loaded:.2} ms loaded, {cold:.2} ms cold"
         );

@@ -46,7 +46,19 @@ fn mime_guess(data: &[u8]) -> &'static str {
 pub fn load_chart_archive(data: &[u8], parent: Option<&str>) -> Result<Chart, ChartError> {
     let files = archive_files(data)?;
     let ahead = LoadAhead::start(&files);
-    load_files(files, parent, None, Place::top(&ahead))
+    let chart = load_files(files, parent, None, Place::top(&ahead))?;
+    parse_all_values(&chart);
+    Ok(chart)
+}
+
+/// Parse the `values.yaml` of every chart of the tree that the worker did
+/// not: Helm's loader parses them with the chart, and so renders of a
+/// loaded chart never do (an error is kept for the render to report).
+fn parse_all_values(chart: &Chart) {
+    let _ = chart.values_tree();
+    for sub in &chart.subcharts {
+        parse_all_values(sub);
+    }
 }
 
 /// Where the chart being loaded sits among the files of the chart given
@@ -240,7 +252,9 @@ fn load_dir(dir: &Path) -> Result<Chart, ChartError> {
         });
     }
     let ahead = LoadAhead::start(&files);
-    load_files(files, None, None, Place::top(&ahead))
+    let chart = load_files(files, None, None, Place::top(&ahead))?;
+    parse_all_values(&chart);
+    Ok(chart)
 }
 
 /// Helm's `LoadFiles`: sort the files of one chart into metadata, values,

@@ -58,7 +58,7 @@ fn load_chart_values(chart: &Chart, origins: &mut OriginTable) -> Result<MapRef,
     let v = crate::yaml::values_from_tree(
         tree,
         file,
-        Layer::ChartDefault(chart.location.clone()),
+        Layer::ChartDefault(Rc::from(chart.location.as_str())),
         origins,
     )
     .map_err(bad)?;

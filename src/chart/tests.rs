@@ -495,7 +495,7 @@ fn k8s_monitoring_pod_logs_enabled_subcharts() {
     assert_eq!(o.path, "podLogs.extraLogProcessingStages");
     assert_eq!(
         o.layer,
-        Layer::ChartDefault("k8s-monitoring/charts/feature-pod-logs".to_string())
+        Layer::ChartDefault("k8s-monitoring/charts/feature-pod-logs".into())
     );
 }
 
