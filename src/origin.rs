@@ -48,7 +48,7 @@ pub struct Origin {
 }
 
 /// All origins of one render.
-#[derive(Default, Debug)]
+#[derive(Default, Debug, Clone)]
 pub struct OriginTable {
     origins: Vec<Origin>,
 }

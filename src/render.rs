@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::chart::{load_chart, prepare, ChartError, ReleaseOptions, UserValues};
+use crate::chart::{load_chart, prepare, ChartDefaults, ChartError, ReleaseOptions, UserValues};
 use crate::eval::template_set::Trees;
 use crate::eval::{Evaluator, ExecError};
 use crate::eval::{MissingRead, Read, TemplateSet};
@@ -188,6 +188,9 @@ pub struct LoadedChart {
     pub chart: crate::chart::Chart,
     /// The parsed files, by Helm template name.
     trees: RefCell<HashMap<String, Trees>>,
+    /// The charts' default values, when they convert (else each render
+    /// converts them and reports the error).
+    defaults: Option<ChartDefaults>,
 }
 
 impl LoadedChart {
@@ -199,6 +202,7 @@ impl LoadedChart {
     /// Wrap a chart loaded before.
     pub fn new(chart: crate::chart::Chart) -> Self {
         LoadedChart {
+            defaults: ChartDefaults::convert(&chart).ok(),
             chart,
             trees: RefCell::new(HashMap::new()),
         }
@@ -220,7 +224,13 @@ pub fn render_loaded_with(
     req: &RenderRequest,
     opts: &RenderOptions,
 ) -> Result<RenderOutput, RenderError> {
-    with_options(opts, || render_chart(&chart.chart, Some(&chart.trees), req))
+    with_options(opts, || {
+        let cached = Cached {
+            trees: &chart.trees,
+            defaults: chart.defaults.as_ref(),
+        };
+        render_chart(&chart.chart, Some(cached), req)
+    })
 }
 
 /// Run one render under `opts`, with the per-render caches empty before and after.
@@ -234,12 +244,20 @@ fn with_options<T>(opts: &RenderOptions, f: impl FnOnce() -> T) -> T {
     result
 }
 
-/// One render; `parsed` keeps parsed files across renders of one chart.
+/// What a [`LoadedChart`] keeps across its renders.
+#[derive(Clone, Copy)]
+struct Cached<'a> {
+    trees: &'a RefCell<HashMap<String, Trees>>,
+    defaults: Option<&'a ChartDefaults>,
+}
+
+/// One render; `cached` keeps work across renders of one chart.
 fn render_chart(
     chart: &crate::chart::Chart,
-    parsed: Option<&RefCell<HashMap<String, Trees>>>,
+    cached: Option<Cached<'_>>,
     req: &RenderRequest,
 ) -> Result<RenderOutput, RenderError> {
+    let parsed = cached.map(|c| c.trees);
     let user = UserValues {
         value_files: req.values_files.clone(),
         set: req.set.clone(),
@@ -268,7 +286,8 @@ fn render_chart(
     let fresh = parsed.is_none_or(|p| p.borrow().is_empty());
     let ahead = fresh.then(|| ParseAhead::start(tree_template_texts(chart)));
     let mut origins = OriginTable::new();
-    let prepared = prepare(chart, &user, &release, &mut origins)?;
+    let defaults = cached.and_then(|c| c.defaults);
+    let prepared = prepare(chart, defaults, &user, &release, &mut origins)?;
     if let Some(ahead) = &ahead {
         ahead.keep_only(
             prepared

@@ -28,24 +28,24 @@ pub struct Node<'c> {
 }
 
 impl<'c> Node<'c> {
-    /// Build the node tree of a loaded chart, loading each chart's
-    /// `values.yaml` with `load` (which registers origins).
-    pub fn build(
-        chart: &'c Chart,
-        load: &mut dyn FnMut(&Chart) -> Result<MapRef, ChartError>,
-    ) -> Result<Node<'c>, ChartError> {
-        let values = load(chart)?;
-        let mut children = Vec::new();
-        for sc in &chart.subcharts {
-            children.push(Node::build(sc, load)?);
-        }
-        Ok(Node {
+    /// Build the node tree of a loaded chart; `values` gives each chart's
+    /// default values in the order charts are visited (a chart, then its
+    /// subcharts in order, depth first), as [`super::prepare::ChartDefaults`]
+    /// lists them.
+    pub fn build(chart: &'c Chart, values: &mut dyn Iterator<Item = MapRef>) -> Node<'c> {
+        let own = values.next().unwrap_or_default();
+        let children = chart
+            .subcharts
+            .iter()
+            .map(|sc| Node::build(sc, values))
+            .collect();
+        Node {
             chart,
             name: chart.metadata.name.clone(),
             deps: chart.metadata.dependencies.clone(),
-            values,
+            values: own,
             children,
-        })
+        }
     }
 
     /// The chart's version.

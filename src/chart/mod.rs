@@ -26,7 +26,8 @@ pub mod user;
 pub use load::{load_chart, load_chart_archive};
 pub use metadata::{Dependency, Maintainer, Metadata};
 pub use prepare::{
-    prepare, prepare_with_values, LoadValuesFn, Prepared, PreparedChart, ReleaseOptions,
+    prepare, prepare_with_values, ChartDefaults, LoadValuesFn, Prepared, PreparedChart,
+    ReleaseOptions,
 };
 pub use user::UserValues;
 

@@ -72,26 +72,97 @@ fn load_chart_values(chart: &Chart, origins: &mut OriginTable) -> Result<MapRef,
     }
 }
 
+/// A chart's and its subcharts' default values, in [`Node::build`]'s order.
+fn convert_defaults(
+    chart: &Chart,
+    origins: &mut OriginTable,
+    out: &mut Vec<MapRef>,
+) -> Result<(), ChartError> {
+    out.push(load_chart_values(chart, origins)?);
+    for sub in &chart.subcharts {
+        convert_defaults(sub, origins, out)?;
+    }
+    Ok(())
+}
+
+/// The default values of every chart of a tree (each parsed `values.yaml`
+/// with its origins), in [`Node::build`]'s order. A chart rendered with
+/// several value sets converts them once (Helm's loader keeps them as maps
+/// too); each render then starts from a copy.
+pub struct ChartDefaults {
+    origins: OriginTable,
+    values: Vec<MapRef>,
+}
+
+impl ChartDefaults {
+    /// Convert the default values of `chart` and its subcharts; the error is
+    /// the first chart's whose values do not convert.
+    pub fn convert(chart: &Chart) -> Result<Self, ChartError> {
+        let mut origins = OriginTable::new();
+        let mut values = Vec::new();
+        convert_defaults(chart, &mut origins, &mut values)?;
+        Ok(ChartDefaults { origins, values })
+    }
+}
+
 /// Prepare a render: user values, dependency processing, coalescing, key
-/// paths of every origin, and the per-chart render inputs.
+/// paths of every origin, and the per-chart render inputs. `defaults` are
+/// the chart's converted defaults, if converted before; `origins` must be
+/// empty: the chart defaults' origins come first, then the user's.
 pub fn prepare(
     chart: &Chart,
+    defaults: Option<&ChartDefaults>,
     user: &UserValues,
     opts: &ReleaseOptions,
     origins: &mut OriginTable,
 ) -> Result<Prepared, ChartError> {
+    let converted;
+    let defaults = match defaults {
+        Some(d) => Ok((d, true)),
+        None => match ChartDefaults::convert(chart) {
+            Ok(d) => {
+                converted = d;
+                Ok((&converted, false))
+            }
+            Err(e) => Err(e),
+        },
+    };
+    if let Ok((d, _)) = &defaults {
+        *origins = d.origins.clone();
+    }
+    // Helm reads the user's values before it loads the chart: their errors come first.
     let user_vals = user.merge_with(origins, crate::yaml::load_values)?;
-    prepare_with_values(chart, &user_vals, opts, origins)
+    let (defaults, shared) = defaults?;
+    // Defaults kept for other renders are copied (lazily), never changed.
+    let mut values = defaults
+        .values
+        .iter()
+        .map(|m| if shared { m.deep_copy() } else { m.clone() });
+    let root = Node::build(chart, &mut values);
+    prepare_tree(root, &user_vals, opts, origins)
 }
 
-/// [`prepare`] with user values already merged into one map.
+/// [`prepare`] with user values already merged into one map (their origins
+/// in `origins`); the chart defaults' origins come after them.
 pub fn prepare_with_values(
     chart: &Chart,
     user_vals: &MapRef,
     opts: &ReleaseOptions,
     origins: &mut OriginTable,
 ) -> Result<Prepared, ChartError> {
-    let mut root = Node::build(chart, &mut |c| load_chart_values(c, origins))?;
+    let mut values = Vec::new();
+    convert_defaults(chart, origins, &mut values)?;
+    let root = Node::build(chart, &mut values.into_iter());
+    prepare_tree(root, user_vals, opts, origins)
+}
+
+/// Dependency processing, coalescing, key paths, schemas and contexts.
+fn prepare_tree(
+    mut root: Node<'_>,
+    user_vals: &MapRef,
+    opts: &ReleaseOptions,
+    origins: &mut OriginTable,
+) -> Result<Prepared, ChartError> {
     process_dependencies(&mut root, user_vals, origins)?;
     let values = coalesce_values(&root, user_vals, origins)?;
     assign_paths(&values, &root, origins);

@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use crate::query::configs::configs;
 use crate::query::trace::{innermost_gate, runs_in};
-use crate::query::{origin_key, QueryError};
+use crate::query::{origin_key, user_first, QueryError};
 use crate::render::RenderOutput;
 use crate::traced::{DecisionKind, TStr};
 
@@ -108,7 +108,7 @@ fn annotate(
         if run.start as usize >= range.end && !range.is_empty() {
             break;
         }
-        for id in run.source.deps.iter() {
+        for id in user_first(out, &run.source.deps) {
             if let Some(k) = origin_key(out, id) {
                 if !keys.iter().any(|x| x == k) {
                     keys.push(k.to_string());
@@ -125,9 +125,8 @@ fn annotate(
         }
     }
     let gate = innermost_gate(text, &range).map(|d| {
-        let ks: Vec<String> = d
-            .deps
-            .iter()
+        let ks: Vec<String> = user_first(out, &d.deps)
+            .into_iter()
             .filter_map(|id| origin_key(out, id).map(str::to_string))
             .collect();
         let kind = match d.kind {

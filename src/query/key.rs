@@ -107,10 +107,11 @@ pub fn key_query(out: &RenderOutput, key: &str) -> Result<KeyAnswer, QueryError>
             defined_at.push(text);
         }
     }
+    // The current value: the node of this path that made it into the values.
     let value = ids
         .iter()
-        .find(|&&id| out.origins.get(id).path == key)
-        .and_then(|id| out.origin_values.get(id).cloned())
+        .filter(|&&id| out.origins.get(id).path == key)
+        .find_map(|id| out.origin_values.get(id).cloned())
         .unwrap_or_default();
     let touches = |deps: &crate::origin::Deps| ids.iter().any(|&id| deps.contains(id));
 

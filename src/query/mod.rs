@@ -131,6 +131,20 @@ pub fn origin_key(out: &RenderOutput, id: OriginId) -> Option<&str> {
     (!p.is_empty()).then_some(p)
 }
 
+/// The origins of `deps` for showing: the ones the user set (`-f`, `--set`)
+/// first, then chart defaults and computed values, each in origin order.
+pub fn user_first(out: &RenderOutput, deps: &crate::origin::Deps) -> Vec<OriginId> {
+    let mut ids: Vec<OriginId> = deps.iter().collect();
+    ids.sort_by_key(|id| {
+        let user = matches!(
+            out.origins.get(*id).layer,
+            crate::origin::Layer::UserFile | crate::origin::Layer::SetFlag
+        );
+        (!user, *id)
+    });
+    ids
+}
+
 /// Every distinct key path of the render, sorted.
 pub fn all_keys(out: &RenderOutput) -> BTreeSet<&str> {
     out.origins
