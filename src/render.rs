@@ -4,7 +4,6 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use crate::chart::{load_chart, prepare, ChartDefaults, ChartError, ReleaseOptions, UserValues};
 use crate::eval::template_set::Trees;
@@ -13,6 +12,7 @@ use crate::eval::{MissingRead, Read, TemplateSet};
 use crate::origin::{OriginId, OriginTable};
 use crate::template::ast::ParsedFile;
 use crate::template::parse_ahead::ParseAhead;
+use crate::template::SourceText;
 use crate::traced::{TStr, TextBuilder, TplLoc};
 use crate::value::{MapRef, Repr, Value};
 
@@ -299,7 +299,7 @@ fn render_chart(
     let origin_values = snapshot_values(&prepared.values);
 
     // One template set, parsed in Helm's order; each template's context.
-    let mut by_name: HashMap<String, (Arc<str>, MapRef, String, String)> = HashMap::new();
+    let mut by_name: HashMap<String, (SourceText, MapRef, String, String)> = HashMap::new();
     for pc in &prepared.charts {
         for (name, text) in &pc.templates {
             let rel = name.strip_prefix(&pc.path).unwrap_or(name);
@@ -376,8 +376,8 @@ fn render_chart(
 
 /// The template texts of a chart and all its subcharts, the top chart's
 /// first (always rendered), then each subchart's, depth first.
-fn tree_template_texts(chart: &crate::chart::Chart) -> Vec<Arc<str>> {
-    fn walk(chart: &crate::chart::Chart, out: &mut Vec<Arc<str>>) {
+fn tree_template_texts(chart: &crate::chart::Chart) -> Vec<SourceText> {
+    fn walk(chart: &crate::chart::Chart, out: &mut Vec<SourceText>) {
         out.extend(chart.templates.iter().map(|t| t.text.clone()));
         for sub in &chart.subcharts {
             walk(sub, out);
@@ -438,11 +438,6 @@ fn disabled_subcharts(
 pub fn parse_tpl_text(name: &str, text: &str) -> Result<ParsedFile, String> {
     crate::template::parser::parse(name, text, &crate::funcs::is_defined)
         .map_err(|e| e.go_message())
-}
-
-/// Parse one template file with the function table's names.
-pub fn parse_template(name: &str, text: &str) -> Result<ParsedFile, String> {
-    crate::template::parser::parse(name, text, &crate::funcs::is_defined).map_err(|e| e.to_string())
 }
 
 /// Each origin's value before rendering, shortened for display.

@@ -295,11 +295,14 @@ fn load_files(
             };
             other.push(f);
         } else if name.starts_with("templates/") {
-            let text = match std::str::from_utf8(&f.data) {
-                Ok(text) => std::sync::Arc::from(text),
-                Err(_) => std::sync::Arc::from(String::from_utf8_lossy(&f.data).as_ref()),
-            };
-            templates.push(TemplateText { name: f.name, text });
+            // The file's bytes become its text without a copy when valid.
+            let bytes = Arc::try_unwrap(f.data).unwrap_or_else(|shared| (*shared).clone());
+            let text = String::from_utf8(bytes)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+            templates.push(TemplateText {
+                name: f.name,
+                text: Arc::new(text),
+            });
         } else if let Some(rest) = name.strip_prefix("charts/") {
             if rest.ends_with(".prov") {
                 other.push(f);

@@ -47,7 +47,7 @@ pub struct TemplateText {
     /// Path relative to the chart folder (`templates/x.yaml`).
     pub name: String,
     /// The file's text.
-    pub text: std::sync::Arc<str>,
+    pub text: crate::template::SourceText,
 }
 
 /// A loaded chart and its subcharts, as read from disk (before dependency processing).

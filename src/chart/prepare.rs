@@ -25,7 +25,7 @@ pub struct PreparedChart {
     pub location: String,
     /// Templates as (full Helm path, text): `k8s-monitoring/charts/podLogs/templates/x.yaml`.
     /// Library charts list only their partials (`_` files), as Helm renders them.
-    pub templates: Vec<(String, std::sync::Arc<str>)>,
+    pub templates: Vec<(String, crate::template::SourceText)>,
     /// The chart's `.Values` (shared with the parent's coalesced values).
     pub values: MapRef,
     /// The dot of the chart's templates: `Values`, `Chart`, `Release`,

@@ -1097,9 +1097,11 @@ impl Evaluator {
             }
         };
         let snapshot = self.set.names_snapshot();
-        let id = self
-            .set
-            .add(Arc::from(text.as_str()), parsed.into(), Some(text.clone()));
+        let id = self.set.add(
+            Arc::new(text.as_str().to_string()),
+            parsed.into(),
+            Some(text.clone()),
+        );
         let call = self.loc(st, cmd.pos);
         self.set.set_tpl_call(id, call);
         let saved_counts = std::mem::take(&mut self.include_counts);

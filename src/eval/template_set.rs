@@ -15,7 +15,7 @@ pub struct TemplateFile {
     /// Helm's name for it (`chart/templates/x.yaml`; for `tpl`, the caller's name).
     pub name: Arc<str>,
     /// The source text.
-    pub text: Arc<str>,
+    pub text: crate::template::SourceText,
     /// The parsed body outside any `define` (shared with the name table).
     pub root: Rc<List>,
     /// The `define`s of the file in order, name and body (shared with the name table).
@@ -91,7 +91,12 @@ impl TemplateSet {
 
     /// Add a parsed file; its root becomes the template named after the file,
     /// its defines replace earlier ones of the same name unless empty.
-    pub fn add(&mut self, text: Arc<str>, trees: Trees, tpl_source: Option<TStr>) -> FileId {
+    pub fn add(
+        &mut self,
+        text: crate::template::SourceText,
+        trees: Trees,
+        tpl_source: Option<TStr>,
+    ) -> FileId {
         let id = FileId(self.files.len() as u32);
         let Trees {
             name,

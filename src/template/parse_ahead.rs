@@ -21,6 +21,7 @@ use std::sync::Arc;
 
 use super::ast::ParsedFile;
 use super::parser::{parse, ParseError};
+use super::SourceText;
 use crate::prefetch::Prefetch;
 
 /// The name the worker parses under; no chart names a template so.
@@ -31,18 +32,18 @@ const WORKER_STACK_BYTES: usize = 256 * 1024 * 1024;
 
 /// Templates being parsed ahead; see the module documentation.
 pub struct ParseAhead {
-    work: Prefetch<Arc<str>, Option<ParsedFile>>,
+    work: Prefetch<SourceText, Option<ParsedFile>>,
     /// Position of each text in the worker's list, by the address of its bytes.
     index: HashMap<usize, usize>,
 }
 
-fn address(text: &Arc<str>) -> usize {
+fn address(text: &SourceText) -> usize {
     text.as_ptr() as usize
 }
 
 /// The worker's parse: the tree under the placeholder name, unless the
 /// file must be parsed under its own name.
-fn parse_unnamed(text: &Arc<str>) -> Option<ParsedFile> {
+fn parse_unnamed(text: &SourceText) -> Option<ParsedFile> {
     parse(PLACEHOLDER, text, &crate::funcs::is_defined)
         .ok()
         .filter(|t| t.defines.iter().all(|d| &*d.name != PLACEHOLDER))
@@ -51,7 +52,7 @@ fn parse_unnamed(text: &Arc<str>) -> Option<ParsedFile> {
 impl ParseAhead {
     /// Start parsing `texts` in order on a worker thread, with the function
     /// names of [`crate::funcs::is_defined`].
-    pub fn start(texts: Vec<Arc<str>>) -> Self {
+    pub fn start(texts: Vec<SourceText>) -> Self {
         let mut index = HashMap::with_capacity(texts.len());
         let mut unique = Vec::with_capacity(texts.len());
         for text in texts {
@@ -67,7 +68,7 @@ impl ParseAhead {
     }
 
     /// The worker skips every text not in `needed`.
-    pub fn keep_only<'t>(&self, needed: impl IntoIterator<Item = &'t Arc<str>>) {
+    pub fn keep_only<'t>(&self, needed: impl IntoIterator<Item = &'t SourceText>) {
         let mut wanted = vec![false; self.index.len()];
         for t in needed {
             if let Some(&i) = self.index.get(&address(t)) {
@@ -78,7 +79,7 @@ impl ParseAhead {
     }
 
     /// The parsed file `name` with text `text`: exactly what [`parse`] gives.
-    pub fn parse(&self, name: &str, text: &Arc<str>) -> Result<ParsedFile, ParseError> {
+    pub fn parse(&self, name: &str, text: &SourceText) -> Result<ParsedFile, ParseError> {
         let ahead = self
             .index
             .get(&address(text))
@@ -102,8 +103,8 @@ mod tests {
         crate::funcs::is_defined(name)
     }
 
-    fn texts(list: &[&str]) -> Vec<Arc<str>> {
-        list.iter().map(|t| Arc::from(*t)).collect()
+    fn texts(list: &[&str]) -> Vec<SourceText> {
+        list.iter().map(|t| Arc::new(t.to_string())).collect()
     }
 
     /// Whatever the worker got to, the result is the direct parse's.
