@@ -28,10 +28,13 @@ enum Job {
     Values(Arc<Vec<u8>>),
 }
 
+/// An archive's files, and its `values.yaml` parsed when it parses.
+pub(super) type Unpacked = Result<(Vec<ChartFile>, Option<ValuesTree>), ChartError>;
+
 /// Its result.
 enum Done {
-    /// The archive's files, and its `values.yaml` parsed when it parses.
-    Unpacked(Result<(Vec<ChartFile>, Option<ValuesTree>), ChartError>),
+    /// An unpacked archive.
+    Unpacked(Unpacked),
     /// The tree of a `values.yaml` that parses.
     Values(Option<ValuesTree>),
 }
@@ -126,11 +129,7 @@ impl LoadAhead {
 
     /// The files of the archive at `path` (and its parsed `values.yaml`),
     /// unless the caller must unpack it.
-    #[allow(clippy::type_complexity)]
-    pub(super) fn unpacked(
-        &self,
-        path: &str,
-    ) -> Option<Result<(Vec<ChartFile>, Option<ValuesTree>), ChartError>> {
+    pub(super) fn unpacked(&self, path: &str) -> Option<Unpacked> {
         match self.take(path)? {
             Done::Unpacked(r) => Some(r),
             Done::Values(_) => None,
