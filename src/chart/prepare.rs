@@ -116,28 +116,22 @@ pub fn prepare(
     opts: &ReleaseOptions,
     origins: &mut OriginTable,
 ) -> Result<Prepared, ChartError> {
-    let converted;
-    let defaults = match defaults {
-        Some(d) => Ok((d, true)),
-        None => match ChartDefaults::convert(chart) {
-            Ok(d) => {
-                converted = d;
-                Ok((&converted, false))
-            }
-            Err(e) => Err(e),
-        },
+    // Defaults kept for other renders are copied (lazily), never changed;
+    // defaults converted for this render alone are used as they are.
+    let mut defaults = match defaults {
+        Some(d) => Ok((
+            d.origins.clone(),
+            d.values.iter().map(MapRef::deep_copy).collect::<Vec<_>>(),
+        )),
+        None => ChartDefaults::convert(chart).map(|d| (d.origins, d.values)),
     };
-    if let Ok((d, _)) = &defaults {
-        *origins = d.origins.clone();
+    if let Ok((table, _)) = &mut defaults {
+        *origins = std::mem::take(table);
     }
     // Helm reads the user's values before it loads the chart: their errors come first.
     let user_vals = user.merge_with(origins, crate::yaml::load_values)?;
-    let (defaults, shared) = defaults?;
-    // Defaults kept for other renders are copied (lazily), never changed.
-    let mut values = defaults
-        .values
-        .iter()
-        .map(|m| if shared { m.deep_copy() } else { m.clone() });
+    let (_, values) = defaults?;
+    let mut values = values.into_iter();
     let root = Node::build(chart, &mut values);
     prepare_tree(root, &user_vals, opts, origins)
 }

@@ -159,21 +159,21 @@ pub fn render_sets_with(
     if sets.len() < 4 {
         return render_each(chart, base, sets.iter()).map_err(failed);
     }
-    let theirs: Vec<&ValueSet> = sets.iter().skip(1).step_by(2).collect();
+    let odd_sets: Vec<&ValueSet> = sets.iter().skip(1).step_by(2).collect();
     let (mine, theirs) = std::thread::scope(|scope| {
         let helper = std::thread::Builder::new()
             .stack_size(crate::render::RENDER_STACK_BYTES)
             .spawn_scoped(scope, || {
                 let chart = LoadedChart::load(&base.chart)
                     .map_err(|e| (0, "chart".to_string(), RenderError::Chart(e)))?;
-                render_each(&chart, base, theirs.iter().copied())
+                render_each(&chart, base, odd_sets.iter().copied())
             });
         let mine = render_each(chart, base, sets.iter().step_by(2));
         let theirs = helper.ok().and_then(|h| h.join().ok());
         (mine, theirs)
     });
     // Without an answer from the helper, its sets render here.
-    let theirs = theirs.unwrap_or_else(|| render_each(chart, base, sets.iter().skip(1).step_by(2)));
+    let theirs = theirs.unwrap_or_else(|| render_each(chart, base, odd_sets.iter().copied()));
     match (mine, theirs) {
         (Ok(even), Ok(odd)) => {
             let mut out = Vec::with_capacity(sets.len());
@@ -186,12 +186,9 @@ pub fn render_sets_with(
             Ok(out)
         }
         (Err(e), Ok(_)) | (Ok(_), Err(e)) => Err(failed(e)),
-        // Both halves failed: the earlier set's failure, as in set order.
-        (Err(even), Err(odd)) => Err(failed(if 2 * even.0 < 2 * odd.0 + 1 {
-            even
-        } else {
-            odd
-        })),
+        // Both halves failed: the earlier set's failure, as in set order
+        // (even position i is set 2i, odd position j is set 2j + 1).
+        (Err(even), Err(odd)) => Err(failed(if even.0 <= odd.0 { even } else { odd })),
     }
 }
 
