@@ -316,6 +316,7 @@ impl Evaluator {
                 }
             }
             Repr::Nil => st.out.push_str("<no value>", &source),
+            Repr::Object(o) => st.out.push_str(&o.template_display(), &source),
             _ => {
                 let text = crate::gofmt::sprint_value(v);
                 st.out.push_str(&text, &source);
@@ -396,6 +397,15 @@ impl Evaluator {
             Repr::Int(n) => (0..*n).map(|i| (Value::int(i), Value::int(i))).collect(),
             Repr::Nil => Vec::new(),
             Repr::Object(o) if o.range_entries().is_some() => o.range_entries().unwrap_or_default(),
+            Repr::Object(o) if o.slice_items().is_some() => o
+                .slice_items()
+                .map(|l| {
+                    l.iter()
+                        .enumerate()
+                        .map(|(i, v)| (Value::int(i as i64), v.clone()))
+                        .collect()
+                })
+                .unwrap_or_default(),
             _ => {
                 let shown = crate::gofmt::sprint_value(&val);
                 return Err(self

@@ -202,6 +202,17 @@ fn len(_: &FuncCtx, args: Vec<Value>) -> FuncResult {
         Repr::Str(s) => s.len(),
         Repr::List(l) => l.len(),
         Repr::Map(m) => m.len(),
+        Repr::Object(o) => match o.slice_items().map(|l| l.len()).or_else(|| o.map_len()) {
+            Some(n) => n,
+            // Go's len looks through a pointer to the type it points at.
+            None => {
+                let name = v.type_name();
+                return Err(FuncError(format!(
+                    "len of type {}",
+                    name.strip_prefix('*').unwrap_or(name)
+                )));
+            }
+        },
         _ => return Err(FuncError(format!("len of type {}", v.type_name()))),
     };
     Ok(Value::int(n as i64))
@@ -215,6 +226,26 @@ pub fn index_value(item: &Value, indexes: &[Value]) -> FuncResult {
     }
     let mut cur = item.clone();
     for idx in indexes {
+        if let Repr::Object(o) = &cur.repr {
+            if let Some(items) = o.slice_items() {
+                cur = Value::list(items.as_ref().clone()).with_deps(cur.deps.clone());
+            } else if o.map_len().is_some() {
+                let key = match &idx.repr {
+                    Repr::Str(s) => s.as_str().to_string(),
+                    Repr::Nil => {
+                        return Err(FuncError::new("value is nil; should be of type string"))
+                    }
+                    _ => {
+                        return Err(FuncError(format!(
+                            "value has type {}; should be string",
+                            idx.type_name()
+                        )))
+                    }
+                };
+                cur = o.map_index(&key).unwrap_or_default();
+                continue;
+            }
+        }
         let next = match &cur.repr {
             Repr::Nil => return Err(FuncError::new("index of nil pointer")),
             Repr::List(_) | Repr::Str(_) => {

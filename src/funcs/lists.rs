@@ -13,6 +13,10 @@ fn items(v: &Value, what: &str) -> Result<Vec<Value>, FuncError> {
     match &v.repr {
         Repr::List(l) => Ok(l.as_ref().clone()),
         Repr::Nil => Err(nil_kind_panic()),
+        Repr::Object(o) if o.slice_items().is_some() => Ok(o
+            .slice_items()
+            .map(|l| l.as_ref().clone())
+            .unwrap_or_default()),
         _ => Err(FuncError::new(format!(
             "Cannot {what} on type {}",
             v.kind_name()

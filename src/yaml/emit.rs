@@ -332,6 +332,13 @@ impl Emitter {
                 entries.sort_by(|a, b| key_cmp(a.0, b.0));
                 self.mapping(&entries, mapping_ctx)
             }
+            Repr::Object(o) if o.json_value().is_some() || o.slice_items().is_some() => {
+                let v = o
+                    .json_value()
+                    .or_else(|| o.slice_items().map(|l| Value::list(l.as_ref().clone())))
+                    .unwrap_or_default();
+                self.node(&v, mapping_ctx, simple_key)
+            }
             Repr::Object(o) => match o.to_map() {
                 Some(m) => {
                     let m = m.borrow();
