@@ -669,7 +669,7 @@ pub fn chart_map(node: &Node<'_>, is_root: bool) -> MapRef {
         Some(a) => Value::map_from(crate::value::map_data(
             a.iter().map(|(k, v)| (k.as_str(), s(v))),
         )),
-        None => Value::nil(),
+        None => Value::object(Rc::new(NilStringMap)),
     };
     MapRef::from_data(crate::value::map_data([
         ("APIVersion".to_string(), s(&md.api_version)),
@@ -751,5 +751,43 @@ impl GoObject for Bytes {
             Some(d) => Value::str(base64(d)),
             None => Value::nil(),
         })
+    }
+}
+
+/// A nil Go `map[string]string` (`.Chart.Annotations` when Chart.yaml has
+/// none): prints `map[]`, marshals as `null`, is empty.
+#[derive(Clone, Debug)]
+pub struct NilStringMap;
+
+impl GoObject for NilStringMap {
+    fn type_name(&self) -> &str {
+        "map[string]string"
+    }
+    fn kind(&self) -> &str {
+        "map"
+    }
+    fn map_len(&self) -> Option<usize> {
+        Some(0)
+    }
+    fn map_index(&self, _key: &str) -> Option<Value> {
+        Some(Value::str(""))
+    }
+    fn range_entries(&self) -> Option<Vec<(Value, Value)>> {
+        Some(Vec::new())
+    }
+    fn truthy(&self) -> bool {
+        false
+    }
+    fn field(&self, _name: &str) -> Option<Value> {
+        None
+    }
+    fn call(&self, _name: &str, _args: &[Value]) -> Option<Result<Value, String>> {
+        None
+    }
+    fn display(&self) -> String {
+        "map[]".to_string()
+    }
+    fn json_value(&self) -> Option<Value> {
+        Some(Value::nil())
     }
 }

@@ -1210,7 +1210,13 @@ impl Evaluator {
             }
             Arg::Number(n) => return self.number_arg(st, n, ty),
         };
-        self.validate_type(st, arg.pos(), &|| arg_string(arg), op, ty)
+        // Go reports a wrong type at the node it visited last, which for a
+        // parenthesized pipeline is inside it.
+        let at = match arg {
+            Arg::Chain(c) => c.pipe.last_visited().unwrap_or(arg),
+            _ => arg,
+        };
+        self.validate_type(st, at.pos(), &|| arg_string(at), op, ty)
     }
 
     fn number_arg(&self, st: &State, n: &NumberLit, ty: Ty) -> VRes {

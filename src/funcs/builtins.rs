@@ -329,8 +329,8 @@ fn slice(_: &FuncCtx, args: Vec<Value>) -> FuncResult {
     let Some((list, idx)) = args.split_first() else {
         return Ok(Value::nil());
     };
-    match &list.repr {
-        Repr::List(l) => {
+    match list.as_list() {
+        Some(l) => {
             if l.is_empty() {
                 return Ok(Value::nil());
             }
@@ -343,10 +343,10 @@ fn slice(_: &FuncCtx, args: Vec<Value>) -> FuncResult {
             }
             Ok(Value::list(l[start as usize..end as usize].to_vec()))
         }
-        Repr::Nil => Err(FuncError::new(
+        None if list.is_nil() => Err(FuncError::new(
             "runtime error: invalid memory address or nil pointer dereference",
         )),
-        _ => Err(FuncError(format!(
+        None => Err(FuncError(format!(
             "list should be type of slice or array but {}",
             list.kind_name()
         ))),
