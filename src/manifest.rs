@@ -194,10 +194,39 @@ pub fn stream_segments<'a>(
     show_only: &[String],
     trim: SplitTrim,
 ) -> Result<Vec<Segment<'a>>, ManifestError> {
+    stream_segments_with_crds(files, &[], show_only, trim)
+}
+
+/// `helm template --include-crds`: [`template_stream`] with the chart's CRD
+/// files (`(full path, text)`, as [`crate::render::RenderOutput::crds`]
+/// lists them) printed first, each as `---\n# Source: PATH\nTEXT\n`, as
+/// Helm's `renderResources` writes them ahead of the manifests.
+pub fn template_stream_with_crds(
+    files: &BTreeMap<String, String>,
+    crds: &[(String, String)],
+    show_only: &[String],
+) -> Result<String, ManifestError> {
+    let segments = stream_segments_with_crds(files, crds, show_only, SplitTrim::Leading)?;
+    Ok(concat(&segments))
+}
+
+/// [`stream_segments`] with CRD files before the manifests.
+pub fn stream_segments_with_crds<'a>(
+    files: &'a BTreeMap<String, String>,
+    crds: &[(String, String)],
+    show_only: &[String],
+    trim: SplitTrim,
+) -> Result<Vec<Segment<'a>>, ManifestError> {
     let sorted = sort_manifests(files, trim)?;
-    // rel.Manifest: every manifest as `---\n# Source: p\ndoc\n`, then
-    // `helm template` prints it trimmed, plus a newline.
+    // rel.Manifest: the CRDs asked for, then every manifest as
+    // `---\n# Source: p\ndoc\n`; `helm template` prints it trimmed, plus a
+    // newline.
     let mut out: Vec<Segment<'a>> = Vec::new();
+    for (path, text) in crds {
+        out.push(Segment::Lit(Cow::Owned(format!(
+            "---\n# Source: {path}\n{text}\n"
+        ))));
+    }
     for doc in &sorted.manifests {
         push_doc(&mut out, files, doc);
     }
