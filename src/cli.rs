@@ -178,6 +178,9 @@ pub struct RenderCmd {
     /// Accepted for `helm template`'s command lines: rendering installs no CRDs.
     #[arg(long = "skip-crds")]
     pub skip_crds: bool,
+    /// Leave test hooks (`helm.sh/hook: test`) out of the stream.
+    #[arg(long = "skip-tests")]
+    pub skip_tests: bool,
     /// Print `{"files": {path: text}}` instead of the YAML stream.
     #[arg(long)]
     pub json: bool,

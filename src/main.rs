@@ -99,7 +99,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if cmd.json {
                 output::write_json_files(&mut w, &out)?;
             } else {
-                output::write_stream(&mut w, &out, &cmd.show_only, cmd.include_crds)?;
+                output::write_stream(
+                    &mut w,
+                    &out,
+                    &cmd.show_only,
+                    cmd.include_crds,
+                    cmd.skip_tests,
+                )?;
             }
             leave_to_exit(out);
         }

@@ -491,3 +491,24 @@ fn completions_and_man_page_come_from_the_clap_definitions() {
     let (code, _, err) = run(&["completions", "tcsh"]);
     assert_eq!(code, 2, "{err}");
 }
+
+/// `--skip-tests` leaves out the hooks on the `test` event (`test`, and
+/// Helm 2's `test-success`, any case and spacing, as Helm's SortManifests
+/// reads them) and nothing else.
+#[test]
+fn skip_tests_leaves_out_test_hooks() {
+    let chart = fixture("test-hooks");
+    let full = ok(&["template", "rel", &chart]);
+    let docs: Vec<&str> = full
+        .split("---\n# Source: ")
+        .filter(|d| !d.is_empty())
+        .collect();
+    assert_eq!(docs.len(), 4, "{full}");
+    let kept: String = docs
+        .iter()
+        .filter(|d| !d.starts_with("test-hooks/templates/tests/"))
+        .map(|d| format!("---\n# Source: {d}"))
+        .collect();
+    assert_eq!(ok(&["template", "rel", &chart, "--skip-tests"]), kept);
+    assert!(kept.contains("rel-migrate") && kept.contains("rel-svc"));
+}
