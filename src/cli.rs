@@ -142,6 +142,9 @@ pub struct RenderArgs {
     /// Set a JSON value (`key=json`).
     #[arg(long = "set-json")]
     pub set_json: Vec<String>,
+    /// Set a literal string value (`key=text`, no escapes or commas parsed).
+    #[arg(long = "set-literal")]
+    pub set_literal: Vec<String>,
     /// Release name, instead of the NAME argument (default `release-name`).
     #[arg(long = "release-name", value_name = "NAME")]
     pub release_name: Option<String>,
@@ -161,6 +164,9 @@ pub struct RenderArgs {
     /// unless given, and a NAME with it is an error.
     #[arg(short = 'g', long = "generate-name")]
     pub generate_name: bool,
+    /// Make the release name from this template (`{{ randAlpha 6 | lower }}`).
+    #[arg(long = "name-template", value_name = "TEMPLATE")]
+    pub name_template: Option<String>,
 }
 
 /// `render` / `template`.
@@ -224,6 +230,38 @@ pub enum ArgsError {
     /// The chart both as CHART and `--chart`.
     #[error("the chart is given twice: as CHART ({0}) and with --chart")]
     ChartTwice(String),
+    /// NAME and `--name-template` (Helm's message).
+    #[error("cannot set --name-template and also specify a name")]
+    NameTemplateWithName,
+    /// `--name-template` did not parse or execute.
+    #[error(transparent)]
+    NameTemplate(#[from] trace_value::render::RenderError),
+    /// A release name Kubernetes would refuse (Helm's `ValidateReleaseName`,
+    /// worded as `helm template` reports it).
+    #[error("release name {0:?}: invalid release name, must match regex ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$ and the length must not be longer than 53")]
+    InvalidReleaseName(String),
+    /// An empty release name (Helm's `ValidateReleaseName`).
+    #[error("release name \"\": no name provided")]
+    NoReleaseName,
+}
+
+/// Helm's `ValidateReleaseName`: a DNS-1123 subdomain of at most 53 bytes.
+fn validate_release_name(name: &str) -> Result<(), ArgsError> {
+    if name.is_empty() {
+        return Err(ArgsError::NoReleaseName);
+    }
+    let label_ok = |l: &str| {
+        let b = l.as_bytes();
+        let inner = |c: &u8| c.is_ascii_lowercase() || c.is_ascii_digit();
+        !b.is_empty()
+            && b.first().is_some_and(inner)
+            && b.last().is_some_and(inner)
+            && b.iter().all(|c| inner(c) || *c == b'-')
+    };
+    if name.len() > 53 || !name.split('.').all(label_ok) {
+        return Err(ArgsError::InvalidReleaseName(name.to_string()));
+    }
+    Ok(())
 }
 
 impl RenderArgs {
@@ -243,13 +281,22 @@ impl RenderArgs {
             if self.generate_name {
                 return Err(ArgsError::GenerateNameWithName);
             }
+            if self.name_template.is_some() {
+                return Err(ArgsError::NameTemplateWithName);
+            }
             if self.release_name.is_some() {
                 return Err(ArgsError::NameTwice(name.clone()));
             }
         }
-        let name = name
-            .or_else(|| self.release_name.clone())
-            .unwrap_or_else(|| "release-name".to_string());
+        let name = match (name, &self.name_template) {
+            (Some(name), _) => name,
+            (None, Some(t)) => trace_value::render::template_name(t)?,
+            (None, None) => self
+                .release_name
+                .clone()
+                .unwrap_or_else(|| "release-name".to_string()),
+        };
+        validate_release_name(&name)?;
         Ok((name, chart.unwrap_or_else(|| PathBuf::from("."))))
     }
 
@@ -263,6 +310,7 @@ impl RenderArgs {
             set_string: self.set_string.clone(),
             set_file: self.set_file.clone(),
             set_json: self.set_json.clone(),
+            set_literal: self.set_literal.clone(),
             release_name,
             namespace: self.namespace.clone(),
             kube_version: self.kube_version.clone(),

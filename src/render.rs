@@ -126,6 +126,8 @@ pub struct RenderRequest {
     pub set_file: Vec<String>,
     /// `--set-json` flags.
     pub set_json: Vec<String>,
+    /// `--set-literal` flags (the value taken as one literal string).
+    pub set_literal: Vec<String>,
     /// Release name.
     pub release_name: String,
     /// Namespace.
@@ -314,7 +316,7 @@ fn render_chart(
         set_string: req.set_string.clone(),
         set_json: req.set_json.clone(),
         set_file: req.set_file.clone(),
-        set_literal: Vec::new(),
+        set_literal: req.set_literal.clone(),
     };
     let release = ReleaseOptions {
         name: if req.release_name.is_empty() {
@@ -525,6 +527,26 @@ fn disabled_subcharts(
         });
     }
     out
+}
+
+/// Helm's `action.TemplateName` (`--name-template`): the text executed as a
+/// Go template with no data, for a release name (`{{ randAlpha 6 | lower }}`).
+/// Helm offers sprig's functions there; this engine's are a superset.
+pub fn template_name(name_template: &str) -> Result<String, RenderError> {
+    const NAME: &str = "name-template";
+    let parsed = crate::template::parser::parse(NAME, name_template, &crate::funcs::is_defined)
+        .map_err(RenderError::Parse)?;
+    let mut set = TemplateSet::new();
+    set.add(
+        std::sync::Arc::new(name_template.to_string()),
+        Trees::from(parsed),
+        None,
+    );
+    let mut eval = Evaluator::new(set, Some(parse_tpl_text));
+    let out = eval
+        .execute(NAME, Value::nil())
+        .map_err(RenderError::Exec)?;
+    Ok(out.as_str().to_string())
 }
 
 /// Parse the text given to `tpl`; errors in Go's words, as `tpl` reports them.

@@ -152,6 +152,53 @@ fn name_and_chart_as_helm_template_takes_them() {
         assert_eq!(code, 2, "{twice:?}");
         assert!(err.contains("given twice"), "{err}");
     }
+    // --name-template names the release (Helm's TemplateName: the text run
+    // as a template with no data); with a NAME it is Helm's error.
+    let named = ok(&["template", &chart, "--name-template", "rel-{{ add 1 2 }}"]);
+    assert!(
+        release_line(&named).starts_with("release: \"rel-3|default|"),
+        "{named}"
+    );
+    let (code, _, err) = run(&["template", "rel", &chart, "--name-template", "x"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("cannot set --name-template and also specify a name"),
+        "{err}"
+    );
+    // Release names Helm's ValidateReleaseName refuses (checked with the
+    // oracle's SDK: the same message after `release name "NAME": `).
+    for bad in ["BAD_Name", "x-", "a.", &"a".repeat(54)] {
+        let (code, _, err) = run(&["template", bad, &chart]);
+        assert_eq!(code, 2, "{bad}");
+        assert_eq!(
+            err,
+            format!("Error: release name {bad:?}: invalid release name, must match regex ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$ and the length must not be longer than 53\n")
+        );
+    }
+    assert_eq!(
+        release_line(&ok(&["template", "a.b-1", &chart]))[..15].to_string(),
+        "release: \"a.b-1"
+    );
+    // --set-literal takes the value as one string, commas and all.
+    let mini = fixture("mini-monitoring");
+    let lit = ok(&[
+        "template",
+        "rel",
+        &mini,
+        "--set-literal",
+        "cluster.name=a,b\\c",
+    ]);
+    assert_eq!(
+        lit,
+        ok(&[
+            "template",
+            "rel",
+            &mini,
+            "--set-json",
+            "cluster.name=\"a,b\\\\c\""
+        ])
+    );
+    assert_ne!(lit, ok(&["template", "rel", &mini]));
     // --is-upgrade, -a lists split at commas (checked with Helm's engine:
     // IsInstall false, IsUpgrade true).
     let up = ok(&[
@@ -412,6 +459,11 @@ fn helm_plugin_runs_the_binary_with_helms_environment() {
     let _ = std::fs::remove_dir_all(&plugin_dir);
     std::fs::create_dir_all(plugin_dir.join("bin")).unwrap();
     let bin = plugin_dir.join("bin/trace-value");
+    // A link, not a copy: a copy's file still open for writing in a process
+    // another test forks meanwhile cannot be run ("text file busy").
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_trace-value"), &bin).unwrap();
+    #[cfg(not(unix))]
     std::fs::copy(env!("CARGO_BIN_EXE_trace-value"), &bin).unwrap();
     let dir = plugin_dir.to_str().unwrap();
     // What Helm v4 sets for a plugin (`helm env` plus HELM_PLUGIN_*), with
