@@ -564,3 +564,19 @@ fn skip_tests_leaves_out_test_hooks() {
     assert_eq!(ok(&["template", "rel", &chart, "--skip-tests"]), kept);
     assert!(kept.contains("rel-migrate") && kept.contains("rel-svc"));
 }
+
+/// `cargo install --path .` installs the binaries of the package: only
+/// `trace-value` (the benchmark is `examples/bench.rs`, which
+/// `scripts/bench.sh` builds with `--example bench`).
+#[test]
+fn cargo_install_installs_one_binary() {
+    let repo = repo_dir();
+    let manifest = std::fs::read_to_string(repo.join("Cargo.toml")).unwrap();
+    assert_eq!(manifest.matches("[[bin]]").count(), 1, "{manifest}");
+    assert!(manifest.contains("name = \"trace-value\"\npath = \"src/main.rs\""));
+    // Cargo would find more binaries here on its own.
+    assert!(!repo.join("src/bin").exists());
+    assert!(repo.join("examples/bench.rs").is_file());
+    let bench = std::fs::read_to_string(repo.join("scripts/bench.sh")).unwrap();
+    assert!(bench.contains("--example bench") && bench.contains("target/release/examples/bench"));
+}
