@@ -6,7 +6,7 @@
 #
 # For each example, scripts/bench_helm.py (Helm v4.2.3's engine in-process,
 # from the helm-python-sdk wheel the oracle uses) times Chart.load and
-# chart.render, then `cargo run --release --bin bench` times trace-value on
+# chart.render, then `cargo run --release --example bench` times trace-value on
 # the same example: the render of a loaded chart (like chart.render) and the
 # cold load + render of a command-line run. Both sides are timed one right
 # after the other because this machine's speed drifts. Prints the table, the
@@ -32,6 +32,6 @@ if [ ! -x "$venv/bin/python" ]; then
   "$shared/oracle/helm-render" --help >/dev/null 2>&1 || true
 fi
 cd "$repo"
-cargo build --release --quiet --bin bench
-TRACE_VALUE_SHARED="$shared" target/release/bench \
+cargo build --release --quiet --example bench
+TRACE_VALUE_SHARED="$shared" target/release/examples/bench \
   --iters "$iters" --helm-python "$venv/bin/python" --helm-iters "$helm_iters"

@@ -10,7 +10,7 @@
 //! docs/examples`, and the peak memory.
 //!
 //! ```text
-//! cargo run --release --bin bench -- [--iters N] [--only SUBSTR] [--no-untraced] [--no-cold] [--no-docs]
+//! cargo run --release --example bench -- [--iters N] [--only SUBSTR] [--no-untraced] [--no-cold] [--no-docs]
 //!     [--helm helm.json | --helm-python VENV/bin/python [--helm-iters N]]
 //! ```
 //!
