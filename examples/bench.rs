@@ -368,7 +368,7 @@ fn time_set(
     };
     let fail = |e: &dyn std::fmt::Display| format!("{}: {e}", chart.display());
     let loaded = LoadedChart::load(chart).map_err(|e| fail(&e))?;
-    let mut loaded_ms = |trace: bool| {
+    let loaded_ms = |trace: bool| {
         median_of(iters, || {
             let start = Instant::now();
             let out = render_loaded_with(&loaded, &req, &RenderOptions { trace });
