@@ -222,6 +222,10 @@ fn finish_all_copies() {
 pub trait GoObject {
     /// Go type name, used in error messages (`chartutil.Capabilities`).
     fn type_name(&self) -> &str;
+    /// Go's reflect kind as `kindOf` shows it (most objects are pointers).
+    fn kind_name(&self) -> &str {
+        "ptr"
+    }
     /// A field or zero-argument method by name; `None` if there is none.
     fn field(&self, name: &str) -> Option<Value>;
     /// Call a method with arguments; `None` if there is no such method.
@@ -445,7 +449,7 @@ impl Value {
             Repr::Str(_) => "string",
             Repr::List(_) => "slice",
             Repr::Map(_) => "map",
-            Repr::Object(_) => "ptr",
+            Repr::Object(o) => o.kind_name(),
         }
     }
 
