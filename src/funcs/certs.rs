@@ -519,3 +519,360 @@ pub static FUNCS: &[FuncDef] = &[
         f_gen_signed_with_key,
     ),
 ];
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    //! Certificates are random, so these check their structure with a
+    //! certificate parser (x509-cert) and the signature crates; the layout
+    //! was compared field by field with certificates Helm made (openssl
+    //! asn1parse), and Helm accepted these as CA for its own genSignedCert.
+
+    use std::time::{SystemTime, UNIX_EPOCH};
+
+    use rsa::pkcs8::DecodePublicKey;
+    use rsa::signature::Verifier;
+    use rsa::traits::PublicKeyParts;
+    use x509_cert::der::{Decode, Encode};
+    use x509_cert::ext::pkix::name::GeneralName;
+    use x509_cert::ext::pkix::{
+        AuthorityKeyIdentifier, BasicConstraints, KeyUsage, KeyUsages, SubjectAltName,
+        SubjectKeyIdentifier,
+    };
+
+    use super::*;
+    use crate::funcs::types::testutil::{call, i, l, s};
+
+    fn field(v: &Value, name: &str) -> String {
+        match &v.repr {
+            Repr::Object(o) => strval(&o.field(name).unwrap()),
+            _ => panic!("not a certificate: {v:?}"),
+        }
+    }
+
+    fn parse(pem: &str) -> x509_cert::Certificate {
+        let (typ, der_bytes) = pem_decode(pem).expect("PEM");
+        assert_eq!(typ, "CERTIFICATE");
+        x509_cert::Certificate::from_der(&der_bytes).expect("a certificate")
+    }
+
+    fn ext<'a>(c: &'a x509_cert::Certificate, oid: &str) -> Option<&'a [u8]> {
+        c.tbs_certificate
+            .extensions
+            .iter()
+            .flatten()
+            .find(|e| e.extn_id.to_string() == oid)
+            .map(|e| e.extn_value.as_bytes())
+    }
+
+    fn critical(c: &x509_cert::Certificate, oid: &str) -> bool {
+        c.tbs_certificate
+            .extensions
+            .iter()
+            .flatten()
+            .any(|e| e.extn_id.to_string() == oid && e.critical)
+    }
+
+    const KU: &str = "2.5.29.15";
+    const BC: &str = "2.5.29.19";
+    const SKI: &str = "2.5.29.14";
+    const AKI: &str = "2.5.29.35";
+    const SAN: &str = "2.5.29.17";
+
+    /// Checks `child` was signed by the key in `issuer`'s certificate.
+    fn verify(child: &x509_cert::Certificate, issuer: &x509_cert::Certificate) {
+        let tbs = child.tbs_certificate.to_der().unwrap();
+        let sig = child.signature.raw_bytes();
+        let spki = &issuer.tbs_certificate.subject_public_key_info;
+        let alg = spki.algorithm.oid.to_string();
+        match alg.as_str() {
+            "1.2.840.113549.1.1.1" => {
+                let key = rsa::RsaPublicKey::from_public_key_der(&spki.to_der().unwrap()).unwrap();
+                let vk = rsa::pkcs1v15::VerifyingKey::<sha2::Sha256>::new(key);
+                let sig = rsa::pkcs1v15::Signature::try_from(sig).unwrap();
+                vk.verify(&tbs, &sig).expect("RSA signature verifies");
+            }
+            "1.2.840.10045.2.1" => {
+                let vk =
+                    p256::ecdsa::VerifyingKey::from_sec1_bytes(spki.subject_public_key.raw_bytes())
+                        .unwrap();
+                let sig = p256::ecdsa::DerSignature::try_from(sig).unwrap();
+                vk.verify(&tbs, &sig).expect("ECDSA signature verifies");
+            }
+            "1.3.101.112" => {
+                let bytes: [u8; 32] = spki.subject_public_key.raw_bytes().try_into().unwrap();
+                let vk = ed25519_dalek::VerifyingKey::from_bytes(&bytes).unwrap();
+                let sig = ed25519_dalek::Signature::from_slice(sig).unwrap();
+                vk.verify(&tbs, &sig).expect("Ed25519 signature verifies");
+            }
+            other => panic!("unexpected key algorithm {other}"),
+        }
+    }
+
+    fn rsa_bits(c: &x509_cert::Certificate) -> usize {
+        let der_bytes = c.tbs_certificate.subject_public_key_info.to_der().unwrap();
+        rsa::RsaPublicKey::from_public_key_der(&der_bytes)
+            .unwrap()
+            .n()
+            .bits()
+    }
+
+    /// NotBefore is now and NotAfter is `days` later, to the second.
+    fn check_validity(c: &x509_cert::Certificate, days: u64) {
+        let v = &c.tbs_certificate.validity;
+        let from = v.not_before.to_unix_duration().as_secs();
+        let until = v.not_after.to_unix_duration().as_secs();
+        assert_eq!(until - from, days * 86_400);
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        assert!(from <= now && now - from < 120, "NotBefore is now");
+    }
+
+    fn sans(c: &x509_cert::Certificate) -> (Vec<String>, Vec<Vec<u8>>) {
+        let (mut dns, mut ips) = (Vec::new(), Vec::new());
+        if let Some(bytes) = ext(c, SAN) {
+            for name in SubjectAltName::from_der(bytes).unwrap().0 {
+                match name {
+                    GeneralName::DnsName(n) => dns.push(n.to_string()),
+                    GeneralName::IpAddress(ip) => ips.push(ip.as_bytes().to_vec()),
+                    other => panic!("unexpected name {other:?}"),
+                }
+            }
+        }
+        (dns, ips)
+    }
+
+    #[test]
+    fn ca_signs_a_leaf_with_sans() {
+        let ca = call("genCA", vec![s("my-ca"), i(365)]).unwrap();
+        assert_eq!(ca.type_name(), CERTIFICATE_TYPE);
+        assert_eq!(ca.kind_name(), "struct");
+        let ca_cert = parse(&field(&ca, "Cert"));
+        assert!(field(&ca, "Key").starts_with("-----BEGIN RSA PRIVATE KEY-----\n"));
+        let tbs = &ca_cert.tbs_certificate;
+        assert_eq!(tbs.subject.to_string(), "CN=my-ca");
+        assert_eq!(tbs.issuer.to_string(), "CN=my-ca");
+        assert_eq!(tbs.version, x509_cert::Version::V3);
+        assert!(tbs.serial_number.as_bytes().len() <= 17);
+        assert_eq!(rsa_bits(&ca_cert), 2048);
+        check_validity(&ca_cert, 365);
+        let bc = BasicConstraints::from_der(ext(&ca_cert, BC).unwrap()).unwrap();
+        assert!(bc.ca && bc.path_len_constraint.is_none() && critical(&ca_cert, BC));
+        let ku = KeyUsage::from_der(ext(&ca_cert, KU).unwrap()).unwrap();
+        assert_eq!(
+            ku.0,
+            KeyUsages::DigitalSignature | KeyUsages::KeyEncipherment | KeyUsages::KeyCertSign
+        );
+        assert!(critical(&ca_cert, KU));
+        let ski = SubjectKeyIdentifier::from_der(ext(&ca_cert, SKI).unwrap()).unwrap();
+        assert_eq!(ski.0.as_bytes().len(), 20);
+        assert!(
+            ext(&ca_cert, AKI).is_none(),
+            "self-signed: no authority key id"
+        );
+        assert!(ext(&ca_cert, SAN).is_none());
+        verify(&ca_cert, &ca_cert);
+
+        let leaf = call(
+            "genSignedCert",
+            vec![
+                s("leaf.example"),
+                l(vec![s("10.0.0.1"), s("::1"), s("::ffff:1.2.3.4")]),
+                l(vec![s("a.example"), s("*.b.example")]),
+                i(30),
+                ca,
+            ],
+        )
+        .unwrap();
+        let leaf_cert = parse(&field(&leaf, "Cert"));
+        let tbs = &leaf_cert.tbs_certificate;
+        assert_eq!(tbs.subject.to_string(), "CN=leaf.example");
+        assert_eq!(tbs.issuer.to_string(), "CN=my-ca");
+        check_validity(&leaf_cert, 30);
+        assert_eq!(rsa_bits(&leaf_cert), 2048);
+        verify(&leaf_cert, &ca_cert);
+        let (dns, ips) = sans(&leaf_cert);
+        assert_eq!(dns, ["a.example", "*.b.example"]);
+        let mut v6 = vec![0u8; 15];
+        v6.push(1);
+        assert_eq!(ips, [vec![10, 0, 0, 1], v6, vec![1, 2, 3, 4]]);
+        assert!(!critical(&leaf_cert, SAN));
+        let bc = BasicConstraints::from_der(ext(&leaf_cert, BC).unwrap()).unwrap();
+        assert!(!bc.ca);
+        let ku = KeyUsage::from_der(ext(&leaf_cert, KU).unwrap()).unwrap();
+        assert_eq!(
+            ku.0,
+            KeyUsages::DigitalSignature | KeyUsages::KeyEncipherment
+        );
+        let aki = AuthorityKeyIdentifier::from_der(ext(&leaf_cert, AKI).unwrap()).unwrap();
+        assert_eq!(aki.key_identifier.unwrap().as_bytes(), ski.0.as_bytes());
+        assert!(ext(&leaf_cert, SKI).is_none());
+    }
+
+    #[test]
+    fn self_signed_without_names_has_no_san() {
+        let c = call(
+            "genSelfSignedCert",
+            vec![s("self"), Value::nil(), Value::nil(), i(10)],
+        )
+        .unwrap();
+        let cert = parse(&field(&c, "Cert"));
+        assert_eq!(cert.tbs_certificate.subject.to_string(), "CN=self");
+        check_validity(&cert, 10);
+        assert!(
+            ext(&cert, SAN).is_none() && ext(&cert, SKI).is_none() && ext(&cert, AKI).is_none()
+        );
+        verify(&cert, &cert);
+        // An empty subject makes the SAN extension critical (RFC 5280, as Go).
+        let c = call(
+            "genSelfSignedCert",
+            vec![s(""), l(vec![]), l(vec![s("x.example")]), i(1)],
+        )
+        .unwrap();
+        let cert = parse(&field(&c, "Cert"));
+        assert!(critical(&cert, SAN));
+        assert_eq!(sans(&cert).0, ["x.example"]);
+    }
+
+    #[test]
+    fn with_key_variants_keep_the_key_and_sign_with_it() {
+        let ec = PrivateKey::generate("ecdsa")
+            .unwrap()
+            .unwrap()
+            .to_pem()
+            .unwrap();
+        let ed = PrivateKey::generate("ed25519")
+            .unwrap()
+            .unwrap()
+            .to_pem()
+            .unwrap();
+        let ca = call("genCAWithKey", vec![s("ec-ca"), i(3), s(&ec)]).unwrap();
+        assert_eq!(field(&ca, "Key"), ec);
+        let ca_cert = parse(&field(&ca, "Cert"));
+        assert_eq!(
+            ca_cert.signature_algorithm.oid.to_string(),
+            "1.2.840.10045.4.3.2"
+        );
+        verify(&ca_cert, &ca_cert);
+        let leaf = call(
+            "genSignedCertWithKey",
+            vec![s("ed-leaf"), Value::nil(), Value::nil(), i(3), ca, s(&ed)],
+        )
+        .unwrap();
+        assert_eq!(field(&leaf, "Key"), ed);
+        let leaf_cert = parse(&field(&leaf, "Cert"));
+        assert_eq!(
+            leaf_cert
+                .tbs_certificate
+                .subject_public_key_info
+                .algorithm
+                .oid
+                .to_string(),
+            "1.3.101.112"
+        );
+        verify(&leaf_cert, &ca_cert);
+        let own = call(
+            "genSelfSignedCertWithKey",
+            vec![s("ed"), Value::nil(), Value::nil(), i(3), s(&ed)],
+        )
+        .unwrap();
+        let own_cert = parse(&field(&own, "Cert"));
+        assert_eq!(own_cert.signature_algorithm.oid.to_string(), "1.3.101.112");
+        verify(&own_cert, &own_cert);
+    }
+
+    #[test]
+    fn custom_certificates_round_trip_and_sign() {
+        let ca = call("genCA", vec![s("custom"), i(3)]).unwrap();
+        let b64 = |t: &str| Value::str(crate::funcs::encoding::b64(t.as_bytes()));
+        let custom = call(
+            "buildCustomCert",
+            vec![b64(&field(&ca, "Cert")), b64(&field(&ca, "Key"))],
+        )
+        .unwrap();
+        assert_eq!(field(&custom, "Cert"), field(&ca, "Cert"));
+        let leaf = call(
+            "genSignedCert",
+            vec![s("leaf"), Value::nil(), Value::nil(), i(3), custom],
+        )
+        .unwrap();
+        verify(&parse(&field(&leaf, "Cert")), &parse(&field(&ca, "Cert")));
+    }
+
+    #[test]
+    fn generated_keys_have_sprigs_types_and_sizes() {
+        let rsa_pem = strval(&call("genPrivateKey", vec![s("rsa")]).unwrap());
+        let PrivateKey::Rsa(k) = PrivateKey::parse_pem(&rsa_pem).unwrap() else {
+            panic!("not RSA")
+        };
+        assert_eq!(k.n().bits(), 4096);
+        let dsa_pem = strval(&call("genPrivateKey", vec![s("dsa")]).unwrap());
+        assert!(dsa_pem.starts_with("-----BEGIN DSA PRIVATE KEY-----\n"));
+        let (_, der_bytes) = pem_decode(&dsa_pem).unwrap();
+        let seq = asn1::read_all(&der_bytes).unwrap();
+        let ints = asn1::children(seq.content).unwrap();
+        let bits = |b: &[u8]| {
+            let b: Vec<u8> = b.iter().copied().skip_while(|&x| x == 0).collect();
+            b.len() * 8 - b[0].leading_zeros() as usize
+        };
+        assert_eq!(
+            (ints.len(), bits(ints[1].content), bits(ints[2].content)),
+            (6, 2048, 256)
+        );
+        assert_eq!(
+            strval(&call("genPrivateKey", vec![s("foo")]).unwrap()),
+            "Unknown type foo"
+        );
+    }
+
+    #[test]
+    fn bad_input_errors_are_sprigs() {
+        // Oracle: each message as Helm reports it after "error calling NAME: ".
+        let cases: Vec<(&str, Vec<Value>, &str)> = vec![
+            (
+                "genCAWithKey",
+                vec![s("x"), i(3), s("garbage")],
+                "parsing private key: no PEM data in input",
+            ),
+            (
+                "genCAWithKey",
+                vec![
+                    s("x"),
+                    i(3),
+                    s("-----BEGIN FOO-----\nAAAA\n-----END FOO-----\n"),
+                ],
+                "parsing private key: no private key data in PEM block of type FOO",
+            ),
+            (
+                "buildCustomCert",
+                vec![s("@@"), s("")],
+                "unable to decode base64 certificate",
+            ),
+            (
+                "genSelfSignedCert",
+                vec![s("x"), l(vec![s("bad")]), Value::nil(), i(3)],
+                "error parsing ip: bad",
+            ),
+            (
+                "genSelfSignedCert",
+                vec![s("x"), l(vec![i(1)]), Value::nil(), i(3)],
+                "error parsing ip: 1 is not a string",
+            ),
+            (
+                "genSelfSignedCert",
+                vec![s("x"), Value::nil(), l(vec![i(1)]), i(3)],
+                "error processing alternate dns name: 1 is not a string",
+            ),
+            (
+                "genSelfSignedCert",
+                vec![s("ü*"), Value::nil(), l(vec![s("ü")]), i(3)],
+                "error creating certificate: x509: \"ü\" cannot be encoded as an IA5String",
+            ),
+        ];
+        for (name, args, want) in cases {
+            assert_eq!(call(name, args).err().as_deref(), Some(want), "{name}");
+        }
+    }
+}

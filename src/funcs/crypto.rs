@@ -396,4 +396,78 @@ mod tests {
         assert_eq!(&u[14..15], "4");
         assert_eq!(show("randAlphaNum", vec![i(12)]).len(), 12);
     }
+
+    #[test]
+    fn derive_password_oracle_table() {
+        // Oracle: derivePassword 1 "long" "password" "user" "example.com",
+        // 3 "maximum" "pw" "ünï" "site", 0 "pin" "" "" "", 7 "basic" "a" "b" "c",
+        // 2 "medium" "a" "b" "c", 2 "short" "a" "b" "c", 1 "foo" "p" "u" "s".
+        let rows: [(i64, &str, &str, &str, &str, &str); 7] = [
+            (
+                1,
+                "long",
+                "password",
+                "user",
+                "example.com",
+                "ZedaFaxcZaso9*",
+            ),
+            (3, "maximum", "pw", "ünï", "site", "SGQDgGVrnrl15kKf3F2^"),
+            (0, "pin", "", "", "", "2847"),
+            (7, "basic", "a", "b", "c", "tbf6qJq5"),
+            (2, "medium", "a", "b", "c", "Fuz6[Con"),
+            (2, "short", "a", "b", "c", "Fuz6"),
+            (1, "foo", "p", "u", "s", "cannot find password template foo"),
+        ];
+        for (n, kind, pw, user, site, want) in rows {
+            assert_eq!(
+                show(
+                    "derivePassword",
+                    vec![i(n), s(kind), s(pw), s(user), s(site)]
+                ),
+                want
+            );
+        }
+    }
+
+    #[test]
+    fn aes_decrypts_helms_ciphertext_and_round_trips() {
+        // Oracle: encryptAES "secretkey" "hello" gave this (random IV).
+        let helm = "m0YDMISbOblMINUWbFFOkfQqstuug4SrQmJSS+T2E5k=";
+        assert_eq!(show("decryptAES", vec![s("secretkey"), s(helm)]), "hello");
+        for plain in ["x", "0123456789abcdef", "a longer text, over two blocks"] {
+            let sealed = show("encryptAES", vec![s("k"), s(plain)]);
+            assert_eq!(show("decryptAES", vec![s("k"), s(&sealed)]), plain);
+        }
+        assert_eq!(show("encryptAES", vec![s("k"), s("")]), "");
+        // Oracle: Go's runtime panics are the messages.
+        assert_eq!(
+            call("decryptAES", vec![s("k"), s("YWJj")]).err().as_deref(),
+            Some("runtime error: slice bounds out of range [:16] with capacity 3")
+        );
+        assert_eq!(
+            call("decryptAES", vec![s("k"), s("abc")]).err().as_deref(),
+            Some("illegal base64 data at input byte 0")
+        );
+    }
+
+    #[test]
+    fn bcrypt_hashes_verify() {
+        let h = show("bcrypt", vec![s("hunter2")]);
+        assert!(h.starts_with("$2a$10$") && h.len() == 60, "{h}");
+        assert!(bcrypt::verify("hunter2", &h).unwrap());
+        let line = show("htpasswd", vec![s("admin"), s("hunter2")]);
+        let (user, hash) = line.split_once(':').unwrap();
+        assert_eq!(user, "admin");
+        assert!(bcrypt::verify("hunter2", hash).unwrap());
+        // Oracle: both are returned as text, not errors.
+        assert_eq!(
+            show("htpasswd", vec![s("a:b"), s("x")]),
+            "invalid username: a:b"
+        );
+        assert_eq!(
+            show("bcrypt", vec![s(&"a".repeat(73))]),
+            "failed to encrypt string with bcrypt: bcrypt: password length exceeds 72 bytes"
+        );
+        assert_eq!(show("randBytes", vec![i(24)]).len(), 32);
+    }
 }
