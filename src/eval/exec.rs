@@ -818,7 +818,12 @@ impl Evaluator {
                                 ))
                             }
                         }
-                    } else if let Some(v) = o.field(name) {
+                    } else if let Some(mut v) = o.field(name) {
+                        // A field of a computed struct (Sprig's certificate)
+                        // depends on what the struct was computed from.
+                        if v.deps.is_empty() {
+                            v.deps = cur.value.deps.clone();
+                        }
                         Operand::plain(v)
                     } else if let Some(r) = o.call(name, &[]) {
                         match r {
