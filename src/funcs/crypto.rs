@@ -5,9 +5,9 @@
 //! `derivePassword` (the Master Password algorithm: scrypt, HMAC-SHA-256,
 //! Sprig's templates), `encryptAES`/`decryptAES` (AES-256-CBC, random IV
 //! first, PKCS #7 padding, base64; Go's runtime panics become the errors
-//! Helm reports). Certificates and keys are in [`super::certs`];
-//! `getHostByName` (DNS) is registered so templates parse and fails when
-//! called.
+//! Helm reports), and `getHostByName` as Helm leaves it without
+//! `--enable-dns` (always empty). Certificates and keys are in
+//! [`super::certs`].
 
 use std::cell::Cell;
 use std::collections::hash_map::RandomState;
@@ -338,10 +338,10 @@ fn f_decrypt_aes(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
     Ok(Value::str(String::from_utf8_lossy(&plain).into_owned()))
 }
 
-fn f_unsupported(_: &FuncCtx, _: Vec<Value>) -> FuncResult {
-    Err(FuncError::new(
-        "this function (DNS lookups) is not supported by trace-value",
-    ))
+/// Helm replaces Sprig's `getHostByName` with an empty answer unless DNS
+/// lookups are enabled (`--enable-dns`, which `helm template` leaves off).
+fn f_get_host_by_name(_: &FuncCtx, _: Vec<Value>) -> FuncResult {
+    Ok(Value::str(""))
 }
 
 /// Sprig's hashing, random, password and AES functions.
@@ -366,7 +366,7 @@ pub static FUNCS: &[FuncDef] = &[
     ),
     def("encryptAES", &[Ty::Str, Ty::Str], None, f_encrypt_aes),
     def("decryptAES", &[Ty::Str, Ty::Str], None, f_decrypt_aes),
-    def("getHostByName", &[Ty::Str], None, f_unsupported),
+    def("getHostByName", &[Ty::Str], None, f_get_host_by_name),
 ];
 
 #[cfg(test)]
