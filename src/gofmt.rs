@@ -761,6 +761,27 @@ impl Printer {
                 }
                 self.buf.push(if self.f.sharp_v { '}' } else { ']' });
             }
+            // A struct prints its fields with the verb: `{a b}`, `%q` → `{"a" "b"}`.
+            Repr::Object(o) if o.kind() == "struct" && !self.f.sharp_v => match o.go_fields() {
+                Some(fields) => {
+                    self.buf.push('{');
+                    for (i, (name, item)) in fields.iter().enumerate() {
+                        if i > 0 {
+                            self.buf.push(' ');
+                        }
+                        if self.f.plus_v {
+                            self.buf.push_str(name);
+                            self.buf.push(':');
+                        }
+                        self.print_arg(item, verb, depth + 1);
+                    }
+                    self.buf.push('}');
+                }
+                None => {
+                    let s = o.display();
+                    self.pad(&s);
+                }
+            },
             Repr::Object(o) => {
                 let s = o.display();
                 self.pad(&s);

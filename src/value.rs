@@ -270,6 +270,11 @@ pub trait GoObject {
     fn map_index(&self, _key: &str) -> Option<Value> {
         None
     }
+    /// Struct fields in declaration order under their Go names, as `%v`
+    /// and `%+v` print them.
+    fn go_fields(&self) -> Option<Vec<(&'static str, Value)>> {
+        None
+    }
     /// Struct fields in declaration order under their JSON names: `toJson`
     /// keeps that order where a map's keys would be sorted.
     fn json_fields(&self) -> Option<Vec<(&'static str, Value)>> {

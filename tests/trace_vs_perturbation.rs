@@ -144,9 +144,8 @@ fn k8s_monitoring_440_matches_perturbation() {
     };
     let chart = shared.join("corpus/charts/k8s-monitoring-4.4.0");
     let values = chart.join("docs/examples/features/pod-logs-via-loki/default/values.yaml");
-    let golden = common::repo_dir().join(
-        "testdata/perturb/k8s-monitoring-4.4.0/features__pod-logs-via-loki__default.json",
-    );
+    let golden = common::repo_dir()
+        .join("testdata/perturb/k8s-monitoring-4.4.0/features__pod-logs-via-loki__default.json");
     assert_agrees(
         "4.4.0 pod-logs-via-loki",
         disagreements(chart, Some(values), "k8smon", &golden),

@@ -828,7 +828,12 @@ impl Evaluator {
                                 ))
                             }
                         }
-                    } else if let Some(v) = o.field(name) {
+                    } else if let Some(mut v) = o.field(name) {
+                        // A field of a computed struct (Sprig's certificate)
+                        // depends on what the struct was computed from.
+                        if v.deps.is_empty() {
+                            v.deps = cur.value.deps.clone();
+                        }
                         Operand::plain(v)
                     } else if let Some(r) = o.call(name, &[]) {
                         match r {
@@ -1231,6 +1236,21 @@ impl Evaluator {
                     format!("expected integer; found {}", n.text),
                 )),
             },
+            // Go sets the constant with SetUint: it truncates to 32 bits.
+            Ty::Uint32 => match (n.int, n.float) {
+                (Some(i), _) if i >= 0 => Ok(Value::int(i64::from(i as u32))),
+                (_, Some(f))
+                    if f >= 0.0 && f.fract() == 0.0 && f < 18_446_744_073_709_551_616.0 =>
+                {
+                    Ok(Value::int(i64::from(f as u64 as u32)))
+                }
+                _ => Err(self.error(
+                    st,
+                    n.pos,
+                    n.text.to_string(),
+                    format!("expected unsigned integer; found {}", n.text),
+                )),
+            },
             Ty::Float => match n.float {
                 Some(f) => Ok(Value::float(f)),
                 None => Err(self.error(
@@ -1283,6 +1303,9 @@ impl Evaluator {
             (Repr::List(_), Ty::List) => true,
             (Repr::List(l), Ty::StrList) => l.iter().all(|x| matches!(x.repr, Repr::Str(_))),
             (Repr::Map(_), Ty::Map) => true,
+            (Repr::Object(o), Ty::Certificate) => {
+                o.type_name() == crate::funcs::certs::CERTIFICATE_TYPE
+            }
             _ => false,
         };
         if ok {
@@ -1341,6 +1364,7 @@ fn expected_word(ty: Ty) -> &'static str {
     match ty {
         Ty::Str => "string",
         Ty::Int | Ty::Int64 => "integer",
+        Ty::Uint32 => "unsigned integer",
         Ty::Float => "float",
         Ty::Bool => "bool",
         _ => ty.go_name(),

@@ -107,6 +107,11 @@ fn eq_pair(a: &Value, b: &Value) -> Result<bool, FuncError> {
         )));
     }
     match (&a.repr, &b.repr) {
+        // Struct values compare field by field (Sprig's certificate);
+        // pointers by identity.
+        (Repr::Object(x), Repr::Object(y)) if x.kind() == "struct" => {
+            Ok(x.display() == y.display())
+        }
         (Repr::Object(x), Repr::Object(y)) => Ok(std::ptr::addr_eq(
             std::rc::Rc::as_ptr(x),
             std::rc::Rc::as_ptr(y),
