@@ -14,6 +14,7 @@ pub mod funcs;
 pub mod gofmt;
 pub mod json;
 pub mod manifest;
+pub mod model;
 pub mod origin;
 pub mod prefetch;
 pub mod query;

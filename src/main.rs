@@ -30,8 +30,17 @@ struct Cli {
     block: Option<String>,
 
     /// Explain a values key (`podLogs.extraLogProcessingStages`, `destinations[0].url`).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "resource")]
     key: Option<String>,
+
+    /// Explain a rendered resource, `KIND/NAME` (`Deployment/rel-grafana`; kind in any case).
+    #[arg(long, conflicts_with = "block")]
+    resource: Option<String>,
+
+    /// With --resource: one YAML path inside it (`spec.template.spec.containers[0].image`,
+    /// `data["prometheus.yml"].scrape_configs[0]`).
+    #[arg(long, requires = "resource")]
+    path: Option<String>,
 
     /// Only search the config of this collector (ConfigMap name or data key also work).
     #[arg(long)]
@@ -328,9 +337,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     output::write_key_text(&mut w, &answer)?;
                 }
                 leave_to_exit((out, answer));
+            } else if let Some(r) = &cli.resource {
+                let out = do_render(&cli.render.request())?;
+                let index = trace_value::model::index::Index::new(&out);
+                let matches = query::resource_query(&index, r, cli.path.as_deref())?;
+                if cli.format == Format::Json {
+                    output::write_resource_json(&mut w, &matches)?;
+                } else {
+                    output::write_resource_text(&mut w, &matches, cli.all)?;
+                }
+                w.flush().context("writing output")?;
+                drop(index);
+                leave_to_exit((out, matches));
             } else {
                 anyhow::bail!(
-                    "nothing to do: give --block QUERY, --key KEY, or a subcommand (render, blame); see --help"
+                    "nothing to do: give --block QUERY, --key KEY, --resource KIND/NAME, or a subcommand (render, blame); see --help"
                 );
             }
         }

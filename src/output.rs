@@ -6,7 +6,7 @@ use anyhow::Result;
 use serde_json::{json, Value as Json};
 
 use trace_value::docs::check::Finding;
-use trace_value::query::{BlameLine, BlockMatch, KeyAnswer, Role};
+use trace_value::query::{BlameLine, BlockMatch, KeyAnswer, KeyRow, ResourceMatch, Role};
 use trace_value::render::RenderOutput;
 
 /// How many context rows the default view shows.
@@ -197,6 +197,27 @@ pub fn write_key_text(w: &mut dyn Write, a: &KeyAnswer) -> Result<()> {
         writeln!(w, "No effect on the output: {why}")?;
         return Ok(());
     }
+    if !a.manifest.is_empty() {
+        let rows: Vec<Vec<String>> = a
+            .manifest
+            .iter()
+            .map(|m| {
+                vec![
+                    role_label(m.role, m.derived),
+                    resource_label(&m.resource, m.namespace.as_deref()),
+                    if m.path.is_empty() {
+                        "(document)".to_string()
+                    } else {
+                        m.path.clone()
+                    },
+                    format!("{}-{}", m.lines.0, m.lines.1),
+                    shorten_list(&m.at, 3),
+                ]
+            })
+            .collect();
+        table(w, &["ROLE", "RESOURCE", "PATH", "LINES", "TEMPLATE"], &rows)?;
+        writeln!(w)?;
+    }
     let rows: Vec<Vec<String>> = a
         .places
         .iter()
@@ -206,7 +227,7 @@ pub fn write_key_text(w: &mut dyn Write, a: &KeyAnswer) -> Result<()> {
                 p.collector.clone().unwrap_or_else(|| "-".into()),
                 p.block.clone().unwrap_or_else(|| "-".into()),
                 format!("{}-{}", p.lines.0, p.lines.1),
-                p.at.join(", "),
+                shorten_list(&p.at, 3),
                 p.file.clone(),
             ]
         })
@@ -227,6 +248,16 @@ pub fn write_key_json(w: &mut dyn Write, a: &KeyAnswer) -> Result<()> {
         "covered": a.covered,
         "read_at": a.read_at,
         "no_effect": a.no_effect,
+        "manifest_places": a.manifest.iter().map(|m| json!({
+            "resource": m.resource,
+            "namespace": m.namespace,
+            "path": m.path,
+            "role": m.role.as_str(),
+            "derived": m.derived,
+            "file": m.file,
+            "lines": [m.lines.0, m.lines.1],
+            "template": m.at,
+        })).collect::<Vec<_>>(),
         "places": a.places.iter().map(|p| json!({
             "role": p.role.as_str(),
             "file": p.file,
@@ -237,6 +268,118 @@ pub fn write_key_json(w: &mut dyn Write, a: &KeyAnswer) -> Result<()> {
         })).collect::<Vec<_>>(),
     });
     serde_json::to_writer_pretty(&mut *w, &v)?;
+    writeln!(w)?;
+    Ok(())
+}
+
+/// A role as shown; derived places (checksums) say so.
+fn role_label(role: Role, derived: bool) -> String {
+    if derived {
+        format!("{} (derived)", role.as_str())
+    } else {
+        role.as_str().to_string()
+    }
+}
+
+/// `Kind/name`, with the namespace when the document names one.
+fn resource_label(resource: &str, namespace: Option<&str>) -> String {
+    match namespace {
+        Some(ns) => format!("{resource} (namespace {ns})"),
+        None => resource.to_string(),
+    }
+}
+
+/// The first `n` items, then how many more.
+fn shorten_list(items: &[String], n: usize) -> String {
+    if items.len() <= n {
+        items.join(", ")
+    } else {
+        format!("{} and {} more", items[..n].join(", "), items.len() - n)
+    }
+}
+
+fn key_rows(keys: &[KeyRow], all: bool) -> (Vec<Vec<String>>, usize) {
+    let mut rows = Vec::new();
+    let mut hidden = 0;
+    for k in keys {
+        if k.role == Role::Context && !all && k.context_rank >= DEFAULT_CONTEXT_ROWS {
+            hidden += 1;
+            continue;
+        }
+        rows.push(vec![
+            k.role.as_str().to_string(),
+            k.key.clone(),
+            shorten(&k.value, 40),
+            shorten_list(&k.read_at, 3),
+            k.set_at.clone().unwrap_or_default(),
+        ]);
+    }
+    (rows, hidden)
+}
+
+/// `--resource` as text: per path, the keys.
+pub fn write_resource_text(w: &mut dyn Write, matches: &[ResourceMatch], all: bool) -> Result<()> {
+    for (i, m) in matches.iter().enumerate() {
+        if i > 0 {
+            writeln!(w)?;
+        }
+        writeln!(
+            w,
+            "{} ({})",
+            resource_label(&m.resource, m.namespace.as_deref()),
+            m.file
+        )?;
+        for p in &m.paths {
+            writeln!(w)?;
+            let path = if p.path.is_empty() {
+                "(document)"
+            } else {
+                p.path.as_str()
+            };
+            if p.lines.1 == 0 {
+                writeln!(w, "{path}")?;
+            } else {
+                writeln!(w, "{path}  (lines {}-{})", p.lines.0, p.lines.1)?;
+            }
+            if p.keys.is_empty() {
+                writeln!(w, "  no values key produced or decided it")?;
+                continue;
+            }
+            let (rows, hidden) = key_rows(&p.keys, all);
+            table(w, &["ROLE", "KEY", "VALUE", "READ AT", "SET AT"], &rows)?;
+            if hidden > 0 {
+                writeln!(w, "  ({hidden} more context keys: --all shows them)")?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `--resource` as JSON.
+pub fn write_resource_json(w: &mut dyn Write, matches: &[ResourceMatch]) -> Result<()> {
+    let arr: Vec<Json> = matches
+        .iter()
+        .map(|m| {
+            json!({
+                "resource": m.resource,
+                "namespace": m.namespace,
+                "file": m.file,
+                "places": m.paths.iter().map(|p| json!({
+                    "resource": m.resource,
+                    "path": p.path,
+                    "lines": if p.lines.1 == 0 { Json::Null } else { json!([p.lines.0, p.lines.1]) },
+                    "keys": p.keys.iter().map(|k| json!({
+                        "key": k.key,
+                        "role": k.role.as_str(),
+                        "value": k.value,
+                        "read_at": k.read_at,
+                        "set_at": k.set_at,
+                    })).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    serde_json::to_writer_pretty(&mut *w, &json!({ "matches": arr }))?;
     writeln!(w)?;
     Ok(())
 }

@@ -4,11 +4,11 @@
 
 use std::ops::Range;
 
+use crate::model::roles::{innermost_gates, runs_in};
+use crate::model::RenderOutput;
 use crate::query::configs::configs;
-use crate::query::trace::{innermost_gate, runs_in};
 use crate::query::{origin_key, user_first, QueryError};
-use crate::render::RenderOutput;
-use crate::traced::{DecisionKind, TStr};
+use crate::traced::{Decision, DecisionKind, Run, TStr, TplLoc};
 
 /// What to annotate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,6 +46,9 @@ pub fn blame(out: &RenderOutput, target: &BlameTarget) -> Result<Vec<BlameLine>,
                     known: cfgs.iter().map(|c| c.collector.clone()).collect(),
                 });
             };
+            let ranges: Vec<Range<usize>> =
+                cfg.doc.lines.iter().map(|l| l.file_range.clone()).collect();
+            let gates = innermost_gates(cfg.text, &ranges);
             let mut lines = Vec::new();
             for (i, l) in cfg.doc.lines.iter().enumerate() {
                 let text = cfg.doc.text[l.doc_offset..]
@@ -53,7 +56,8 @@ pub fn blame(out: &RenderOutput, target: &BlameTarget) -> Result<Vec<BlameLine>,
                     .next()
                     .unwrap_or("")
                     .to_string();
-                lines.push(annotate(out, cfg.text, i + 1, text, l.file_range.clone()));
+                let range = l.file_range.clone();
+                lines.push(annotate(out, cfg.text, i + 1, text, range, gates[i]));
             }
             Ok(lines)
         }
@@ -65,15 +69,28 @@ pub fn blame(out: &RenderOutput, target: &BlameTarget) -> Result<Vec<BlameLine>,
                     known: out.files.keys().cloned().collect(),
                 });
             };
-            let mut lines = Vec::new();
+            let mut spans = Vec::new();
             let mut start = 0;
-            for (i, line) in text.as_str().split('\n').enumerate() {
+            for line in text.as_str().split('\n') {
                 let range = start..start + line.len();
                 start += line.len() + 1;
                 if start > text.len() + 1 {
                     break;
                 }
-                lines.push(annotate(out, text, i + 1, line.to_string(), range));
+                spans.push((range, line));
+            }
+            let ranges: Vec<Range<usize>> = spans.iter().map(|(r, _)| r.clone()).collect();
+            let gates = innermost_gates(text, &ranges);
+            let mut lines = Vec::new();
+            for (i, (range, line)) in spans.into_iter().enumerate() {
+                lines.push(annotate(
+                    out,
+                    text,
+                    i + 1,
+                    line.to_string(),
+                    range,
+                    gates[i],
+                ));
             }
             if text.as_str().ends_with('\n') {
                 lines.pop();
@@ -89,6 +106,7 @@ fn annotate(
     number: usize,
     line: String,
     range: Range<usize>,
+    gate: Option<&Decision>,
 ) -> BlameLine {
     let mut keys: Vec<String> = Vec::new();
     let mut template_at = None;
@@ -100,7 +118,10 @@ fn annotate(
     if let Some(off) = first_visible {
         if let Some(run) = runs_in(text, &(off..off + 1)).next() {
             if run.source.deps.is_empty() {
-                template_at = run.source.loc.map(|l| out.describe_loc(l));
+                template_at = run
+                    .source
+                    .loc
+                    .map(|l| out.describe_loc(literal_loc(out, text, run, l, off)));
             }
         }
     }
@@ -124,7 +145,7 @@ fn annotate(
             }
         }
     }
-    let gate = innermost_gate(text, &range).map(|d| {
+    let gate = gate.map(|d| {
         let ks: Vec<String> = user_first(out, &d.deps)
             .into_iter()
             .filter_map(|id| origin_key(out, id).map(str::to_string))
@@ -142,5 +163,28 @@ fn annotate(
         keys,
         gate,
         template_at: template_at.or(any_at),
+    }
+}
+
+/// The template location of byte `off` of literal text written by `run`
+/// (whose location is that of the run's first byte): the same distance
+/// into the template, when the template has the same byte there (text a
+/// function inserted, like `quote`'s quotes, keeps the call site).
+fn literal_loc(out: &RenderOutput, text: &TStr, run: &Run, loc: TplLoc, off: usize) -> TplLoc {
+    if (loc.file.0 as usize) >= out.templates.len() {
+        return loc;
+    }
+    let delta = off.saturating_sub(run.start as usize);
+    let src = out.templates.file(loc.file).text.as_bytes();
+    let at = loc.offset as usize + delta;
+    let same =
+        src.get(loc.offset as usize..=at) == text.as_str().as_bytes().get(run.start as usize..=off);
+    if same {
+        TplLoc {
+            file: loc.file,
+            offset: at as u32,
+        }
+    } else {
+        loc
     }
 }

@@ -7,11 +7,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use crate::alloy::{all_blocks, Block};
-use crate::query::block::Role;
+use crate::model::roles::{decision_role, Role};
+use crate::model::RenderOutput;
 use crate::query::configs::{configs, Config};
 use crate::query::origin_key;
-use crate::render::RenderOutput;
-use crate::traced::DecisionKind;
 
 /// One effect of a key on a block.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -133,13 +132,7 @@ pub fn key_effects(out: &RenderOutput) -> BTreeMap<String, BTreeSet<Effect>> {
             if d.deps.is_empty() || e < range.start || s > range.end {
                 continue;
             }
-            let role = if s == e && !d.taken {
-                Role::Insert
-            } else if d.kind == DecisionKind::Range {
-                Role::Loop
-            } else {
-                Role::Gate
-            };
+            let role = decision_role(d);
             if s == e {
                 add(&d.deps, s, role);
             } else {

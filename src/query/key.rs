@@ -1,15 +1,17 @@
 //! `--key`: where one values key is defined, where templates read it, and
 //! every rendered place it affected.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
 
 use crate::alloy::Block;
+use crate::model::index::{FileIndex, Index, ManifestPlace};
+use crate::model::places::{format_path, Seg};
+use crate::model::roles::Role;
+use crate::model::RenderOutput;
 use crate::origin::OriginId;
-use crate::query::block::Role;
 use crate::query::configs::{configs, Config};
 use crate::query::{all_keys, nearest, QueryError};
-use crate::render::RenderOutput;
-use crate::traced::DecisionKind;
 
 /// One rendered place a key affected.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +30,50 @@ pub struct Place {
     pub at: Vec<String>,
 }
 
+/// A manifest place a key affected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManifestRow {
+    /// `Kind/name` of the document.
+    pub resource: String,
+    /// The document's namespace, when it names one.
+    pub namespace: Option<String>,
+    /// YAML path inside the document (continued inside embedded documents).
+    pub path: String,
+    /// How the key affected it.
+    pub role: Role,
+    /// True for a value derived from other output (a `checksum/...`
+    /// annotation): it changes when what it digests changes.
+    pub derived: bool,
+    /// Rendered file (Helm template path).
+    pub file: String,
+    /// First and last line in the rendered file.
+    pub lines: (usize, usize),
+    /// Template locations responsible.
+    pub at: Vec<String>,
+}
+
+/// The row of a manifest place, when its document is a resource.
+pub fn manifest_row(index: &Index<'_>, place: &ManifestPlace, role: Role) -> Option<ManifestRow> {
+    let fi = &index.files[place.file as usize];
+    let doc = fi.doc(place.doc);
+    Some(ManifestRow {
+        resource: doc.resource()?,
+        namespace: doc.namespace.clone(),
+        path: format_path(&place.path),
+        role,
+        derived: is_derived(&place.path),
+        file: fi.path.to_string(),
+        lines: (usize::MAX, 0),
+        at: Vec::new(),
+    })
+}
+
+/// A `checksum/...` annotation (or label): a digest of other output.
+pub fn is_derived(path: &[Seg]) -> bool {
+    path.iter()
+        .any(|s| matches!(s, Seg::Key(k) if k.starts_with("checksum/")))
+}
+
 /// The answer to `--key`.
 #[derive(Debug, Clone)]
 pub struct KeyAnswer {
@@ -41,8 +87,10 @@ pub struct KeyAnswer {
     pub value: String,
     /// Template locations that read it.
     pub read_at: Vec<String>,
-    /// Rendered places it affected.
+    /// Rendered places it affected, by file, collector and Alloy block.
     pub places: Vec<Place>,
+    /// Manifest places it affected (resource and YAML path).
+    pub manifest: Vec<ManifestRow>,
     /// When it affected nothing: why, as far as the trace tells.
     pub no_effect: Option<String>,
 }
@@ -118,22 +166,22 @@ pub fn key_query(out: &RenderOutput, key: &str) -> Result<KeyAnswer, QueryError>
     let mut read_at: Vec<String> = Vec::new();
     for r in &out.reads {
         if touches(&r.deps) {
-            let at = out.describe_loc(r.loc);
-            if !read_at.contains(&at) {
-                read_at.push(at);
-            }
+            read_at.push(out.describe_loc(r.loc));
         }
     }
     read_at.sort();
+    read_at.dedup();
 
+    let index = Index::new(out);
     let cfgs = configs(out);
+    let cfg_ranges = ConfigRanges::new(&cfgs);
     let mut places: BTreeMap<(String, Option<String>, Option<String>, Role), Place> =
         BTreeMap::new();
-    let mut record = |file: &str, off: usize, role: Role, at: String| {
-        let (collector, block, line) = locate(&cfgs, file, out, off);
-        let k = (file.to_string(), collector.clone(), block.clone(), role);
+    let mut record = |fi: &FileIndex<'_>, off: usize, role: Role, at: &str| {
+        let (collector, block, line) = locate(&cfgs, &cfg_ranges, fi, off);
+        let k = (fi.path.to_string(), collector.clone(), block.clone(), role);
         let p = places.entry(k).or_insert_with(|| Place {
-            file: file.to_string(),
+            file: fi.path.to_string(),
             collector,
             block,
             lines: (line, line),
@@ -142,48 +190,61 @@ pub fn key_query(out: &RenderOutput, key: &str) -> Result<KeyAnswer, QueryError>
         });
         p.lines.0 = p.lines.0.min(line);
         p.lines.1 = p.lines.1.max(line);
-        if !p.at.contains(&at) {
-            p.at.push(at);
+        if p.at.last().is_none_or(|l| l != at) {
+            p.at.push(at.to_string());
         }
     };
-    for (file, text) in &out.files {
-        for run in text.runs() {
-            if touches(&run.source.deps) {
-                let at = run
-                    .source
-                    .loc
-                    .map(|l| out.describe_loc(l))
-                    .unwrap_or_default();
-                record(file, run.start as usize, Role::Content, at.clone());
-                if run.end > run.start + 1 {
-                    record(file, run.end as usize - 1, Role::Content, at);
-                }
+    let mut manifest: BTreeMap<(ManifestPlace, Role), ManifestRow> = BTreeMap::new();
+    for &hi in &index.hits_of(&ids) {
+        let h = &index.hits[hi as usize];
+        let fi = &index.files[h.file as usize];
+        let text = fi.text.as_str();
+        let at = h.loc.map(|l| out.describe_loc(l)).unwrap_or_default();
+        let (s, e) = (h.range.start, h.range.end);
+        if !h.decision {
+            record(fi, s, Role::Content, &at);
+            if e > s + 1 {
+                record(fi, e - 1, Role::Content, &at);
+            }
+        } else {
+            // Place a decision where its output's first visible byte is.
+            let off = text[s..e]
+                .find(|c: char| !c.is_whitespace())
+                .map_or(s, |i| s + i);
+            record(fi, off, h.role, &at);
+            let last = text[s..e].trim_end().len();
+            if last > 1 && s + last - 1 > off {
+                record(fi, s + last - 1, h.role, &at);
             }
         }
-        for d in text.decisions() {
-            if touches(&d.deps) {
-                let role = if d.start == d.end && !d.taken {
-                    Role::Insert
-                } else if d.kind == DecisionKind::Range {
-                    Role::Loop
-                } else {
-                    Role::Gate
-                };
-                // Place a decision where its output's first visible byte is.
-                let (s, e) = (d.start as usize, d.end as usize);
-                let off = text.as_str()[s..e]
-                    .find(|c: char| !c.is_whitespace())
-                    .map_or(s, |i| s + i);
-                record(file, off, role, out.describe_loc(d.loc));
-                let last = text.as_str()[s..e].trim_end().len();
-                if last > 1 && s + last - 1 > off {
-                    record(file, s + last - 1, role, out.describe_loc(d.loc));
-                }
+        for place in index.places_of(h) {
+            let Some(row) = manifest_row(&index, &place, h.role) else {
+                continue;
+            };
+            let first = fi.line_of(h.range.start);
+            let last = fi.line_of(h.range.end.saturating_sub(1).max(h.range.start));
+            let r = manifest.entry((place, h.role)).or_insert(row);
+            r.lines.0 = r.lines.0.min(first);
+            r.lines.1 = r.lines.1.max(last);
+            if !at.is_empty() && r.at.last().is_none_or(|l| *l != at) {
+                r.at.push(at.clone());
             }
         }
     }
+    for p in places.values_mut() {
+        p.at.sort();
+        p.at.dedup();
+    }
+    let mut manifest: Vec<ManifestRow> = manifest.into_values().collect();
+    for m in &mut manifest {
+        m.at.sort();
+        m.at.dedup();
+    }
+    manifest.sort_by(|a, b| {
+        (&a.resource, &a.file, &a.path, a.role).cmp(&(&b.resource, &b.file, &b.path, b.role))
+    });
     let places: Vec<Place> = places.into_values().collect();
-    let no_effect = if places.is_empty() {
+    let no_effect = if places.is_empty() && manifest.is_empty() {
         Some(explain_no_effect(out, key, &read_at))
     } else {
         None
@@ -195,6 +256,7 @@ pub fn key_query(out: &RenderOutput, key: &str) -> Result<KeyAnswer, QueryError>
         value,
         read_at,
         places,
+        manifest,
         no_effect,
     })
 }
@@ -228,15 +290,12 @@ fn explain_no_effect(out: &RenderOutput, key: &str, read_at: &[String]) -> Strin
 /// Where a rendered-file offset is: collector, innermost block address and line.
 fn locate(
     cfgs: &[Config<'_>],
-    file: &str,
-    out: &RenderOutput,
+    ranges: &ConfigRanges<'_>,
+    fi: &FileIndex<'_>,
     off: usize,
 ) -> (Option<String>, Option<String>, usize) {
-    for cfg in cfgs.iter().filter(|c| c.file == file) {
-        let range = crate::query::block::config_file_range(cfg);
-        if off < range.start || off > range.end {
-            continue;
-        }
+    for i in ranges.holding(fi.path, off) {
+        let cfg = &cfgs[i];
         let Some(line) = crate::query::block::doc_line_of_file_offset(cfg, off) else {
             continue;
         };
@@ -250,12 +309,48 @@ fn locate(
         let block = (!path.is_empty()).then(|| path.join(" › "));
         return (Some(cfg.collector.clone()), block, line);
     }
-    let text = out.files.get(file).map(|t| t.as_str()).unwrap_or("");
-    let line = 1 + text.as_bytes()[..off.min(text.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count();
-    (None, None, line)
+    (None, None, fi.line_of(off))
+}
+
+/// The file ranges of the configs, by file and start, so finding the config
+/// holding an offset is a binary search (a ConfigMap can have thousands of
+/// data entries).
+struct ConfigRanges<'a> {
+    by_file: HashMap<&'a str, Vec<(Range<usize>, usize)>>,
+}
+
+impl<'a> ConfigRanges<'a> {
+    fn new(cfgs: &[Config<'a>]) -> Self {
+        let mut by_file: HashMap<&'a str, Vec<(Range<usize>, usize)>> = HashMap::new();
+        for (i, cfg) in cfgs.iter().enumerate() {
+            by_file
+                .entry(cfg.file)
+                .or_default()
+                .push((crate::query::block::config_file_range(cfg), i));
+        }
+        for v in by_file.values_mut() {
+            v.sort_by_key(|(r, i)| (r.start, *i));
+        }
+        ConfigRanges { by_file }
+    }
+
+    /// Configs of `file` whose range holds `off` (its end included).
+    fn holding(&self, file: &str, off: usize) -> Vec<usize> {
+        let Some(v) = self.by_file.get(file) else {
+            return Vec::new();
+        };
+        let n = v.partition_point(|(r, _)| r.start <= off);
+        v[..n]
+            .iter()
+            .rev()
+            .take(8)
+            .filter(|(r, _)| off <= r.end)
+            .map(|(_, i)| *i)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect()
+    }
 }
 
 fn innermost(blocks: &[Block], off: usize, path: &mut Vec<String>) {
@@ -322,6 +417,7 @@ fn key_in_disabled_subchart(out: &RenderOutput, key: &str) -> Option<KeyAnswer> 
             value: String::new(),
             read_at: Vec::new(),
             places: Vec::new(),
+            manifest: Vec::new(),
             no_effect: Some(msg),
         });
     }
