@@ -97,6 +97,12 @@ pub struct KeyAnswer {
 
 /// Answer `--key KEY`.
 pub fn key_query(out: &RenderOutput, key: &str) -> Result<KeyAnswer, QueryError> {
+    key_answer(&Index::new(out), key)
+}
+
+/// Answer `--key KEY` from an index of the render (several keys, one index).
+pub fn key_answer(index: &Index<'_>, key: &str) -> Result<KeyAnswer, QueryError> {
+    let out = index.out;
     let ids: Vec<OriginId> = out
         .origins
         .iter()
@@ -172,7 +178,6 @@ pub fn key_query(out: &RenderOutput, key: &str) -> Result<KeyAnswer, QueryError>
     read_at.sort();
     read_at.dedup();
 
-    let index = Index::new(out);
     let cfgs = configs(out);
     let cfg_ranges = ConfigRanges::new(&cfgs);
     let mut places: BTreeMap<(String, Option<String>, Option<String>, Role), Place> =
@@ -218,7 +223,7 @@ pub fn key_query(out: &RenderOutput, key: &str) -> Result<KeyAnswer, QueryError>
             }
         }
         for place in index.places_of(h) {
-            let Some(row) = manifest_row(&index, &place, h.role) else {
+            let Some(row) = manifest_row(index, &place, h.role) else {
                 continue;
             };
             let first = fi.line_of(h.range.start);

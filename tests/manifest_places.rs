@@ -1,0 +1,379 @@
+//! Manifest places: `--key` names the resource (`Kind/name`) and YAML path
+//! each key reaches, inside embedded YAML/JSON documents too, and
+//! `--resource/--path` names the keys of a place. The fixtures'
+//! renders are Helm's (their oracle goldens are compared byte for byte by
+//! `fixture_goldens`), so each path asserted here is checked to hold the
+//! value Helm printed. Also: every place `--key K` reports answers `K`
+//! under `--resource/--path` (the round trip), and queries on a template
+//! that reads one key on tens of thousands of lines stay fast.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+mod common;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use trace_value::model::index::Index;
+use trace_value::query::{self, BlameTarget, KeyAnswer, ResourceMatch, Role};
+use trace_value::render::{render, with_large_stack, RenderError, RenderOutput, RenderRequest};
+
+fn fixture(name: &str) -> PathBuf {
+    common::repo_dir().join("charts-fixtures").join(name)
+}
+
+/// Render and run `f` on the result, on a large stack.
+fn with_render<T: Send + 'static>(
+    chart: PathBuf,
+    values: Option<PathBuf>,
+    f: impl FnOnce(&RenderOutput) -> T + Send + 'static,
+) -> T {
+    let req = RenderRequest {
+        chart,
+        values_files: values.into_iter().collect(),
+        release_name: "rel".to_string(),
+        namespace: "default".to_string(),
+        ..RenderRequest::default()
+    };
+    with_large_stack(move || Ok::<T, RenderError>(f(&render(&req)?))).expect("render")
+}
+
+/// `(role, resource, path)` of every manifest place of a key.
+fn places(a: &KeyAnswer) -> Vec<(Role, String, String)> {
+    a.manifest
+        .iter()
+        .map(|m| (m.role, m.resource.clone(), m.path.clone()))
+        .collect()
+}
+
+fn keys(chart: &str, values: Option<&str>, ks: &[&'static str]) -> Vec<KeyAnswer> {
+    let ks: Vec<&'static str> = ks.to_vec();
+    let values = values.map(|v| fixture(chart).join(v));
+    with_render(fixture(chart), values, move |out| {
+        let index = Index::new(out);
+        ks.iter()
+            .map(|k| query::key_answer(&index, k).expect("key"))
+            .collect()
+    })
+}
+
+fn has(a: &KeyAnswer, role: Role, resource: &str, path: &str) {
+    assert!(
+        places(a).contains(&(role, resource.to_string(), path.to_string())),
+        "{}: ({}, {resource}, {path}) not in {:#?}",
+        a.key,
+        role.as_str(),
+        places(a)
+    );
+}
+
+#[test]
+fn deployment_fields_name_their_keys() {
+    let a = keys(
+        "manifest-deployment",
+        None,
+        &[
+            "replicas",
+            "image.tag",
+            "resources.limits.cpu",
+            "env",
+            "env.MODE",
+            "podAnnotations",
+            "config.greeting",
+        ],
+    );
+    let d = "Deployment/rel-app";
+    assert_eq!(
+        places(&a[0]),
+        vec![(Role::Content, d.to_string(), "spec.replicas".to_string())]
+    );
+    assert_eq!(a[0].manifest[0].lines, (8, 8));
+    assert_eq!(
+        a[0].manifest[0].at,
+        vec!["templates/deployment.yaml:8".to_string()]
+    );
+    has(
+        &a[1],
+        Role::Content,
+        d,
+        "spec.template.spec.containers[0].image",
+    );
+    // A value printed through toYaml reaches its own leaf.
+    assert_eq!(
+        places(&a[2]),
+        vec![(
+            Role::Content,
+            d.to_string(),
+            "spec.template.spec.containers[0].resources.limits.cpu".to_string()
+        )]
+    );
+    // A range over a map: the loop covers the list, each value its item.
+    has(&a[3], Role::Loop, d, "spec.template.spec.containers[0].env");
+    assert_eq!(
+        places(&a[4]),
+        vec![(
+            Role::Content,
+            d.to_string(),
+            "spec.template.spec.containers[0].env[1].value".to_string()
+        )]
+    );
+    // An empty `with` after the checksum annotation: setting the key adds entries there.
+    assert_eq!(
+        places(&a[5]),
+        vec![(
+            Role::Insert,
+            d.to_string(),
+            "spec.template.metadata.annotations".to_string()
+        )]
+    );
+    // The ConfigMap value, and the checksum digesting it: a derived place.
+    has(
+        &a[6],
+        Role::Content,
+        "ConfigMap/rel-settings",
+        "data.greeting",
+    );
+    let checksum = a[6]
+        .manifest
+        .iter()
+        .find(|m| m.resource == d)
+        .expect("checksum place");
+    assert_eq!(
+        checksum.path,
+        r#"spec.template.metadata.annotations["checksum/config"]"#
+    );
+    assert!(checksum.derived);
+    assert!(!a[6].manifest.iter().any(|m| m.resource != d && m.derived));
+}
+
+#[test]
+fn user_values_fill_the_insertion_point() {
+    let a = keys(
+        "manifest-deployment",
+        Some("ci/custom.yaml"),
+        &["podAnnotations.team", "replicas"],
+    );
+    assert_eq!(
+        places(&a[0]),
+        vec![(
+            Role::Content,
+            "Deployment/rel-app".to_string(),
+            "spec.template.metadata.annotations.team".to_string()
+        )]
+    );
+    assert!(
+        a[1].defined_at[0].ends_with("ci/custom.yaml:7"),
+        "{:?}",
+        a[1].defined_at
+    );
+}
+
+#[test]
+fn embedded_yaml_and_json_continue_the_path() {
+    let a = keys(
+        "manifest-embedded",
+        None,
+        &[
+            "scrapeConfigs[1].job_name",
+            "scrapeConfigs[0].static_configs[0].targets[0]",
+            "defaultInterval",
+            "dashboard.title",
+            "dashboard.panels[0].type",
+        ],
+    );
+    let c = "ConfigMap/rel-config";
+    assert_eq!(
+        places(&a[0]),
+        vec![(
+            Role::Content,
+            c.to_string(),
+            r#"data["prometheus.yml"].scrape_configs[1].job_name"#.to_string()
+        )]
+    );
+    has(
+        &a[1],
+        Role::Content,
+        c,
+        r#"data["prometheus.yml"].scrape_configs[0].static_configs[0].targets[0]"#,
+    );
+    // Through tpl: the key the templated string refers to.
+    has(
+        &a[2],
+        Role::Content,
+        c,
+        r#"data["prometheus.yml"].global.scrape_interval"#,
+    );
+    assert!(a[2].manifest[0].at[0].ends_with("(tpl)"));
+    has(&a[3], Role::Content, c, r#"data["dashboard.json"].title"#);
+    has(
+        &a[4],
+        Role::Content,
+        c,
+        r#"data["dashboard.json"].panels[0].type"#,
+    );
+}
+
+fn resource(
+    chart: &str,
+    res: &'static str,
+    path: Option<&'static str>,
+) -> Result<Vec<ResourceMatch>, String> {
+    with_render(fixture(chart), None, move |out| {
+        let index = Index::new(out);
+        query::resource_query(&index, res, path).map_err(|e| e.to_string())
+    })
+}
+
+#[test]
+fn resource_and_path_name_the_keys() {
+    let m = resource(
+        "manifest-deployment",
+        "deployment/rel-app",
+        Some("spec.template.spec.containers[0].resources"),
+    )
+    .expect("resource");
+    assert_eq!(m.len(), 1);
+    assert_eq!(m[0].resource, "Deployment/rel-app");
+    assert_eq!(m[0].paths.len(), 1);
+    let keys: Vec<(&str, Role)> = m[0].paths[0]
+        .keys
+        .iter()
+        .map(|k| (k.key.as_str(), k.role))
+        .collect();
+    for want in [
+        ("resources.limits.cpu", Role::Content),
+        ("resources.limits.memory", Role::Content),
+        ("resources.requests.cpu", Role::Content),
+    ] {
+        assert!(keys.contains(&want), "{want:?} not in {keys:?}");
+    }
+    let gate = m[0].paths[0]
+        .keys
+        .iter()
+        .find(|k| k.key == "resources")
+        .expect("resources");
+    assert_eq!(gate.role, Role::Gate);
+    assert_eq!(gate.set_at.as_deref(), Some("values.yaml:13"));
+    // Without a path: every key, grouped by path.
+    let all = resource("manifest-embedded", "ConfigMap/rel-config", None).expect("resource");
+    let paths: Vec<&str> = all[0].paths.iter().map(|p| p.path.as_str()).collect();
+    assert!(
+        paths.contains(&r#"data["dashboard.json"].title"#),
+        "{paths:?}"
+    );
+    // Errors name what exists.
+    let e = resource("manifest-deployment", "Deployment/nope", None).unwrap_err();
+    assert!(e.contains("Deployment/rel-app"), "{e}");
+    let e = resource(
+        "manifest-deployment",
+        "Deployment/rel-app",
+        Some("spec.replica"),
+    )
+    .unwrap_err();
+    assert!(e.contains("spec.replicas"), "{e}");
+}
+
+/// `--key K` covers K and the keys below it.
+fn covers(key: &str, k: &str) -> bool {
+    k == key || (k.starts_with(key) && matches!(k.as_bytes()[key.len()], b'.' | b'['))
+}
+
+/// Every manifest place `--key K` reports answers `K` under `--resource/--path`.
+fn round_trip(out: &RenderOutput) -> (usize, Vec<String>) {
+    let index = Index::new(out);
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for key in query::all_keys(out) {
+        let Ok(a) = query::key_answer(&index, key) else {
+            continue;
+        };
+        for m in &a.manifest {
+            checked += 1;
+            let found = query::resource_query(&index, &m.resource, Some(&m.path))
+                .map(|ms| {
+                    ms.iter().any(|r| {
+                        r.paths
+                            .iter()
+                            .any(|p| p.keys.iter().any(|k| covers(key, &k.key)))
+                    })
+                })
+                .unwrap_or(false);
+            if !found {
+                failures.push(format!("{key} -> {} {}", m.resource, m.path));
+            }
+        }
+    }
+    (checked, failures)
+}
+
+#[test]
+fn key_and_resource_round_trip() {
+    for chart in ["manifest-deployment", "manifest-embedded"] {
+        let (checked, failures) = with_render(fixture(chart), None, round_trip);
+        assert!(checked >= 8, "{chart}: only {checked} places");
+        assert!(failures.is_empty(), "{chart}: {failures:#?}");
+    }
+    let Some(shared) = common::shared_dir() else {
+        eprintln!("skipped: ../shared not found");
+        return;
+    };
+    let grafana = shared.join("corpus/charts/grafana");
+    let (checked, failures) = with_render(grafana, None, round_trip);
+    assert!(checked >= 100, "grafana: only {checked} places");
+    assert!(failures.is_empty(), "grafana: {failures:#?}");
+}
+
+/// A chart whose one template reads one key on `lines` lines.
+fn big_chart(lines: usize) -> PathBuf {
+    let root = std::env::temp_dir().join(format!("trace-value-big-{}-{lines}", std::process::id()));
+    let root = root.as_path();
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    std::fs::write(
+        root.join("Chart.yaml"),
+        "apiVersion: v2\nname: big\nversion: 0.1.0\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("values.yaml"), "x: hello\n").unwrap();
+    let mut t = String::from("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n");
+    for i in 0..lines {
+        t.push_str(&format!("  k{i}: {{{{ .Values.x }}}}\n"));
+    }
+    std::fs::write(root.join("templates/cm.yaml"), t).unwrap();
+    root.to_path_buf()
+}
+
+#[test]
+fn queries_on_a_huge_render_are_linear() {
+    // Before the index, --key took 4 s (release build) at 8,000 lines and
+    // timed out at 46,000: every reported run counted the lines before it.
+    for lines in [8_000usize, 46_000] {
+        let chart = big_chart(lines);
+        let (key_time, blame_time, places, blamed) = with_render(chart.clone(), None, move |out| {
+            let t = Instant::now();
+            let a = query::key_query(out, "x").expect("key");
+            let key_time = t.elapsed();
+            let t = Instant::now();
+            let b =
+                query::blame(out, &BlameTarget::File("templates/cm.yaml".into())).expect("blame");
+            let blame_time = t.elapsed();
+            (key_time, blame_time, a.manifest.len(), b)
+        });
+        std::fs::remove_dir_all(&chart).ok();
+        assert_eq!(places, lines, "one place per data entry");
+        // Each output line's text comes from the template line of the same number.
+        for l in blamed.iter().skip(5).step_by(997) {
+            assert_eq!(
+                l.template_at.as_deref(),
+                Some(format!("templates/cm.yaml:{}", l.number).as_str()),
+                "{l:?}"
+            );
+            assert_eq!(l.keys, vec!["x".to_string()]);
+        }
+        // Generous bounds for a debug build on a shared machine; quadratic
+        // behaviour at 46,000 lines takes minutes.
+        let bound = Duration::from_secs(if lines > 10_000 { 40 } else { 10 });
+        assert!(key_time < bound, "--key on {lines} lines: {key_time:?}");
+        assert!(blame_time < bound, "blame on {lines} lines: {blame_time:?}");
+        eprintln!("{lines} lines: --key {key_time:?}, blame {blame_time:?}");
+    }
+}
