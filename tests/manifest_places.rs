@@ -377,3 +377,144 @@ fn queries_on_a_huge_render_are_linear() {
         eprintln!("{lines} lines: --key {key_time:?}, blame {blame_time:?}");
     }
 }
+
+/// Ground truth for grafana (../shared/corpus) with its defaults: which
+/// manifest fields Helm shows changing when each key changes
+/// (`scripts/perturb_manifests.py`, stored in `testdata/perturb/grafana/`).
+#[test]
+fn grafana_manifest_places_match_perturbation() {
+    use trace_value::model::places::{is_prefix, parse_path};
+    let Some(shared) = common::shared_dir() else {
+        eprintln!("skipped: ../shared not found");
+        return;
+    };
+    let golden = common::repo_dir().join("testdata/perturb/grafana/manifests-default.json");
+    let truth: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(golden).expect("golden")).expect("JSON");
+    let chart = shared.join("corpus/charts/grafana");
+    let report = with_render(chart, None, move |out| {
+        let index = Index::new(out);
+        let mut r = Report::default();
+        for (key, result) in truth["keys"].as_object().expect("keys") {
+            let Some(fields) = result["fields"].as_array() else {
+                continue;
+            };
+            let answer = query::key_answer(&index, key).ok();
+            let rows = answer
+                .as_ref()
+                .map(|a| a.manifest.as_slice())
+                .unwrap_or(&[]);
+            if fields.is_empty() {
+                r.unchanged += 1;
+                for m in rows {
+                    if matches!(m.role, Role::Content | Role::Insert | Role::Loop) {
+                        r.false_claims
+                            .push(format!("{key}: {} {} {:?}", m.resource, m.path, m.role));
+                    }
+                }
+                continue;
+            }
+            for f in fields {
+                let resource = f[0].as_str().unwrap_or_default();
+                let path = f[1].as_str().unwrap_or_default();
+                let want = parse_path(path).expect("golden path");
+                r.pairs += 1;
+                // --key: the field, something inside it, or a parent of two segments or more.
+                let mut exact = false;
+                let mut parent = false;
+                for m in rows.iter().filter(|m| m.resource == resource) {
+                    let got = parse_path(&m.path).expect("our path");
+                    if is_prefix(&want, &got) {
+                        exact = true;
+                    } else if is_prefix(&got, &want) && got.len() >= 2 {
+                        parent = true;
+                    }
+                }
+                if exact {
+                    r.exact += 1;
+                } else if parent {
+                    r.parent += 1;
+                } else {
+                    r.key_misses.push(format!("{key}: {resource} {path}"));
+                }
+                // --resource/--path on the field (or its nearest rendered parent).
+                let mut p = want.clone();
+                let named = loop {
+                    let text = trace_value::model::places::format_path(&p);
+                    match query::resource_query(
+                        &index,
+                        resource,
+                        (!p.is_empty()).then_some(text.as_str()),
+                    ) {
+                        Ok(ms) => {
+                            break ms.iter().any(|m| {
+                                m.paths
+                                    .iter()
+                                    .any(|g| g.keys.iter().any(|k| covers(key, &k.key)))
+                            })
+                        }
+                        Err(_) if !p.is_empty() => {
+                            p.pop();
+                        }
+                        Err(_) => break false,
+                    }
+                };
+                if named {
+                    r.resource_hits += 1;
+                } else {
+                    r.resource_misses.push(format!("{resource} {path}: {key}"));
+                }
+            }
+        }
+        r
+    });
+    let pct = |n: usize, d: usize| 100.0 * n as f64 / d.max(1) as f64;
+    let found = report.exact + report.parent;
+    eprintln!(
+        "grafana: {} (key, field) pairs; --key finds {found} ({:.1}%), {} exact ({:.1}% of found); \
+         --resource/--path names the key for {} ({:.1}%); {} keys change nothing, {} false claims",
+        report.pairs,
+        pct(found, report.pairs),
+        report.exact,
+        pct(report.exact, found),
+        report.resource_hits,
+        pct(report.resource_hits, report.pairs),
+        report.unchanged,
+        report.false_claims.len(),
+    );
+    eprintln!("--key misses: {:#?}", report.key_misses);
+    eprintln!("--resource misses: {:#?}", report.resource_misses);
+    assert!(report.pairs >= 50, "too few pairs: {}", report.pairs);
+    assert!(
+        pct(found, report.pairs) >= 95.0,
+        "--key misses: {:#?}",
+        report.key_misses
+    );
+    assert!(
+        pct(report.exact, found) >= 80.0,
+        "exact {} of {found}",
+        report.exact
+    );
+    assert!(
+        pct(report.resource_hits, report.pairs) >= 95.0,
+        "--resource misses: {:#?}",
+        report.resource_misses
+    );
+    assert!(
+        report.false_claims.is_empty(),
+        "claims for keys that change nothing: {:#?}",
+        report.false_claims
+    );
+}
+
+#[derive(Default)]
+struct Report {
+    pairs: usize,
+    exact: usize,
+    parent: usize,
+    resource_hits: usize,
+    unchanged: usize,
+    key_misses: Vec<String>,
+    resource_misses: Vec<String>,
+    false_claims: Vec<String>,
+}

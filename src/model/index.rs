@@ -11,8 +11,8 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use crate::model::places::{is_prefix, Document, FilePlaces, Seg};
-use crate::model::roles::{decision_role, Role};
+use crate::model::places::{is_prefix, BranchStart, Document, FilePlaces, Seg};
+use crate::model::roles::{decision_role, runs_in, Role};
 use crate::model::{line_starts, RenderOutput};
 use crate::origin::{Deps, OriginId};
 use crate::traced::{TStr, TplLoc};
@@ -172,7 +172,13 @@ impl<'a> Index<'a> {
         let mut out = Vec::new();
         if h.range.is_empty() {
             if let Some(d) = f.places.doc_index(h.range.start) {
-                let path = f.doc(d).path_of_point(text, h.range.start);
+                let doc = f.doc(d);
+                let branch = (h.role == Role::Insert)
+                    .then(|| self.branch_start(f, h))
+                    .flatten();
+                let path = branch
+                    .and_then(|b| doc.path_of_insert(text, h.range.start, &b))
+                    .unwrap_or_else(|| doc.path_of_point(text, h.range.start));
                 out.push(ManifestPlace {
                     file: h.file,
                     doc: d,
@@ -204,6 +210,39 @@ impl<'a> Index<'a> {
             });
         }
         out
+    }
+
+    /// What the untaken branch of an insertion point would write first,
+    /// its indentation moved as the template's text before the point was
+    /// moved in the output (a template included with `nindent`).
+    fn branch_start(&self, f: &FileIndex<'_>, h: &Hit) -> Option<BranchStart> {
+        let loc = h.loc?;
+        let templates = &self.out.templates;
+        if (loc.file.0 as usize) >= templates.len() {
+            return None;
+        }
+        let tf = templates.file(loc.file);
+        if tf.tpl_call.is_some() {
+            return None;
+        }
+        let mut b = BranchStart::read(&tf.text, loc.offset as usize)?;
+        // The line before the point: its first visible byte's output column
+        // against its template column, when the same template wrote it.
+        let text = f.text.as_str();
+        let before = text[..h.range.start].trim_end().len();
+        let line = text[..before].rfind('\n').map_or(0, |n| n + 1);
+        let first = line + (before - line) - text[line..before].trim_start().len();
+        let run = runs_in(f.text, &(first..first + 1)).next()?;
+        if let Some(at) = self.out.literal_loc(f.text, run, first) {
+            if at.file == loc.file {
+                let src = tf.text.as_str();
+                let off = at.offset as usize;
+                let tcol = off - src[..off].rfind('\n').map_or(0, |n| n + 1);
+                let ocol = first - line;
+                b.indent = (b.indent + ocol).saturating_sub(tcol);
+            }
+        }
+        Some(b)
     }
 
     /// The documents whose resource is `kind/name` (kind compared without case).

@@ -26,7 +26,7 @@ use std::rc::Rc;
 
 use crate::eval::{MissingRead, Read, TemplateSet};
 use crate::origin::{OriginId, OriginTable};
-use crate::traced::{TStr, TplLoc};
+use crate::traced::{Run, TStr, TplLoc};
 
 /// Line start offsets of texts, computed on first use and kept.
 #[derive(Default)]
@@ -131,6 +131,25 @@ impl RenderOutput {
             loc.offset as usize,
             &self.templates.file(loc.file).text,
         )
+    }
+
+    /// The template location of byte `off` of literal text written by `run`
+    /// (whose location is that of the run's first byte): the same distance
+    /// into the template, when the template has the same bytes there. Text
+    /// a function inserted (`quote`'s quotes) keeps its call site: `None`.
+    pub fn literal_loc(&self, text: &TStr, run: &Run, off: usize) -> Option<TplLoc> {
+        let loc = run.source.loc?;
+        if (loc.file.0 as usize) >= self.templates.len() {
+            return None;
+        }
+        let src = self.templates.file(loc.file).text.as_bytes();
+        let at = loc.offset as usize + off.checked_sub(run.start as usize)?;
+        let same = src.get(loc.offset as usize..=at)
+            == text.as_str().as_bytes().get(run.start as usize..=off);
+        same.then_some(TplLoc {
+            file: loc.file,
+            offset: at as u32,
+        })
     }
 
     /// `file:line` where an origin's value was written, if known.

@@ -224,6 +224,48 @@ impl Document {
         }
     }
 
+    /// The path an insertion point would fill, given what the untaken
+    /// branch would write ([`BranchStart`]): the collection whose entries
+    /// sit at the branch's indentation before the point, plus the key the
+    /// branch starts with. `None` when no such collection is found.
+    pub fn path_of_insert(&self, text: &str, off: usize, branch: &BranchStart) -> Option<Vec<Seg>> {
+        let off = text[..off.min(text.len())].trim_end().len();
+        let i = self.leaves.partition_point(|l| l.range.start < off);
+        let col = |start: usize| start - text[..start].rfind('\n').map_or(0, |n| n + 1);
+        let mut collection: Option<Vec<Seg>> = None;
+        for (n, l) in self.leaves[..i].iter().rev().enumerate().take(2000) {
+            if l.range.is_empty() {
+                continue;
+            }
+            let p = &self.paths[l.path as usize];
+            let c = col(l.range.start);
+            let item = l.range.start >= 2 && text.as_bytes()[l.range.start - 2] == b'-';
+            if item && c >= 2 && c - 2 == branch.indent {
+                // `- x` or `- key: x` at the branch's column: that sequence.
+                let cut = p.iter().rposition(|s| matches!(s, Seg::Index(_)))?;
+                collection = Some(p[..cut].to_vec());
+                break;
+            }
+            if !l.key {
+                continue;
+            }
+            if c == branch.indent {
+                collection = Some(p[..p.len().saturating_sub(1)].to_vec());
+                break;
+            }
+            if c < branch.indent {
+                // A key right before the point, its value empty: the branch fills it.
+                collection = (n == 0).then(|| p.clone());
+                break;
+            }
+        }
+        let mut path = collection?;
+        if let Some(k) = &branch.key {
+            path.push(Seg::Key(k.clone()));
+        }
+        Some(path)
+    }
+
     fn holder_at(&self, off: usize) -> Vec<Seg> {
         self.holders
             .iter()
@@ -245,6 +287,44 @@ impl Document {
             }
         }
         r
+    }
+}
+
+/// What an untaken branch of the template would write first: the
+/// indentation of its first line and, when that line is a mapping entry,
+/// its key (read from the template's text after the condition).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BranchStart {
+    /// Column of the first line's text.
+    pub indent: usize,
+    /// The key the line starts with (`ipFamilyPolicy:`), if any.
+    pub key: Option<String>,
+}
+
+impl BranchStart {
+    /// Read the branch after the action at `offset` of a template `src`:
+    /// its literal text up to the next action, first non-blank line.
+    pub fn read(src: &str, offset: usize) -> Option<BranchStart> {
+        let rest = src.get(offset..)?;
+        let close = rest.find("}}")? + 2;
+        let body = &rest[close..];
+        let body = &body[..body.find("{{").unwrap_or(body.len())];
+        // The first line with text, only when a newline comes before it
+        // (text on the action's own line has no indentation of its own).
+        let mut lines = body.split('\n');
+        lines.next()?;
+        let line = lines.find(|l| !l.trim().is_empty())?;
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let t = line.trim_start();
+        let key = if t.starts_with("- ") || t.starts_with('#') {
+            None
+        } else {
+            t.split_once(':')
+                .map(|(k, _)| k.trim().trim_matches(['"', '\'']))
+                .filter(|k| !k.is_empty() && !k.contains(' '))
+                .map(str::to_string)
+        };
+        Some(BranchStart { indent, key })
     }
 }
 

@@ -8,7 +8,7 @@ use crate::model::roles::{innermost_gates, runs_in};
 use crate::model::RenderOutput;
 use crate::query::configs::configs;
 use crate::query::{origin_key, user_first, QueryError};
-use crate::traced::{Decision, DecisionKind, Run, TStr, TplLoc};
+use crate::traced::{Decision, DecisionKind, TStr};
 
 /// What to annotate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,7 +121,7 @@ fn annotate(
                 template_at = run
                     .source
                     .loc
-                    .map(|l| out.describe_loc(literal_loc(out, text, run, l, off)));
+                    .map(|l| out.describe_loc(out.literal_loc(text, run, off).unwrap_or(l)));
             }
         }
     }
@@ -163,28 +163,5 @@ fn annotate(
         keys,
         gate,
         template_at: template_at.or(any_at),
-    }
-}
-
-/// The template location of byte `off` of literal text written by `run`
-/// (whose location is that of the run's first byte): the same distance
-/// into the template, when the template has the same byte there (text a
-/// function inserted, like `quote`'s quotes, keeps the call site).
-fn literal_loc(out: &RenderOutput, text: &TStr, run: &Run, loc: TplLoc, off: usize) -> TplLoc {
-    if (loc.file.0 as usize) >= out.templates.len() {
-        return loc;
-    }
-    let delta = off.saturating_sub(run.start as usize);
-    let src = out.templates.file(loc.file).text.as_bytes();
-    let at = loc.offset as usize + delta;
-    let same =
-        src.get(loc.offset as usize..=at) == text.as_str().as_bytes().get(run.start as usize..=off);
-    if same {
-        TplLoc {
-            file: loc.file,
-            offset: at as u32,
-        }
-    } else {
-        loc
     }
 }

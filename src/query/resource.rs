@@ -65,28 +65,11 @@ pub fn resource_query(
     for (file, d) in docs {
         let fi = &index.files[file as usize];
         let doc = fi.doc(d);
-        let target = match &asked {
-            Some(p) => match index.range_of(file, d, p) {
-                Some(r) => Some((p.clone(), r)),
-                None => {
-                    let paths: Vec<String> = index
-                        .paths(file, d)
-                        .iter()
-                        .map(|p| format_path(p))
-                        .collect();
-                    return Err(QueryError::NoPath {
-                        resource: resource.to_string(),
-                        path: path.unwrap_or_default().to_string(),
-                        nearest: nearest(
-                            path.unwrap_or_default(),
-                            paths.iter().map(String::as_str),
-                            5,
-                        ),
-                    });
-                }
-            },
-            None => None,
-        };
+        // The asked path's range; a path no rendered text has (where an
+        // insertion point would write) has none, and only places under it match.
+        let target = asked
+            .as_ref()
+            .map(|p| (p.clone(), index.range_of(file, d, p)));
         let mut groups: BTreeMap<Vec<Seg>, Group> = BTreeMap::new();
         for hi in fi.hits.clone() {
             let h = &index.hits[hi as usize];
@@ -101,17 +84,28 @@ pub fn resource_query(
                 let (group, role) = match &target {
                     None => (place.path.clone(), h.role),
                     Some((p, r)) => {
+                        // An ancestor's hit covering the whole path, or an
+                        // ancestor's insertion point inside it.
+                        let contains = r.as_ref().is_some_and(|r| {
+                            if h.range.is_empty() {
+                                let text = fi.text.as_str();
+                                let o = text[..h.range.start].trim_end().len();
+                                // Items inserted into a list before this one
+                                // move it: a point before it counts too.
+                                let into_list =
+                                    matches!(p.get(place.path.len()), Some(Seg::Index(_)));
+                                (r.start < o || into_list) && o <= r.end
+                            } else {
+                                h.range.start <= r.start && h.range.end >= r.end
+                            }
+                        });
                         if within(&place.path, p) {
                             (p.clone(), h.role)
-                        } else if within(p, &place.path)
-                            && h.range.start <= r.start
-                            && h.range.end >= r.end
-                            && !h.range.is_empty()
-                        {
-                            let role = if h.decision {
-                                Role::Context
-                            } else {
-                                Role::Content
+                        } else if within(p, &place.path) && contains {
+                            let role = match (h.decision, h.range.is_empty()) {
+                                (true, true) => Role::Insert,
+                                (true, false) => Role::Context,
+                                (false, _) => Role::Content,
                             };
                             (p.clone(), role)
                         } else {
@@ -123,7 +117,20 @@ pub fn resource_query(
                 g.add(index, h, role, fi.line_of(h.range.start));
             }
         }
-        if let Some((p, _)) = &target {
+        if let Some((p, r)) = &target {
+            if r.is_none() && groups.is_empty() {
+                let paths: Vec<String> = index
+                    .paths(file, d)
+                    .iter()
+                    .map(|p| format_path(p))
+                    .collect();
+                let asked = path.unwrap_or_default();
+                return Err(QueryError::NoPath {
+                    resource: resource.to_string(),
+                    path: asked.to_string(),
+                    nearest: nearest(asked, paths.iter().map(String::as_str), 5),
+                });
+            }
             groups.entry(p.clone()).or_default();
         }
         let paths = groups
