@@ -518,3 +518,48 @@ struct Report {
     resource_misses: Vec<String>,
     false_claims: Vec<String>,
 }
+
+/// `docs` "Renders into" lists manifest places, not only Alloy blocks.
+#[test]
+fn docs_render_into_manifest_places() {
+    use trace_value::docs::{reference, survey};
+    let chart = fixture("manifest-deployment");
+    let req = RenderRequest {
+        chart: chart.clone(),
+        release_name: "rel".to_string(),
+        namespace: "default".to_string(),
+        ..RenderRequest::default()
+    };
+    let s = survey(&req, &[chart.join("ci")]).expect("survey");
+    let into = reference::manifest_into("replicas", &s.sets);
+    assert_eq!(into.len(), 1, "{into:?}");
+    assert_eq!(
+        (into[0].resource.as_str(), into[0].path.as_str()),
+        ("Deployment/rel-app", "spec.replicas")
+    );
+    assert_eq!(into[0].roles[0].0, Role::Content);
+    assert_eq!(into[0].roles[0].1.len(), 2, "both value sets");
+    let md = reference::markdown(&s.chart_name, &s.keys, &s.sets);
+    let row = md
+        .lines()
+        .find(|l| l.starts_with("| `replicas`"))
+        .expect("replicas row");
+    assert!(
+        row.contains("`Deployment/rel-app` `spec.replicas` (content in every value set)"),
+        "{row}"
+    );
+    // podAnnotations: an insertion point by default, content once the user sets it.
+    let pa = reference::manifest_into("podAnnotations", &s.sets);
+    let roles: Vec<(Role, &str)> = pa
+        .iter()
+        .flat_map(|m| m.roles.iter().map(move |(r, _)| (*r, m.path.as_str())))
+        .collect();
+    assert!(
+        roles.contains(&(Role::Insert, "spec.template.metadata.annotations")),
+        "{roles:?}"
+    );
+    assert!(
+        roles.contains(&(Role::Content, "spec.template.metadata.annotations.team")),
+        "{roles:?}"
+    );
+}
