@@ -181,6 +181,20 @@ pub fn write_key_text(w: &mut dyn Write, a: &KeyAnswer) -> Result<()> {
     for d in &a.defined_at {
         writeln!(w, "  set at: {d}")?;
     }
+    if a.chain.len() > 1 {
+        let links: Vec<String> = a
+            .chain
+            .iter()
+            .map(|l| {
+                if l.won {
+                    format!("{} (wins)", l.at)
+                } else {
+                    l.at.clone()
+                }
+            })
+            .collect();
+        writeln!(w, "  override chain: {}", links.join(" < "))?;
+    }
     if a.covered.len() > 1 {
         writeln!(w, "  covers {} keys below it", a.covered.len() - 1)?;
     }
@@ -245,6 +259,11 @@ pub fn write_key_json(w: &mut dyn Write, a: &KeyAnswer) -> Result<()> {
         "key": a.key,
         "value": a.value,
         "set_at": a.defined_at,
+        "chain": a.chain.iter().map(|l| json!({
+            "at": l.at,
+            "layer": l.layer,
+            "won": l.won,
+        })).collect::<Vec<_>>(),
         "covered": a.covered,
         "read_at": a.read_at,
         "no_effect": a.no_effect,

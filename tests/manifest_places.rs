@@ -563,3 +563,36 @@ fn docs_render_into_manifest_places() {
         "{roles:?}"
     );
 }
+
+/// The override chain: every layer that set a key, in Helm's order, and the winner.
+#[test]
+fn key_shows_the_override_chain() {
+    let chart = fixture("manifest-deployment");
+    let req = RenderRequest {
+        chart: chart.clone(),
+        values_files: vec![chart.join("ci/custom.yaml")],
+        set: vec!["replicas=9".to_string()],
+        release_name: "rel".to_string(),
+        namespace: "default".to_string(),
+        ..RenderRequest::default()
+    };
+    let a = with_large_stack(move || {
+        let out = render(&req)?;
+        Ok(query::key_query(&out, "replicas").expect("key"))
+    })
+    .expect("render");
+    let chain: Vec<(String, &str, bool)> = a
+        .chain
+        .iter()
+        .map(|l| (l.at.clone(), l.layer, l.won))
+        .collect();
+    assert_eq!(chain.len(), 3, "{chain:?}");
+    assert_eq!(
+        chain[0],
+        ("values.yaml:3".to_string(), "chart default", false)
+    );
+    assert!(chain[1].0.ends_with("ci/custom.yaml:7") && chain[1].1 == "values file" && !chain[1].2);
+    assert_eq!(chain[2], ("--set:1".to_string(), "flag", true));
+    assert_eq!(a.value, "9");
+    assert_eq!(a.defined_at[0], "--set:1");
+}

@@ -74,6 +74,61 @@ pub fn is_derived(path: &[Seg]) -> bool {
         .any(|s| matches!(s, Seg::Key(k) if k.starts_with("checksum/")))
 }
 
+/// One layer of a key's override chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainLink {
+    /// `file:line` (or `--set:N`).
+    pub at: String,
+    /// `chart default`, `values file` or `flag`.
+    pub layer: &'static str,
+    /// True for the layer whose value the render used.
+    pub won: bool,
+}
+
+/// The layers that set `key`, lowest precedence first: chart defaults
+/// (deepest chart first), `-f` files in order, flags in order.
+fn override_chain(out: &RenderOutput, ids: &[OriginId], key: &str) -> Vec<ChainLink> {
+    use crate::origin::Layer;
+    let mut exact: Vec<OriginId> = ids
+        .iter()
+        .copied()
+        .filter(|&id| out.origins.get(id).path == key)
+        .collect();
+    exact.sort_by_key(|&id| {
+        let rank = match &out.origins.get(id).layer {
+            Layer::ChartDefault(chart) => (0, usize::MAX - chart.matches('/').count()),
+            Layer::UserFile => (1, 0),
+            Layer::SetFlag => (2, 0),
+            Layer::Computed => (3, 0),
+        };
+        (rank, id)
+    });
+    let winner = exact
+        .iter()
+        .rev()
+        .find(|id| out.origin_values.contains_key(id))
+        .or(exact.last())
+        .copied();
+    let mut chain: Vec<ChainLink> = Vec::new();
+    for id in exact {
+        let Some(at) = out.describe_origin_pos(id) else {
+            continue;
+        };
+        let layer = match out.origins.get(id).layer {
+            Layer::ChartDefault(_) => "chart default",
+            Layer::UserFile => "values file",
+            Layer::SetFlag => "flag",
+            Layer::Computed => "render",
+        };
+        let won = Some(id) == winner;
+        match chain.iter_mut().find(|l| l.at == at) {
+            Some(l) => l.won |= won,
+            None => chain.push(ChainLink { at, layer, won }),
+        }
+    }
+    chain
+}
+
 /// The answer to `--key`.
 #[derive(Debug, Clone)]
 pub struct KeyAnswer {
@@ -81,8 +136,11 @@ pub struct KeyAnswer {
     pub key: String,
     /// Keys covered (the key itself, and keys below it for a map).
     pub covered: Vec<String>,
-    /// Where it was set (`file:line`), per covered key.
+    /// Where it was set (`file:line`): the winning layer first, then the
+    /// layers it overrode.
     pub defined_at: Vec<String>,
+    /// Every layer that set the key, lowest precedence first.
+    pub chain: Vec<ChainLink>,
     /// Current value, shortened.
     pub value: String,
     /// Template locations that read it.
@@ -130,32 +188,19 @@ pub fn key_answer(index: &Index<'_>, key: &str) -> Result<KeyAnswer, QueryError>
         .collect();
     covered.sort();
     covered.dedup();
-    // Where it is set: the winning layer first (user files, flags), then the
-    // chart defaults it overrides.
-    let mut exact: Vec<OriginId> = ids
-        .iter()
-        .copied()
-        .filter(|&id| out.origins.get(id).path == key)
-        .collect();
-    exact.sort_by_key(|&id| {
-        matches!(
-            out.origins.get(id).layer,
-            crate::origin::Layer::ChartDefault(_)
-        )
-    });
+    // The override chain: every layer that set the key, in Helm's order
+    // (subchart defaults, the parent's defaults, each -f file, each --set),
+    // the one whose value made it into the values winning.
+    let chain = override_chain(out, &ids, key);
     let mut defined_at: Vec<String> = Vec::new();
-    for id in exact {
-        let Some(pos) = out.describe_origin_pos(id) else {
-            continue;
-        };
-        let text = if matches!(
-            out.origins.get(id).layer,
-            crate::origin::Layer::ChartDefault(_)
-        ) && !defined_at.is_empty()
-        {
-            format!("{pos} (chart default, overridden)")
+    for link in chain.iter().rev().filter(|l| l.won) {
+        defined_at.push(link.at.clone());
+    }
+    for link in chain.iter().rev().filter(|l| !l.won) {
+        let text = if link.layer == "chart default" {
+            format!("{} (chart default, overridden)", link.at)
         } else {
-            pos
+            format!("{} (overridden)", link.at)
         };
         if !defined_at.contains(&text) {
             defined_at.push(text);
@@ -258,6 +303,7 @@ pub fn key_answer(index: &Index<'_>, key: &str) -> Result<KeyAnswer, QueryError>
         key: key.to_string(),
         covered,
         defined_at,
+        chain,
         value,
         read_at,
         places,
@@ -419,6 +465,7 @@ fn key_in_disabled_subchart(out: &RenderOutput, key: &str) -> Option<KeyAnswer> 
             key: key.to_string(),
             covered: vec![key.to_string()],
             defined_at: vec![format!("{}:{}", sub.values_file, doc.line)],
+            chain: Vec::new(),
             value: String::new(),
             read_at: Vec::new(),
             places: Vec::new(),

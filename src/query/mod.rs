@@ -22,7 +22,7 @@ pub use blame::{blame, BlameLine, BlameTarget};
 pub use block::{block_query, BlockMatch, KeyRow, Role};
 pub use configs::{configs, Config};
 pub use effects::{key_effects, manifest_effects, Effect, ManifestEffect};
-pub use key::{key_answer, key_query, KeyAnswer, ManifestRow, Place};
+pub use key::{key_answer, key_query, ChainLink, KeyAnswer, ManifestRow, Place};
 pub use resource::{resource_query, PathKeys, ResourceMatch};
 
 /// Errors of the query layer.
