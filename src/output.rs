@@ -152,6 +152,7 @@ pub fn write_block_json(w: &mut dyn Write, matches: &[BlockMatch]) -> Result<()>
         .map(|m| {
             json!({
                 "address": m.address,
+                "component_id": m.component_id,
                 "collector": m.collector,
                 "file": m.file,
                 "lines": [m.lines.0, m.lines.1],
@@ -239,7 +240,11 @@ pub fn write_key_text(w: &mut dyn Write, a: &KeyAnswer) -> Result<()> {
             vec![
                 p.role.as_str().to_string(),
                 p.collector.clone().unwrap_or_else(|| "-".into()),
-                p.block.clone().unwrap_or_else(|| "-".into()),
+                match (&p.block, &p.attribute) {
+                    (Some(b), Some(a)) => format!("{b} › {a}"),
+                    (Some(b), None) => b.clone(),
+                    (None, _) => "-".into(),
+                },
                 format!("{}-{}", p.lines.0, p.lines.1),
                 shorten_list(&p.at, 3),
                 p.file.clone(),
@@ -282,6 +287,7 @@ pub fn write_key_json(w: &mut dyn Write, a: &KeyAnswer) -> Result<()> {
             "file": p.file,
             "collector": p.collector,
             "block": p.block,
+            "attribute": p.attribute,
             "lines": [p.lines.0, p.lines.1],
             "template": p.at,
         })).collect::<Vec<_>>(),

@@ -596,3 +596,37 @@ fn key_shows_the_override_chain() {
     assert_eq!(a.value, "9");
     assert_eq!(a.defined_at[0], "--set:1");
 }
+
+/// Alloy places: the component ID form users paste from Alloy's UI and
+/// logs, and the attribute inside a block.
+#[test]
+fn alloy_component_ids_and_attributes() {
+    let (by_id, by_label, url) = with_render(fixture("mini-monitoring"), None, |out| {
+        let addr = |q: &str| -> Vec<(String, String)> {
+            query::block_query(out, q, None)
+                .expect("block")
+                .iter()
+                .map(|m| (m.address.clone(), m.component_id.clone()))
+                .collect()
+        };
+        let a = query::key_query(out, "destinations[0].url").expect("key");
+        let attrs: Vec<(Option<String>, Option<String>)> = a
+            .places
+            .iter()
+            .filter(|p| p.collector.is_some())
+            .map(|p| (p.block.clone(), p.attribute.clone()))
+            .collect();
+        (
+            addr("declare.pod_logs > loki.process.pod_logs"),
+            addr(r#"loki.process "pod_logs""#),
+            attrs,
+        )
+    });
+    assert_eq!(by_id, by_label);
+    assert_eq!(by_id[0].1, "loki.process.pod_logs");
+    assert!(!url.is_empty());
+    for (block, attr) in url {
+        assert_eq!(block.as_deref(), Some(r#"loki.write "loki" › endpoint"#));
+        assert_eq!(attr.as_deref(), Some("url"));
+    }
+}

@@ -36,6 +36,8 @@ pub struct KeyRow {
 pub struct BlockMatch {
     /// `collector › declare "m" › name "label"`.
     pub address: String,
+    /// Alloy's component ID of the block (`loki.process.pod_logs`).
+    pub component_id: String,
     /// Collector (config) name.
     pub collector: String,
     /// Rendered file (Helm template path).
@@ -241,6 +243,7 @@ fn explain(out: &RenderOutput, cfg: &Config<'_>, m: &Match<'_>) -> BlockMatch {
     address.extend(m.path.iter().map(|b| b.display_name()));
     BlockMatch {
         address: address.join(" › "),
+        component_id: block.component_id(),
         collector: cfg.collector.clone(),
         file: cfg.file.to_string(),
         lines: (first_line, last_line),

@@ -22,6 +22,8 @@ pub struct Place {
     pub collector: Option<String>,
     /// Innermost block address inside the config, if any.
     pub block: Option<String>,
+    /// The Alloy attribute inside the block (`forward_to`), if the place is in one.
+    pub attribute: Option<String>,
     /// First and last line (config lines inside a config, else file lines).
     pub lines: (usize, usize),
     /// How the key affected it.
@@ -225,15 +227,22 @@ pub fn key_answer(index: &Index<'_>, key: &str) -> Result<KeyAnswer, QueryError>
 
     let cfgs = configs(out);
     let cfg_ranges = ConfigRanges::new(&cfgs);
-    let mut places: BTreeMap<(String, Option<String>, Option<String>, Role), Place> =
-        BTreeMap::new();
+    type PlaceKey = (String, Option<String>, Option<String>, Option<String>, Role);
+    let mut places: BTreeMap<PlaceKey, Place> = BTreeMap::new();
     let mut record = |fi: &FileIndex<'_>, off: usize, role: Role, at: &str| {
-        let (collector, block, line) = locate(&cfgs, &cfg_ranges, fi, off);
-        let k = (fi.path.to_string(), collector.clone(), block.clone(), role);
+        let (collector, block, attribute, line) = locate(&cfgs, &cfg_ranges, fi, off);
+        let k = (
+            fi.path.to_string(),
+            collector.clone(),
+            block.clone(),
+            attribute.clone(),
+            role,
+        );
         let p = places.entry(k).or_insert_with(|| Place {
             file: fi.path.to_string(),
             collector,
             block,
+            attribute,
             lines: (line, line),
             role,
             at: Vec::new(),
@@ -344,7 +353,7 @@ fn locate(
     ranges: &ConfigRanges<'_>,
     fi: &FileIndex<'_>,
     off: usize,
-) -> (Option<String>, Option<String>, usize) {
+) -> Located {
     for i in ranges.holding(fi.path, off) {
         let cfg = &cfgs[i];
         let Some(line) = crate::query::block::doc_line_of_file_offset(cfg, off) else {
@@ -358,9 +367,53 @@ fn locate(
         let mut path = Vec::new();
         innermost(&cfg.blocks, doc_off, &mut path);
         let block = (!path.is_empty()).then(|| path.join(" › "));
-        return (Some(cfg.collector.clone()), block, line);
+        let attribute = block
+            .as_ref()
+            .and_then(|_| alloy_attribute(&cfg.doc.text, l.doc_offset));
+        return (Some(cfg.collector.clone()), block, attribute, line);
     }
-    (None, None, fi.line_of(off))
+    (None, None, None, fi.line_of(off))
+}
+
+/// Collector, block address, attribute and line of a rendered-file offset.
+type Located = (Option<String>, Option<String>, Option<String>, usize);
+
+/// The Alloy attribute a config line belongs to: the line's own
+/// `name = ...`, or the nearest line above it, less indented, that opens one
+/// (a multi-line value); none on a block's header or closing line.
+fn alloy_attribute(text: &str, line_start: usize) -> Option<String> {
+    let attr = |l: &str| -> Option<String> {
+        let t = l.trim_start();
+        let end = t
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(t.len());
+        let rest = t[end..].trim_start();
+        (end > 0 && rest.starts_with('=') && !rest.starts_with("==")).then(|| t[..end].to_string())
+    };
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let line = text[line_start..].split('\n').next().unwrap_or("");
+    if let Some(a) = attr(line) {
+        return Some(a);
+    }
+    let t = line.trim();
+    if t.ends_with('{') && !t.contains('=') || t == "}" {
+        return None;
+    }
+    let mut want = indent(line);
+    for above in text[..line_start].lines().rev().take(200) {
+        if above.trim().is_empty() || indent(above) >= want {
+            continue;
+        }
+        if let Some(a) = attr(above) {
+            return Some(a);
+        }
+        let at = above.trim();
+        if at.ends_with('{') && !at.contains('=') {
+            return None;
+        }
+        want = indent(above);
+    }
+    None
 }
 
 /// The file ranges of the configs, by file and start, so finding the config
