@@ -219,7 +219,14 @@ pub fn write_key_text(w: &mut dyn Write, a: &KeyAnswer) -> Result<()> {
             .map(|m| {
                 vec![
                     role_label(m.role, m.derived),
-                    resource_label(&m.resource, m.namespace.as_deref()),
+                    resource_label(
+                        &m.resource,
+                        m.namespace.as_deref(),
+                        a.manifest.iter().any(|o| {
+                            o.resource == m.resource
+                                && (o.namespace != m.namespace || o.file != m.file)
+                        }),
+                    ),
                     if m.path.is_empty() {
                         "(document)".to_string()
                     } else {
@@ -306,11 +313,12 @@ fn role_label(role: Role, derived: bool) -> String {
     }
 }
 
-/// `Kind/name`, with the namespace when the document names one.
-fn resource_label(resource: &str, namespace: Option<&str>) -> String {
+/// `Kind/name`, with the namespace when `show` (two documents share kind
+/// and name) and the document names one.
+fn resource_label(resource: &str, namespace: Option<&str>, show: bool) -> String {
     match namespace {
-        Some(ns) => format!("{resource} (namespace {ns})"),
-        None => resource.to_string(),
+        Some(ns) if show => format!("{resource} (namespace {ns})"),
+        _ => resource.to_string(),
     }
 }
 
@@ -351,7 +359,7 @@ pub fn write_resource_text(w: &mut dyn Write, matches: &[ResourceMatch], all: bo
         writeln!(
             w,
             "{} ({})",
-            resource_label(&m.resource, m.namespace.as_deref()),
+            resource_label(&m.resource, m.namespace.as_deref(), matches.len() > 1),
             m.file
         )?;
         for p in &m.paths {
