@@ -164,14 +164,12 @@ pub fn render_loaded_with(
     })
 }
 
-/// Run one render under `opts`, with the per-render caches empty before and after.
+/// Run one render under `opts`.
 fn with_options<T>(opts: &RenderOptions, f: impl FnOnce() -> T) -> T {
-    crate::yaml::clear_parse_cache();
     let previous = crate::traced::tracing();
     crate::traced::set_tracing(opts.trace);
     let result = f();
     crate::traced::set_tracing(previous);
-    crate::yaml::clear_parse_cache();
     result
 }
 
