@@ -440,6 +440,9 @@ pub fn write_blame_text(w: &mut dyn Write, lines: &[BlameLine]) -> Result<()> {
         if let Some(at) = &l.template_at {
             notes.push(format!("({at})"));
         }
+        if let (Some((resource, path)), false) = (&l.place, l.keys.is_empty()) {
+            notes.push(format!("<{resource} {path}>"));
+        }
         let pad = width.saturating_sub(l.text.chars().count());
         if notes.is_empty() {
             writeln!(w, "{:>5} | {}", l.number, l.text)?;
@@ -468,6 +471,7 @@ pub fn write_blame_json(w: &mut dyn Write, lines: &[BlameLine]) -> Result<()> {
                 "keys": l.keys,
                 "gate": l.gate.as_ref().map(|(kind, k, at)| json!({"kind": kind, "keys": k, "at": at})),
                 "template": l.template_at,
+                "place": l.place.as_ref().map(|(resource, path)| json!({"resource": resource, "path": path})),
             })
         })
         .collect();

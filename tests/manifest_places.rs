@@ -630,3 +630,36 @@ fn alloy_component_ids_and_attributes() {
         assert_eq!(attr.as_deref(), Some("url"));
     }
 }
+
+/// `blame` on a plain manifest: each line's exact template line and its place.
+#[test]
+fn blame_names_template_lines_and_places() {
+    let lines = with_render(fixture("manifest-deployment"), None, |out| {
+        query::blame(out, &BlameTarget::File("templates/deployment.yaml".into())).expect("blame")
+    });
+    let image = lines
+        .iter()
+        .find(|l| l.text.trim_start().starts_with("image:"))
+        .expect("image line");
+    assert_eq!(image.keys, vec!["image.repository", "image.tag"]);
+    assert_eq!(
+        image.template_at.as_deref(),
+        Some("templates/deployment.yaml:24")
+    );
+    assert_eq!(
+        image.place,
+        Some((
+            "Deployment/rel-app".to_string(),
+            "spec.template.spec.containers[0].image".to_string()
+        ))
+    );
+    // After the `with` block, literal lines keep their own template line.
+    let spec = lines
+        .iter()
+        .find(|l| l.text == "    spec:")
+        .expect("spec line");
+    assert_eq!(
+        spec.template_at.as_deref(),
+        Some("templates/deployment.yaml:21")
+    );
+}

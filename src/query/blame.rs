@@ -1,9 +1,10 @@
 //! `blame`: a rendered config or file, each line annotated with the values
-//! keys that produced its text, its innermost gate, and the template
-//! location of its literal text.
+//! keys that produced its text, its innermost gate, the exact template line
+//! of its literal text, and (for a rendered file) its manifest place.
 
 use std::ops::Range;
 
+use crate::model::places::{format_path, FilePlaces};
 use crate::model::roles::{innermost_gates, runs_in};
 use crate::model::RenderOutput;
 use crate::query::configs::configs;
@@ -33,6 +34,9 @@ pub struct BlameLine {
     pub gate: Option<(&'static str, Vec<String>, String)>,
     /// Template location of the line's literal text.
     pub template_at: Option<String>,
+    /// The manifest place of the line's text (`Kind/name`, YAML path), for
+    /// lines of a rendered file that are part of a resource.
+    pub place: Option<(String, String)>,
 }
 
 /// Annotate a config or file.
@@ -81,16 +85,13 @@ pub fn blame(out: &RenderOutput, target: &BlameTarget) -> Result<Vec<BlameLine>,
             }
             let ranges: Vec<Range<usize>> = spans.iter().map(|(r, _)| r.clone()).collect();
             let gates = innermost_gates(text, &ranges);
+            let places = FilePlaces::split(text.as_str());
             let mut lines = Vec::new();
             for (i, (range, line)) in spans.into_iter().enumerate() {
-                lines.push(annotate(
-                    out,
-                    text,
-                    i + 1,
-                    line.to_string(),
-                    range,
-                    gates[i],
-                ));
+                let place = place_of_line(&places, text.as_str(), &range);
+                let mut l = annotate(out, text, i + 1, line.to_string(), range, gates[i]);
+                l.place = place;
+                lines.push(l);
             }
             if text.as_str().ends_with('\n') {
                 lines.pop();
@@ -163,5 +164,24 @@ fn annotate(
         keys,
         gate,
         template_at: template_at.or(any_at),
+        place: None,
     }
+}
+
+/// The resource and YAML path of a line's text.
+fn place_of_line(
+    places: &FilePlaces,
+    text: &str,
+    range: &Range<usize>,
+) -> Option<(String, String)> {
+    if text[range.clone()].trim().is_empty() {
+        return None;
+    }
+    let d = places.doc_index(range.start)?;
+    let doc = places.doc(text, d);
+    let resource = doc.resource()?;
+    Some((
+        resource,
+        format_path(&doc.path_of_range(text, range.clone())),
+    ))
 }
