@@ -282,7 +282,8 @@ pub struct QueryError {
     pub reason: String,
 }
 
-/// Parse `name "label" > name2 "label2"`.
+/// Parse `name "label" > name2 "label2"`; a step may also be Alloy's
+/// component ID (`loki.process.pod_logs`).
 pub fn parse_query(q: &str) -> Result<Vec<QueryStep>, QueryError> {
     let err = |reason: &str| QueryError {
         query: q.to_string(),
@@ -342,11 +343,30 @@ impl Match<'_> {
 }
 
 fn step_matches(step: &QueryStep, b: &Block) -> bool {
-    step.name == b.name
-        && step
+    if step.name == b.name {
+        return step
             .label
             .as_ref()
-            .is_none_or(|l| b.label.as_ref() == Some(l))
+            .is_none_or(|l| b.label.as_ref() == Some(l));
+    }
+    // Alloy's component ID, as its UI and logs print it: `loki.process.pod_logs`.
+    step.label.is_none()
+        && b.label.as_ref().is_some_and(|l| {
+            step.name.len() == b.name.len() + 1 + l.len()
+                && step.name.starts_with(b.name.as_str())
+                && step.name[b.name.len()..].starts_with('.')
+                && step.name.ends_with(l.as_str())
+        })
+}
+
+impl Block {
+    /// Alloy's component ID: `loki.process.pod_logs` (the name alone without a label).
+    pub fn component_id(&self) -> String {
+        match &self.label {
+            Some(l) => format!("{}.{l}", self.name),
+            None => self.name.clone(),
+        }
+    }
 }
 
 /// All blocks matching the query. The last step must match the block; the

@@ -33,8 +33,17 @@ pub struct Cli {
     pub block: Option<String>,
 
     /// Explain a values key (`podLogs.extraLogProcessingStages`, `destinations[0].url`).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "resource")]
     pub key: Option<String>,
+
+    /// Explain a rendered resource, `KIND/NAME` (`Deployment/rel-grafana`; kind in any case).
+    #[arg(long, conflicts_with = "block")]
+    pub resource: Option<String>,
+
+    /// With --resource: one YAML path inside it (`spec.template.spec.containers[0].image`,
+    /// `data["prometheus.yml"].scrape_configs[0]`).
+    #[arg(long, requires = "resource")]
+    pub path: Option<String>,
 
     /// Only search the config of this collector (ConfigMap name or data key also work).
     #[arg(long)]

@@ -15,6 +15,7 @@ pub mod gofmt;
 pub mod json;
 pub mod location;
 pub mod manifest;
+pub mod model;
 pub mod origin;
 pub mod prefetch;
 pub mod query;

@@ -194,9 +194,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     output::write_key_text(&mut w, &answer)?;
                 }
                 leave_to_exit((out, answer));
+            } else if let Some(r) = &cli.resource {
+                let out = do_render(&cli.render.request()?)?;
+                let index = trace_value::model::index::Index::new(&out);
+                let matches = query::resource_query(&index, r, cli.path.as_deref())?;
+                if cli.format == Format::Json {
+                    output::write_resource_json(&mut w, &matches)?;
+                } else {
+                    output::write_resource_text(&mut w, &matches, cli.all)?;
+                }
+                w.flush().context("writing output")?;
+                drop(index);
+                leave_to_exit((out, matches));
             } else {
                 anyhow::bail!(
-                    "nothing to do: give --block QUERY, --key KEY, or a subcommand (template, render, blame, docs, check); see --help"
+                    "nothing to do: give --block QUERY, --key KEY, --resource KIND/NAME, or a subcommand (template, render, blame, docs, check); see --help"
                 );
             }
         }

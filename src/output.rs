@@ -6,7 +6,7 @@ use anyhow::Result;
 use serde_json::{json, Value as Json};
 
 use trace_value::docs::check::Finding;
-use trace_value::query::{BlameLine, BlockMatch, KeyAnswer, Role};
+use trace_value::query::{BlameLine, BlockMatch, KeyAnswer, KeyRow, ResourceMatch, Role};
 use trace_value::render::RenderOutput;
 
 /// How many context rows the default view shows.
@@ -161,6 +161,7 @@ pub fn write_block_json(w: &mut dyn Write, matches: &[BlockMatch]) -> Result<()>
         .map(|m| {
             json!({
                 "address": m.address,
+                "component_id": m.component_id,
                 "collector": m.collector,
                 "file": m.file,
                 "lines": [m.lines.0, m.lines.1],
@@ -190,6 +191,20 @@ pub fn write_key_text(w: &mut dyn Write, a: &KeyAnswer) -> Result<()> {
     for d in &a.defined_at {
         writeln!(w, "  set at: {d}")?;
     }
+    if a.chain.len() > 1 {
+        let links: Vec<String> = a
+            .chain
+            .iter()
+            .map(|l| {
+                if l.won {
+                    format!("{} (wins)", l.at)
+                } else {
+                    l.at.clone()
+                }
+            })
+            .collect();
+        writeln!(w, "  override chain: {}", links.join(" < "))?;
+    }
     if a.covered.len() > 1 {
         writeln!(w, "  covers {} keys below it", a.covered.len() - 1)?;
     }
@@ -206,6 +221,34 @@ pub fn write_key_text(w: &mut dyn Write, a: &KeyAnswer) -> Result<()> {
         writeln!(w, "No effect on the output: {why}")?;
         return Ok(());
     }
+    if !a.manifest.is_empty() {
+        let rows: Vec<Vec<String>> = a
+            .manifest
+            .iter()
+            .map(|m| {
+                vec![
+                    role_label(m.role, m.derived),
+                    resource_label(
+                        &m.resource,
+                        m.namespace.as_deref(),
+                        a.manifest.iter().any(|o| {
+                            o.resource == m.resource
+                                && (o.namespace != m.namespace || o.file != m.file)
+                        }),
+                    ),
+                    if m.path.is_empty() {
+                        "(document)".to_string()
+                    } else {
+                        m.path.clone()
+                    },
+                    format!("{}-{}", m.lines.0, m.lines.1),
+                    shorten_list(&m.at, 3),
+                ]
+            })
+            .collect();
+        table(w, &["ROLE", "RESOURCE", "PATH", "LINES", "TEMPLATE"], &rows)?;
+        writeln!(w)?;
+    }
     let rows: Vec<Vec<String>> = a
         .places
         .iter()
@@ -213,9 +256,13 @@ pub fn write_key_text(w: &mut dyn Write, a: &KeyAnswer) -> Result<()> {
             vec![
                 p.role.as_str().to_string(),
                 p.collector.clone().unwrap_or_else(|| "-".into()),
-                p.block.clone().unwrap_or_else(|| "-".into()),
+                match (&p.block, &p.attribute) {
+                    (Some(b), Some(a)) => format!("{b} › {a}"),
+                    (Some(b), None) => b.clone(),
+                    (None, _) => "-".into(),
+                },
                 format!("{}-{}", p.lines.0, p.lines.1),
-                p.at.join(", "),
+                shorten_list(&p.at, 3),
                 p.file.clone(),
             ]
         })
@@ -233,19 +280,148 @@ pub fn write_key_json(w: &mut dyn Write, a: &KeyAnswer) -> Result<()> {
         "key": a.key,
         "value": a.value,
         "set_at": a.defined_at,
+        "chain": a.chain.iter().map(|l| json!({
+            "at": l.at,
+            "layer": l.layer,
+            "won": l.won,
+        })).collect::<Vec<_>>(),
         "covered": a.covered,
         "read_at": a.read_at,
         "no_effect": a.no_effect,
+        "manifest_places": a.manifest.iter().map(|m| json!({
+            "resource": m.resource,
+            "namespace": m.namespace,
+            "path": m.path,
+            "role": m.role.as_str(),
+            "derived": m.derived,
+            "file": m.file,
+            "lines": [m.lines.0, m.lines.1],
+            "template": m.at,
+        })).collect::<Vec<_>>(),
         "places": a.places.iter().map(|p| json!({
             "role": p.role.as_str(),
             "file": p.file,
             "collector": p.collector,
             "block": p.block,
+            "attribute": p.attribute,
             "lines": [p.lines.0, p.lines.1],
             "template": p.at,
         })).collect::<Vec<_>>(),
     });
     serde_json::to_writer_pretty(&mut *w, &v)?;
+    writeln!(w)?;
+    Ok(())
+}
+
+/// A role as shown; derived places (checksums) say so.
+fn role_label(role: Role, derived: bool) -> String {
+    if derived {
+        format!("{} (derived)", role.as_str())
+    } else {
+        role.as_str().to_string()
+    }
+}
+
+/// `Kind/name`, with the namespace when `show` (two documents share kind
+/// and name) and the document names one.
+fn resource_label(resource: &str, namespace: Option<&str>, show: bool) -> String {
+    match namespace {
+        Some(ns) if show => format!("{resource} (namespace {ns})"),
+        _ => resource.to_string(),
+    }
+}
+
+/// The first `n` items, then how many more.
+fn shorten_list(items: &[String], n: usize) -> String {
+    if items.len() <= n {
+        items.join(", ")
+    } else {
+        format!("{} and {} more", items[..n].join(", "), items.len() - n)
+    }
+}
+
+fn key_rows(keys: &[KeyRow], all: bool) -> (Vec<Vec<String>>, usize) {
+    let mut rows = Vec::new();
+    let mut hidden = 0;
+    for k in keys {
+        if k.role == Role::Context && !all && k.context_rank >= DEFAULT_CONTEXT_ROWS {
+            hidden += 1;
+            continue;
+        }
+        rows.push(vec![
+            k.role.as_str().to_string(),
+            k.key.clone(),
+            shorten(&k.value, 40),
+            shorten_list(&k.read_at, 3),
+            k.set_at.clone().unwrap_or_default(),
+        ]);
+    }
+    (rows, hidden)
+}
+
+/// `--resource` as text: per path, the keys.
+pub fn write_resource_text(w: &mut dyn Write, matches: &[ResourceMatch], all: bool) -> Result<()> {
+    for (i, m) in matches.iter().enumerate() {
+        if i > 0 {
+            writeln!(w)?;
+        }
+        writeln!(
+            w,
+            "{} ({})",
+            resource_label(&m.resource, m.namespace.as_deref(), matches.len() > 1),
+            m.file
+        )?;
+        for p in &m.paths {
+            writeln!(w)?;
+            let path = if p.path.is_empty() {
+                "(document)"
+            } else {
+                p.path.as_str()
+            };
+            if p.lines.1 == 0 {
+                writeln!(w, "{path}")?;
+            } else {
+                writeln!(w, "{path}  (lines {}-{})", p.lines.0, p.lines.1)?;
+            }
+            if p.keys.is_empty() {
+                writeln!(w, "  no values key produced or decided it")?;
+                continue;
+            }
+            let (rows, hidden) = key_rows(&p.keys, all);
+            table(w, &["ROLE", "KEY", "VALUE", "READ AT", "SET AT"], &rows)?;
+            if hidden > 0 {
+                writeln!(w, "  ({hidden} more context keys: --all shows them)")?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `--resource` as JSON.
+pub fn write_resource_json(w: &mut dyn Write, matches: &[ResourceMatch]) -> Result<()> {
+    let arr: Vec<Json> = matches
+        .iter()
+        .map(|m| {
+            json!({
+                "resource": m.resource,
+                "namespace": m.namespace,
+                "file": m.file,
+                "places": m.paths.iter().map(|p| json!({
+                    "resource": m.resource,
+                    "path": p.path,
+                    "lines": if p.lines.1 == 0 { Json::Null } else { json!([p.lines.0, p.lines.1]) },
+                    "keys": p.keys.iter().map(|k| json!({
+                        "key": k.key,
+                        "role": k.role.as_str(),
+                        "value": k.value,
+                        "read_at": k.read_at,
+                        "set_at": k.set_at,
+                    })).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    serde_json::to_writer_pretty(&mut *w, &json!({ "matches": arr }))?;
     writeln!(w)?;
     Ok(())
 }
@@ -272,6 +448,9 @@ pub fn write_blame_text(w: &mut dyn Write, lines: &[BlameLine]) -> Result<()> {
         }
         if let Some(at) = &l.template_at {
             notes.push(format!("({at})"));
+        }
+        if let (Some((resource, path)), false) = (&l.place, l.keys.is_empty()) {
+            notes.push(format!("<{resource} {path}>"));
         }
         let pad = width.saturating_sub(l.text.chars().count());
         if notes.is_empty() {
@@ -301,6 +480,7 @@ pub fn write_blame_json(w: &mut dyn Write, lines: &[BlameLine]) -> Result<()> {
                 "keys": l.keys,
                 "gate": l.gate.as_ref().map(|(kind, k, at)| json!({"kind": kind, "keys": k, "at": at})),
                 "template": l.template_at,
+                "place": l.place.as_ref().map(|(resource, path)| json!({"resource": resource, "path": path})),
             })
         })
         .collect();

@@ -7,91 +7,17 @@ use std::path::PathBuf;
 
 use crate::chart::{load_chart, prepare, ChartDefaults, ChartError, ReleaseOptions, UserValues};
 use crate::eval::template_set::Trees;
+use crate::eval::TemplateSet;
 use crate::eval::{Evaluator, ExecError};
-use crate::eval::{MissingRead, Read, TemplateSet};
+pub use crate::model::{DisabledSubchart, RenderOutput};
 use crate::origin::{OriginId, OriginTable};
 use crate::template::ast::ParsedFile;
 use crate::template::parse_ahead::ParseAhead;
 use crate::template::SourceText;
-use crate::traced::{TStr, TextBuilder, TplLoc};
+use crate::traced::{TStr, TextBuilder};
 use crate::value::{MapRef, Repr, Value};
 
 pub use crate::location::ErrorLocation;
-
-/// The result of rendering a chart.
-pub struct RenderOutput {
-    /// Rendered text of every non-partial template, by Helm's template path.
-    pub files: BTreeMap<String, TStr>,
-    /// All values origins.
-    pub origins: OriginTable,
-    /// Values reads made by templates.
-    pub reads: Vec<Read>,
-    /// Reads of keys a values map did not have.
-    pub missing_reads: Vec<MissingRead>,
-    /// The template set (for turning locations into file:line).
-    pub templates: TemplateSet,
-    /// Name of the top-level chart (prefix of Helm's template paths).
-    pub chart_name: String,
-    /// The release name (prefix of most resource names).
-    pub release_name: String,
-    /// Each origin's value before rendering, shortened for display.
-    pub origin_values: HashMap<OriginId, String>,
-    /// Subcharts of the top chart that these values disable, with the keys
-    /// their `values.yaml` documents (their values are not part of the render).
-    pub disabled_subcharts: Vec<DisabledSubchart>,
-    /// The `crds/` files (`.yaml`, `.yml`, `.json`) of every enabled chart,
-    /// as Helm's `CRDObjects` lists them: (chart full path + file name, text),
-    /// a chart's own before its subcharts'. `helm template --include-crds`
-    /// prints them before the manifests.
-    pub crds: Vec<(String, String)>,
-}
-
-/// A subchart left out of the render by its condition or tags.
-#[derive(Debug, Clone)]
-pub struct DisabledSubchart {
-    /// The key it would have in the parent's values (its alias or name).
-    pub alias: String,
-    /// The subchart's chart name.
-    pub chart: String,
-    /// Its condition paths, as written in Chart.yaml.
-    pub condition: String,
-    /// Where its values file is (chart-relative).
-    pub values_file: String,
-    /// Its documented keys, relative to the subchart.
-    pub keys: Vec<crate::docs::comments::KeyDoc>,
-    /// Its template files (chart-relative path, text), for static references.
-    pub templates: Vec<(String, String)>,
-}
-
-impl RenderOutput {
-    /// `path:line` of a template location, the path relative to the chart
-    /// folder (`charts/feature-pod-logs/templates/x.tpl:68`).
-    pub fn describe_loc(&self, loc: TplLoc) -> String {
-        if (loc.file.0 as usize) >= self.templates.len() {
-            return "?".to_string();
-        }
-        let f = self.templates.file(loc.file);
-        if let Some(call) = f.tpl_call {
-            // Text evaluated by `tpl`: show where `tpl` was called.
-            return format!("{} (tpl)", self.describe_loc(call));
-        }
-        let (line, _) = self.templates.line_col(loc.file, loc.offset);
-        let name = f.display.as_deref().unwrap_or(&f.name);
-        let prefix = format!("{}/", self.chart_name);
-        let rel = name.strip_prefix(&prefix).unwrap_or(name);
-        format!("{rel}:{line}")
-    }
-
-    /// `file:line` where an origin's value was written, if known.
-    pub fn describe_origin_pos(&self, id: OriginId) -> Option<String> {
-        let o = self.origins.get(id);
-        let prefix = format!("{}/", self.chart_name);
-        o.pos.as_ref().map(|p| {
-            let file = p.file.strip_prefix(&prefix).unwrap_or(&p.file);
-            format!("{file}:{}", p.line)
-        })
-    }
-}
 
 /// Helm replaces every `<no value>` in a rendered file with nothing; do the
 /// same while keeping the trace of the remaining bytes.
@@ -285,14 +211,12 @@ pub fn render_loaded_with(
     })
 }
 
-/// Run one render under `opts`, with the per-render caches empty before and after.
+/// Run one render under `opts`.
 fn with_options<T>(opts: &RenderOptions, f: impl FnOnce() -> T) -> T {
-    crate::yaml::clear_parse_cache();
     let previous = crate::traced::tracing();
     crate::traced::set_tracing(opts.trace);
     let result = f();
     crate::traced::set_tracing(previous);
-    crate::yaml::clear_parse_cache();
     result
 }
 
@@ -423,6 +347,7 @@ fn render_chart(
     let disabled_subcharts = disabled_subcharts(chart, &prepared);
     let crds = crd_files(chart, &prepared);
     Ok(RenderOutput {
+        template_lines: crate::model::LineTables::default(),
         files,
         origins,
         reads,

@@ -292,7 +292,9 @@ fn set_path(v: &Value, path: &str, origins: &mut OriginTable) {
     }
 }
 
-fn walk(v: &Value, path: &str, origins: &mut OriginTable) {
+/// Give the origins of `v` and of everything under it the key paths below
+/// `path` (origins that have one keep it).
+pub(crate) fn walk(v: &Value, path: &str, origins: &mut OriginTable) {
     set_path(v, path, origins);
     match &v.repr {
         Repr::Map(m) => {

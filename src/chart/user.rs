@@ -123,6 +123,9 @@ impl UserValues {
             };
             let v = loader(&text, Rc::from(origin_file), Layer::UserFile, origins)
                 .map_err(|e| ChartError::UserValues(format!("failed to parse {shown}: {e}")))?;
+            // Every file's keys keep their paths, also those a later layer
+            // overrides: the override chain shows each layer that set a key.
+            super::prepare::walk(&v, "", origins);
             let current = match v.as_map() {
                 Some(m) => m.clone(),
                 None if v.is_nil() => MapRef::new(),

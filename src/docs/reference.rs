@@ -45,6 +45,63 @@ pub struct RenderedInto {
     pub roles: Vec<(Role, Vec<String>)>,
 }
 
+/// A manifest place a key renders into, over the value sets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManifestInto {
+    /// `Kind/name`.
+    pub resource: String,
+    /// YAML path.
+    pub path: String,
+    /// Each role the key had there, with the value sets it was seen in.
+    pub roles: Vec<(Role, Vec<String>)>,
+}
+
+/// Union the manifest places of `path` and the keys below it over all sets.
+pub fn manifest_into(path: &str, sets: &[SetFindings]) -> Vec<ManifestInto> {
+    let mut acc: BTreeMap<(String, String), BTreeMap<Role, BTreeSet<String>>> = BTreeMap::new();
+    for set in sets {
+        let below = set
+            .manifest
+            .range(path.to_string()..)
+            .take_while(|(k, _)| k.starts_with(path));
+        for (k, effects) in below {
+            let rest = &k[path.len()..];
+            if !(rest.is_empty() || rest.starts_with('.') || rest.starts_with('[')) {
+                continue;
+            }
+            for e in effects {
+                acc.entry((e.resource.clone(), e.path.clone()))
+                    .or_default()
+                    .entry(e.role)
+                    .or_default()
+                    .insert(set.name.clone());
+            }
+        }
+    }
+    let mut v: Vec<ManifestInto> = acc
+        .into_iter()
+        .map(|((resource, path), roles)| ManifestInto {
+            resource,
+            path,
+            roles: roles
+                .into_iter()
+                .map(|(r, sets)| (r, sets.into_iter().collect()))
+                .collect(),
+        })
+        .collect();
+    v.sort_by(|a, b| {
+        (a.roles.first().map(|r| r.0), &a.resource, &a.path).cmp(&(
+            b.roles.first().map(|r| r.0),
+            &b.resource,
+            &b.path,
+        ))
+    });
+    v
+}
+
+/// How many manifest places a Markdown cell lists before "and N more".
+const MANIFEST_CELL_PLACES: usize = 4;
+
 fn type_of(v: &Value) -> &'static str {
     match &v.repr {
         Repr::Nil => "null",
@@ -242,8 +299,8 @@ pub fn rendered_into(path: &str, sets: &[SetFindings]) -> Vec<RenderedInto> {
 }
 
 /// `content in extra-rules; insert in 40 value sets`.
-fn roles_text(e: &RenderedInto, total_sets: usize) -> String {
-    e.roles
+fn roles_text(roles: &[(Role, Vec<String>)], total_sets: usize) -> String {
+    roles
         .iter()
         .map(|(role, seen)| {
             if total_sets <= 1 {
@@ -326,11 +383,39 @@ pub fn markdown(chart_name: &str, keys: &[DocKey], sets: &[SetFindings]) -> Stri
                                 "`{}` in {} ({})",
                                 e.block,
                                 e.collector,
-                                roles_text(e, sets.len())
+                                roles_text(&e.roles, sets.len())
                             )
                         })
                         .collect::<Vec<_>>()
                         .join("<br>")
+                };
+                let places = manifest_into(&k.path, sets);
+                let mut lines: Vec<String> = places
+                    .iter()
+                    .take(MANIFEST_CELL_PLACES)
+                    .map(|m| {
+                        let path = if m.path.is_empty() {
+                            "(document)"
+                        } else {
+                            m.path.as_str()
+                        };
+                        format!(
+                            "`{}` `{path}` ({})",
+                            m.resource,
+                            roles_text(&m.roles, sets.len())
+                        )
+                    })
+                    .collect();
+                if places.len() > MANIFEST_CELL_PLACES {
+                    lines.push(format!(
+                        "and {} more manifest places",
+                        places.len() - MANIFEST_CELL_PLACES
+                    ));
+                }
+                let into_text = match (into.is_empty(), lines.is_empty()) {
+                    (_, true) => into_text,
+                    (true, false) => lines.join("<br>"),
+                    (false, false) => format!("{into_text}<br>{}", lines.join("<br>")),
                 };
                 let _ = writeln!(
                     out,
@@ -361,6 +446,14 @@ pub fn json(keys: &[DocKey], sets: &[SetFindings]) -> serde_json::Value {
                 "description": k.description,
                 "defined_at": k.defined_at,
                 "gate": k.gate,
+                "manifest_places": manifest_into(&k.path, sets).iter().map(|m| serde_json::json!({
+                    "resource": m.resource,
+                    "path": m.path,
+                    "roles": m.roles.iter().map(|(r, seen)| serde_json::json!({
+                        "role": r.as_str(),
+                        "seen_in": seen,
+                    })).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
                 "renders_into": rendered_into(&k.path, sets).iter().map(|e| serde_json::json!({
                     "collector": e.collector,
                     "block": e.block,

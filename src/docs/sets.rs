@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use crate::origin::{Deps, Layer};
-use crate::query::{key_effects, origin_key, Effect};
+use crate::query::{key_effects, manifest_effects, origin_key, Effect, ManifestEffect};
 use crate::render::{
     render_loaded, with_large_stack, LoadedChart, RenderError, RenderOutput, RenderRequest,
 };
@@ -74,6 +74,8 @@ pub struct SetFindings {
     pub name: String,
     /// Effects on configs, by key.
     pub effects: BTreeMap<String, BTreeSet<Effect>>,
+    /// Effects on manifest places (resource and path), by key.
+    pub manifest: BTreeMap<String, BTreeSet<ManifestEffect>>,
     /// Keys a template read (directly or through a container).
     pub read: BTreeSet<String>,
     /// Keys whose values reached the output (text or a decision).
@@ -99,6 +101,7 @@ pub fn findings(out: &RenderOutput, name: &str) -> SetFindings {
     let mut f = SetFindings {
         name: name.to_string(),
         effects: key_effects(out),
+        manifest: manifest_effects(&crate::model::index::Index::new(out)),
         ..SetFindings::default()
     };
     for r in &out.reads {

@@ -129,6 +129,8 @@ pub struct Evaluator {
     missing_reads: Vec<MissingRead>,
     depth: u32,
     tpl_parser: Option<TplParser>,
+    /// This render's cache of texts parsed by `fromYaml`.
+    yaml_trees: Rc<crate::yaml::YamlTrees>,
 }
 
 impl Evaluator {
@@ -142,6 +144,7 @@ impl Evaluator {
             missing_reads: Vec::new(),
             depth: 0,
             tpl_parser,
+            yaml_trees: Rc::default(),
         }
     }
 
@@ -931,7 +934,7 @@ impl Evaluator {
         }
         let deps = Deps::union_all(argv.iter().map(|v| &v.deps));
         let loc = self.loc(st, cmd.pos);
-        let ctx = FuncCtx::new(loc);
+        let ctx = FuncCtx::in_render(loc, Rc::clone(&self.yaml_trees));
         match (def.body)(&ctx, argv) {
             Ok(v) => Ok(attach_provenance(name, v, deps, loc)),
             Err(e) => {

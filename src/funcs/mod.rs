@@ -118,14 +118,22 @@ pub struct FuncCtx {
     pub loc: TplLoc,
     /// Source for text the function itself inserts (the call site, no deps).
     pub site: Rc<Source>,
+    /// The render's cache of texts parsed by `fromYaml`.
+    pub yaml: Rc<crate::yaml::YamlTrees>,
 }
 
 impl FuncCtx {
-    /// A context for a call at `loc`.
+    /// A context for a call at `loc`, with a cache of its own.
     pub fn new(loc: TplLoc) -> Self {
+        Self::in_render(loc, Rc::default())
+    }
+
+    /// A context for a call at `loc` in a render that owns `yaml`.
+    pub fn in_render(loc: TplLoc, yaml: Rc<crate::yaml::YamlTrees>) -> Self {
         FuncCtx {
             loc,
             site: Rc::new(Source::literal(loc)),
+            yaml,
         }
     }
 }

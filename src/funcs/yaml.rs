@@ -48,13 +48,13 @@ fn error_map(msg: String, deps: &crate::origin::Deps) -> Value {
     Value::map_from(m).with_deps(deps.clone())
 }
 
-fn from_yaml(_ctx: &FuncCtx, args: Vec<Value>) -> FuncResult {
+fn from_yaml(ctx: &FuncCtx, args: Vec<Value>) -> FuncResult {
     let v = arg(&args);
     let Some(text) = v.as_tstr() else {
         return Ok(Value::map_from(MapData::new()));
     };
     let deps = text.all_deps().union(&v.deps);
-    match yaml::parse_yaml_value(text) {
+    match yaml::parse_yaml_value_in(text, &ctx.yaml) {
         Ok(parsed) if parsed.is_nil() => Ok(Value::map_from(MapData::new()).with_deps(deps)),
         // The document as a whole came from all of the text.
         Ok(parsed) if parsed.as_map().is_some() => Ok(parsed.add_deps(&deps)),
@@ -69,13 +69,13 @@ fn from_yaml(_ctx: &FuncCtx, args: Vec<Value>) -> FuncResult {
     }
 }
 
-fn from_yaml_array(_ctx: &FuncCtx, args: Vec<Value>) -> FuncResult {
+fn from_yaml_array(ctx: &FuncCtx, args: Vec<Value>) -> FuncResult {
     let v = arg(&args);
     let Some(text) = v.as_tstr() else {
         return Ok(Value::list(Vec::new()));
     };
     let deps = text.all_deps().union(&v.deps);
-    match yaml::parse_yaml_value(text) {
+    match yaml::parse_yaml_value_in(text, &ctx.yaml) {
         Ok(parsed) if parsed.is_nil() => Ok(Value::list(Vec::new()).with_deps(deps)),
         Ok(parsed) if parsed.as_list().is_some() => Ok(parsed.add_deps(&deps)),
         Ok(parsed) => Ok(Value::list(vec![Value::str(format!(

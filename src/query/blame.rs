@@ -1,14 +1,15 @@
 //! `blame`: a rendered config or file, each line annotated with the values
-//! keys that produced its text, its innermost gate, and the template
-//! location of its literal text.
+//! keys that produced its text, its innermost gate, the exact template line
+//! of its literal text, and (for a rendered file) its manifest place.
 
 use std::ops::Range;
 
+use crate::model::places::{format_path, FilePlaces};
+use crate::model::roles::{innermost_gates, runs_in};
+use crate::model::RenderOutput;
 use crate::query::configs::configs;
-use crate::query::trace::{innermost_gate, runs_in};
 use crate::query::{origin_key, user_first, QueryError};
-use crate::render::RenderOutput;
-use crate::traced::{DecisionKind, TStr};
+use crate::traced::{Decision, DecisionKind, TStr};
 
 /// What to annotate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,6 +34,9 @@ pub struct BlameLine {
     pub gate: Option<(&'static str, Vec<String>, String)>,
     /// Template location of the line's literal text.
     pub template_at: Option<String>,
+    /// The manifest place of the line's text (`Kind/name`, YAML path), for
+    /// lines of a rendered file that are part of a resource.
+    pub place: Option<(String, String)>,
 }
 
 /// Annotate a config or file.
@@ -46,6 +50,9 @@ pub fn blame(out: &RenderOutput, target: &BlameTarget) -> Result<Vec<BlameLine>,
                     known: cfgs.iter().map(|c| c.collector.clone()).collect(),
                 });
             };
+            let ranges: Vec<Range<usize>> =
+                cfg.doc.lines.iter().map(|l| l.file_range.clone()).collect();
+            let gates = innermost_gates(cfg.text, &ranges);
             let mut lines = Vec::new();
             for (i, l) in cfg.doc.lines.iter().enumerate() {
                 let text = cfg.doc.text[l.doc_offset..]
@@ -53,7 +60,8 @@ pub fn blame(out: &RenderOutput, target: &BlameTarget) -> Result<Vec<BlameLine>,
                     .next()
                     .unwrap_or("")
                     .to_string();
-                lines.push(annotate(out, cfg.text, i + 1, text, l.file_range.clone()));
+                let range = l.file_range.clone();
+                lines.push(annotate(out, cfg.text, i + 1, text, range, gates[i]));
             }
             Ok(lines)
         }
@@ -65,15 +73,25 @@ pub fn blame(out: &RenderOutput, target: &BlameTarget) -> Result<Vec<BlameLine>,
                     known: out.files.keys().cloned().collect(),
                 });
             };
-            let mut lines = Vec::new();
+            let mut spans = Vec::new();
             let mut start = 0;
-            for (i, line) in text.as_str().split('\n').enumerate() {
+            for line in text.as_str().split('\n') {
                 let range = start..start + line.len();
                 start += line.len() + 1;
                 if start > text.len() + 1 {
                     break;
                 }
-                lines.push(annotate(out, text, i + 1, line.to_string(), range));
+                spans.push((range, line));
+            }
+            let ranges: Vec<Range<usize>> = spans.iter().map(|(r, _)| r.clone()).collect();
+            let gates = innermost_gates(text, &ranges);
+            let places = FilePlaces::split(text.as_str());
+            let mut lines = Vec::new();
+            for (i, (range, line)) in spans.into_iter().enumerate() {
+                let place = place_of_line(&places, text.as_str(), &range);
+                let mut l = annotate(out, text, i + 1, line.to_string(), range, gates[i]);
+                l.place = place;
+                lines.push(l);
             }
             if text.as_str().ends_with('\n') {
                 lines.pop();
@@ -89,6 +107,7 @@ fn annotate(
     number: usize,
     line: String,
     range: Range<usize>,
+    gate: Option<&Decision>,
 ) -> BlameLine {
     let mut keys: Vec<String> = Vec::new();
     let mut template_at = None;
@@ -100,7 +119,10 @@ fn annotate(
     if let Some(off) = first_visible {
         if let Some(run) = runs_in(text, &(off..off + 1)).next() {
             if run.source.deps.is_empty() {
-                template_at = run.source.loc.map(|l| out.describe_loc(l));
+                template_at = run
+                    .source
+                    .loc
+                    .map(|l| out.describe_loc(out.literal_loc(text, run, off).unwrap_or(l)));
             }
         }
     }
@@ -124,7 +146,7 @@ fn annotate(
             }
         }
     }
-    let gate = innermost_gate(text, &range).map(|d| {
+    let gate = gate.map(|d| {
         let ks: Vec<String> = user_first(out, &d.deps)
             .into_iter()
             .filter_map(|id| origin_key(out, id).map(str::to_string))
@@ -142,5 +164,24 @@ fn annotate(
         keys,
         gate,
         template_at: template_at.or(any_at),
+        place: None,
     }
+}
+
+/// The resource and YAML path of a line's text.
+fn place_of_line(
+    places: &FilePlaces,
+    text: &str,
+    range: &Range<usize>,
+) -> Option<(String, String)> {
+    if text[range.clone()].trim().is_empty() {
+        return None;
+    }
+    let d = places.doc_index(range.start)?;
+    let doc = places.doc(text, d);
+    let resource = doc.resource()?;
+    Some((
+        resource,
+        format_path(&doc.path_of_range(text, range.clone())),
+    ))
 }

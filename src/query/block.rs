@@ -5,40 +5,12 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use crate::alloy::{self, Match};
+pub use crate::model::roles::Role;
+use crate::model::roles::{decision_role, relate, runs_in, Relation};
+use crate::model::RenderOutput;
 use crate::origin::OriginId;
 use crate::query::configs::{configs, Config};
-use crate::query::trace::{relate, runs_in, Relation};
 use crate::query::{nearest, QueryError};
-use crate::render::RenderOutput;
-use crate::traced::DecisionKind;
-
-/// How a values key relates to a block.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Role {
-    /// A gate inside the block that rendered nothing: setting the key adds text here.
-    Insert,
-    /// The key's value is text in the block.
-    Content,
-    /// A `range` over the key produced repeated parts of the block.
-    Loop,
-    /// A condition that decided part of the block.
-    Gate,
-    /// A condition outside the block that decides whether the block exists.
-    Context,
-}
-
-impl Role {
-    /// Lower-case name as shown to users.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Insert => "insert",
-            Role::Content => "content",
-            Role::Loop => "loop",
-            Role::Gate => "gate",
-            Role::Context => "context",
-        }
-    }
-}
 
 /// One values key's relation to a block.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,6 +36,8 @@ pub struct KeyRow {
 pub struct BlockMatch {
     /// `collector › declare "m" › name "label"`.
     pub address: String,
+    /// Alloy's component ID of the block (`loki.process.pod_logs`).
+    pub component_id: String,
     /// Collector (config) name.
     pub collector: String,
     /// Rendered file (Helm template path).
@@ -206,13 +180,7 @@ fn explain(out: &RenderOutput, cfg: &Config<'_>, m: &Match<'_>) -> BlockMatch {
     for d in cfg.text.decisions() {
         match relate(d, &file_range) {
             Relation::Inside => {
-                let role = if d.start == d.end && !d.taken {
-                    Role::Insert
-                } else if d.kind == DecisionKind::Range {
-                    Role::Loop
-                } else {
-                    Role::Gate
-                };
+                let role = decision_role(d);
                 let at = Some(out.describe_loc(d.loc));
                 for id in d.deps.iter() {
                     add(out, id, role, at.clone(), None, 0);
@@ -275,6 +243,7 @@ fn explain(out: &RenderOutput, cfg: &Config<'_>, m: &Match<'_>) -> BlockMatch {
     address.extend(m.path.iter().map(|b| b.display_name()));
     BlockMatch {
         address: address.join(" › "),
+        component_id: block.component_id(),
         collector: cfg.collector.clone(),
         file: cfg.file.to_string(),
         lines: (first_line, last_line),

@@ -3,7 +3,7 @@
 
 use crate::alloy::{self, Block};
 use crate::embedded::{find_embedded, EmbeddedDoc};
-use crate::render::RenderOutput;
+use crate::model::RenderOutput;
 use crate::traced::TStr;
 
 /// One embedded config of a rendered file.

@@ -1,17 +1,17 @@
-//! Every values key's effects on the rendered configs, in one pass over the
+//! Every values key's effects on the rendered output, in one pass over the
 //! trace: which Alloy blocks each key's values fill (content) or whose parts
-//! its conditions decided (insert, gate, loop). This is what `docs` prints
-//! as "Renders into" and what a perturbation of the key should change.
+//! its conditions decided (insert, gate, loop), and which manifest places
+//! (resource and YAML path). This is what `docs` prints as "Renders into"
+//! and what a perturbation of the key should change.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use crate::alloy::{all_blocks, Block};
-use crate::query::block::Role;
+use crate::model::roles::{decision_role, Role};
+use crate::model::RenderOutput;
 use crate::query::configs::{configs, Config};
 use crate::query::origin_key;
-use crate::render::RenderOutput;
-use crate::traced::DecisionKind;
 
 /// One effect of a key on a block.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -133,13 +133,7 @@ pub fn key_effects(out: &RenderOutput) -> BTreeMap<String, BTreeSet<Effect>> {
             if d.deps.is_empty() || e < range.start || s > range.end {
                 continue;
             }
-            let role = if s == e && !d.taken {
-                Role::Insert
-            } else if d.kind == DecisionKind::Range {
-                Role::Loop
-            } else {
-                Role::Gate
-            };
+            let role = decision_role(d);
             if s == e {
                 add(&d.deps, s, role);
             } else {
@@ -158,4 +152,59 @@ fn offsets_by_line(line_starts: &[usize], s: usize, e: usize) -> Vec<usize> {
     let first = line_starts.partition_point(|&l| l <= s);
     v.extend(line_starts[first..].iter().copied().take_while(|&l| l < e));
     v
+}
+
+/// One effect of a key on a manifest place.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ManifestEffect {
+    /// `Kind/name`.
+    pub resource: String,
+    /// YAML path in the document.
+    pub path: String,
+    /// How the key affected it.
+    pub role: Role,
+}
+
+/// Effects of every key on the manifest places of the render. Places inside
+/// an Alloy config are left to [`key_effects`] (its blocks are finer).
+pub fn manifest_effects(
+    index: &crate::model::index::Index<'_>,
+) -> BTreeMap<String, BTreeSet<ManifestEffect>> {
+    use crate::model::places::{format_path, Seg};
+    let out = index.out;
+    let mut result: BTreeMap<String, BTreeSet<ManifestEffect>> = BTreeMap::new();
+    for h in &index.hits {
+        let keys: Vec<&str> = index
+            .deps(h)
+            .iter()
+            .filter_map(|id| origin_key(out, id))
+            .collect();
+        if keys.is_empty() {
+            continue;
+        }
+        for place in index.places_of(h) {
+            if place
+                .path
+                .iter()
+                .any(|s| matches!(s, Seg::Key(k) if k.ends_with(".alloy")))
+            {
+                continue;
+            }
+            let Some(resource) = index.files[place.file as usize].doc(place.doc).resource() else {
+                continue;
+            };
+            let e = ManifestEffect {
+                resource,
+                path: format_path(&place.path),
+                role: h.role,
+            };
+            for k in &keys {
+                result
+                    .entry((*k).to_string())
+                    .or_default()
+                    .insert(e.clone());
+            }
+        }
+    }
+    result
 }

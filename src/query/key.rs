@@ -1,15 +1,17 @@
 //! `--key`: where one values key is defined, where templates read it, and
 //! every rendered place it affected.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
 
 use crate::alloy::Block;
+use crate::model::index::{FileIndex, Index, ManifestPlace};
+use crate::model::places::{format_path, Seg};
+use crate::model::roles::Role;
+use crate::model::RenderOutput;
 use crate::origin::OriginId;
-use crate::query::block::Role;
 use crate::query::configs::{configs, Config};
 use crate::query::{all_keys, nearest, QueryError};
-use crate::render::RenderOutput;
-use crate::traced::DecisionKind;
 
 /// One rendered place a key affected.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,12 +22,113 @@ pub struct Place {
     pub collector: Option<String>,
     /// Innermost block address inside the config, if any.
     pub block: Option<String>,
+    /// The Alloy attribute inside the block (`forward_to`), if the place is in one.
+    pub attribute: Option<String>,
     /// First and last line (config lines inside a config, else file lines).
     pub lines: (usize, usize),
     /// How the key affected it.
     pub role: Role,
     /// Template locations responsible.
     pub at: Vec<String>,
+}
+
+/// A manifest place a key affected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManifestRow {
+    /// `Kind/name` of the document.
+    pub resource: String,
+    /// The document's namespace, when it names one.
+    pub namespace: Option<String>,
+    /// YAML path inside the document (continued inside embedded documents).
+    pub path: String,
+    /// How the key affected it.
+    pub role: Role,
+    /// True for a value derived from other output (a `checksum/...`
+    /// annotation): it changes when what it digests changes.
+    pub derived: bool,
+    /// Rendered file (Helm template path).
+    pub file: String,
+    /// First and last line in the rendered file.
+    pub lines: (usize, usize),
+    /// Template locations responsible.
+    pub at: Vec<String>,
+}
+
+/// The row of a manifest place, when its document is a resource.
+pub fn manifest_row(index: &Index<'_>, place: &ManifestPlace, role: Role) -> Option<ManifestRow> {
+    let fi = &index.files[place.file as usize];
+    let doc = fi.doc(place.doc);
+    Some(ManifestRow {
+        resource: doc.resource()?,
+        namespace: doc.namespace.clone(),
+        path: format_path(&place.path),
+        role,
+        derived: is_derived(&place.path),
+        file: fi.path.to_string(),
+        lines: (usize::MAX, 0),
+        at: Vec::new(),
+    })
+}
+
+/// A `checksum/...` annotation (or label): a digest of other output.
+pub fn is_derived(path: &[Seg]) -> bool {
+    path.iter()
+        .any(|s| matches!(s, Seg::Key(k) if k.starts_with("checksum/")))
+}
+
+/// One layer of a key's override chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainLink {
+    /// `file:line` (or `--set:N`).
+    pub at: String,
+    /// `chart default`, `values file` or `flag`.
+    pub layer: &'static str,
+    /// True for the layer whose value the render used.
+    pub won: bool,
+}
+
+/// The layers that set `key`, lowest precedence first: chart defaults
+/// (deepest chart first), `-f` files in order, flags in order.
+fn override_chain(out: &RenderOutput, ids: &[OriginId], key: &str) -> Vec<ChainLink> {
+    use crate::origin::Layer;
+    let mut exact: Vec<OriginId> = ids
+        .iter()
+        .copied()
+        .filter(|&id| out.origins.get(id).path == key)
+        .collect();
+    exact.sort_by_key(|&id| {
+        let rank = match &out.origins.get(id).layer {
+            Layer::ChartDefault(chart) => (0, usize::MAX - chart.matches('/').count()),
+            Layer::UserFile => (1, 0),
+            Layer::SetFlag => (2, 0),
+            Layer::Computed => (3, 0),
+        };
+        (rank, id)
+    });
+    let winner = exact
+        .iter()
+        .rev()
+        .find(|id| out.origin_values.contains_key(id))
+        .or(exact.last())
+        .copied();
+    let mut chain: Vec<ChainLink> = Vec::new();
+    for id in exact {
+        let Some(at) = out.describe_origin_pos(id) else {
+            continue;
+        };
+        let layer = match out.origins.get(id).layer {
+            Layer::ChartDefault(_) => "chart default",
+            Layer::UserFile => "values file",
+            Layer::SetFlag => "flag",
+            Layer::Computed => "render",
+        };
+        let won = Some(id) == winner;
+        match chain.iter_mut().find(|l| l.at == at) {
+            Some(l) => l.won |= won,
+            None => chain.push(ChainLink { at, layer, won }),
+        }
+    }
+    chain
 }
 
 /// The answer to `--key`.
@@ -35,20 +138,31 @@ pub struct KeyAnswer {
     pub key: String,
     /// Keys covered (the key itself, and keys below it for a map).
     pub covered: Vec<String>,
-    /// Where it was set (`file:line`), per covered key.
+    /// Where it was set (`file:line`): the winning layer first, then the
+    /// layers it overrode.
     pub defined_at: Vec<String>,
+    /// Every layer that set the key, lowest precedence first.
+    pub chain: Vec<ChainLink>,
     /// Current value, shortened.
     pub value: String,
     /// Template locations that read it.
     pub read_at: Vec<String>,
-    /// Rendered places it affected.
+    /// Rendered places it affected, by file, collector and Alloy block.
     pub places: Vec<Place>,
+    /// Manifest places it affected (resource and YAML path).
+    pub manifest: Vec<ManifestRow>,
     /// When it affected nothing: why, as far as the trace tells.
     pub no_effect: Option<String>,
 }
 
 /// Answer `--key KEY`.
 pub fn key_query(out: &RenderOutput, key: &str) -> Result<KeyAnswer, QueryError> {
+    key_answer(&Index::new(out), key)
+}
+
+/// Answer `--key KEY` from an index of the render (several keys, one index).
+pub fn key_answer(index: &Index<'_>, key: &str) -> Result<KeyAnswer, QueryError> {
+    let out = index.out;
     let ids: Vec<OriginId> = out
         .origins
         .iter()
@@ -76,32 +190,19 @@ pub fn key_query(out: &RenderOutput, key: &str) -> Result<KeyAnswer, QueryError>
         .collect();
     covered.sort();
     covered.dedup();
-    // Where it is set: the winning layer first (user files, flags), then the
-    // chart defaults it overrides.
-    let mut exact: Vec<OriginId> = ids
-        .iter()
-        .copied()
-        .filter(|&id| out.origins.get(id).path == key)
-        .collect();
-    exact.sort_by_key(|&id| {
-        matches!(
-            out.origins.get(id).layer,
-            crate::origin::Layer::ChartDefault(_)
-        )
-    });
+    // The override chain: every layer that set the key, in Helm's order
+    // (subchart defaults, the parent's defaults, each -f file, each --set),
+    // the one whose value made it into the values winning.
+    let chain = override_chain(out, &ids, key);
     let mut defined_at: Vec<String> = Vec::new();
-    for id in exact {
-        let Some(pos) = out.describe_origin_pos(id) else {
-            continue;
-        };
-        let text = if matches!(
-            out.origins.get(id).layer,
-            crate::origin::Layer::ChartDefault(_)
-        ) && !defined_at.is_empty()
-        {
-            format!("{pos} (chart default, overridden)")
+    for link in chain.iter().rev().filter(|l| l.won) {
+        defined_at.push(link.at.clone());
+    }
+    for link in chain.iter().rev().filter(|l| !l.won) {
+        let text = if link.layer == "chart default" {
+            format!("{} (chart default, overridden)", link.at)
         } else {
-            pos
+            format!("{} (overridden)", link.at)
         };
         if !defined_at.contains(&text) {
             defined_at.push(text);
@@ -118,72 +219,91 @@ pub fn key_query(out: &RenderOutput, key: &str) -> Result<KeyAnswer, QueryError>
     let mut read_at: Vec<String> = Vec::new();
     for r in &out.reads {
         if touches(&r.deps) {
-            let at = out.describe_loc(r.loc);
-            if !read_at.contains(&at) {
-                read_at.push(at);
-            }
+            read_at.push(out.describe_loc(r.loc));
         }
     }
     read_at.sort();
+    read_at.dedup();
 
     let cfgs = configs(out);
-    let mut places: BTreeMap<(String, Option<String>, Option<String>, Role), Place> =
-        BTreeMap::new();
-    let mut record = |file: &str, off: usize, role: Role, at: String| {
-        let (collector, block, line) = locate(&cfgs, file, out, off);
-        let k = (file.to_string(), collector.clone(), block.clone(), role);
+    let cfg_ranges = ConfigRanges::new(&cfgs);
+    type PlaceKey = (String, Option<String>, Option<String>, Option<String>, Role);
+    let mut places: BTreeMap<PlaceKey, Place> = BTreeMap::new();
+    let mut record = |fi: &FileIndex<'_>, off: usize, role: Role, at: &str| {
+        let (collector, block, attribute, line) = locate(&cfgs, &cfg_ranges, fi, off);
+        let k = (
+            fi.path.to_string(),
+            collector.clone(),
+            block.clone(),
+            attribute.clone(),
+            role,
+        );
         let p = places.entry(k).or_insert_with(|| Place {
-            file: file.to_string(),
+            file: fi.path.to_string(),
             collector,
             block,
+            attribute,
             lines: (line, line),
             role,
             at: Vec::new(),
         });
         p.lines.0 = p.lines.0.min(line);
         p.lines.1 = p.lines.1.max(line);
-        if !p.at.contains(&at) {
-            p.at.push(at);
+        if p.at.last().is_none_or(|l| l != at) {
+            p.at.push(at.to_string());
         }
     };
-    for (file, text) in &out.files {
-        for run in text.runs() {
-            if touches(&run.source.deps) {
-                let at = run
-                    .source
-                    .loc
-                    .map(|l| out.describe_loc(l))
-                    .unwrap_or_default();
-                record(file, run.start as usize, Role::Content, at.clone());
-                if run.end > run.start + 1 {
-                    record(file, run.end as usize - 1, Role::Content, at);
-                }
+    let mut manifest: BTreeMap<(ManifestPlace, Role), ManifestRow> = BTreeMap::new();
+    for &hi in &index.hits_of(&ids) {
+        let h = &index.hits[hi as usize];
+        let fi = &index.files[h.file as usize];
+        let text = fi.text.as_str();
+        let at = h.loc.map(|l| out.describe_loc(l)).unwrap_or_default();
+        let (s, e) = (h.range.start, h.range.end);
+        if !h.decision {
+            record(fi, s, Role::Content, &at);
+            if e > s + 1 {
+                record(fi, e - 1, Role::Content, &at);
+            }
+        } else {
+            // Place a decision where its output's first visible byte is.
+            let off = text[s..e]
+                .find(|c: char| !c.is_whitespace())
+                .map_or(s, |i| s + i);
+            record(fi, off, h.role, &at);
+            let last = text[s..e].trim_end().len();
+            if last > 1 && s + last - 1 > off {
+                record(fi, s + last - 1, h.role, &at);
             }
         }
-        for d in text.decisions() {
-            if touches(&d.deps) {
-                let role = if d.start == d.end && !d.taken {
-                    Role::Insert
-                } else if d.kind == DecisionKind::Range {
-                    Role::Loop
-                } else {
-                    Role::Gate
-                };
-                // Place a decision where its output's first visible byte is.
-                let (s, e) = (d.start as usize, d.end as usize);
-                let off = text.as_str()[s..e]
-                    .find(|c: char| !c.is_whitespace())
-                    .map_or(s, |i| s + i);
-                record(file, off, role, out.describe_loc(d.loc));
-                let last = text.as_str()[s..e].trim_end().len();
-                if last > 1 && s + last - 1 > off {
-                    record(file, s + last - 1, role, out.describe_loc(d.loc));
-                }
+        for place in index.places_of(h) {
+            let Some(row) = manifest_row(index, &place, h.role) else {
+                continue;
+            };
+            let first = fi.line_of(h.range.start);
+            let last = fi.line_of(h.range.end.saturating_sub(1).max(h.range.start));
+            let r = manifest.entry((place, h.role)).or_insert(row);
+            r.lines.0 = r.lines.0.min(first);
+            r.lines.1 = r.lines.1.max(last);
+            if !at.is_empty() && r.at.last().is_none_or(|l| *l != at) {
+                r.at.push(at.clone());
             }
         }
     }
+    for p in places.values_mut() {
+        p.at.sort();
+        p.at.dedup();
+    }
+    let mut manifest: Vec<ManifestRow> = manifest.into_values().collect();
+    for m in &mut manifest {
+        m.at.sort();
+        m.at.dedup();
+    }
+    manifest.sort_by(|a, b| {
+        (&a.resource, &a.file, &a.path, a.role).cmp(&(&b.resource, &b.file, &b.path, b.role))
+    });
     let places: Vec<Place> = places.into_values().collect();
-    let no_effect = if places.is_empty() {
+    let no_effect = if places.is_empty() && manifest.is_empty() {
         Some(explain_no_effect(out, key, &read_at))
     } else {
         None
@@ -192,9 +312,11 @@ pub fn key_query(out: &RenderOutput, key: &str) -> Result<KeyAnswer, QueryError>
         key: key.to_string(),
         covered,
         defined_at,
+        chain,
         value,
         read_at,
         places,
+        manifest,
         no_effect,
     })
 }
@@ -228,15 +350,12 @@ fn explain_no_effect(out: &RenderOutput, key: &str, read_at: &[String]) -> Strin
 /// Where a rendered-file offset is: collector, innermost block address and line.
 fn locate(
     cfgs: &[Config<'_>],
-    file: &str,
-    out: &RenderOutput,
+    ranges: &ConfigRanges<'_>,
+    fi: &FileIndex<'_>,
     off: usize,
-) -> (Option<String>, Option<String>, usize) {
-    for cfg in cfgs.iter().filter(|c| c.file == file) {
-        let range = crate::query::block::config_file_range(cfg);
-        if off < range.start || off > range.end {
-            continue;
-        }
+) -> Located {
+    for i in ranges.holding(fi.path, off) {
+        let cfg = &cfgs[i];
         let Some(line) = crate::query::block::doc_line_of_file_offset(cfg, off) else {
             continue;
         };
@@ -248,14 +367,94 @@ fn locate(
         let mut path = Vec::new();
         innermost(&cfg.blocks, doc_off, &mut path);
         let block = (!path.is_empty()).then(|| path.join(" › "));
-        return (Some(cfg.collector.clone()), block, line);
+        let attribute = block
+            .as_ref()
+            .and_then(|_| alloy_attribute(&cfg.doc.text, l.doc_offset));
+        return (Some(cfg.collector.clone()), block, attribute, line);
     }
-    let text = out.files.get(file).map(|t| t.as_str()).unwrap_or("");
-    let line = 1 + text.as_bytes()[..off.min(text.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count();
-    (None, None, line)
+    (None, None, None, fi.line_of(off))
+}
+
+/// Collector, block address, attribute and line of a rendered-file offset.
+type Located = (Option<String>, Option<String>, Option<String>, usize);
+
+/// The Alloy attribute a config line belongs to: the line's own
+/// `name = ...`, or the nearest line above it, less indented, that opens one
+/// (a multi-line value); none on a block's header or closing line.
+fn alloy_attribute(text: &str, line_start: usize) -> Option<String> {
+    let attr = |l: &str| -> Option<String> {
+        let t = l.trim_start();
+        let end = t
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(t.len());
+        let rest = t[end..].trim_start();
+        (end > 0 && rest.starts_with('=') && !rest.starts_with("==")).then(|| t[..end].to_string())
+    };
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let line = text[line_start..].split('\n').next().unwrap_or("");
+    if let Some(a) = attr(line) {
+        return Some(a);
+    }
+    let t = line.trim();
+    if t.ends_with('{') && !t.contains('=') || t == "}" {
+        return None;
+    }
+    let mut want = indent(line);
+    for above in text[..line_start].lines().rev().take(200) {
+        if above.trim().is_empty() || indent(above) >= want {
+            continue;
+        }
+        if let Some(a) = attr(above) {
+            return Some(a);
+        }
+        let at = above.trim();
+        if at.ends_with('{') && !at.contains('=') {
+            return None;
+        }
+        want = indent(above);
+    }
+    None
+}
+
+/// The file ranges of the configs, by file and start, so finding the config
+/// holding an offset is a binary search (a ConfigMap can have thousands of
+/// data entries).
+struct ConfigRanges<'a> {
+    by_file: HashMap<&'a str, Vec<(Range<usize>, usize)>>,
+}
+
+impl<'a> ConfigRanges<'a> {
+    fn new(cfgs: &[Config<'a>]) -> Self {
+        let mut by_file: HashMap<&'a str, Vec<(Range<usize>, usize)>> = HashMap::new();
+        for (i, cfg) in cfgs.iter().enumerate() {
+            by_file
+                .entry(cfg.file)
+                .or_default()
+                .push((crate::query::block::config_file_range(cfg), i));
+        }
+        for v in by_file.values_mut() {
+            v.sort_by_key(|(r, i)| (r.start, *i));
+        }
+        ConfigRanges { by_file }
+    }
+
+    /// Configs of `file` whose range holds `off` (its end included).
+    fn holding(&self, file: &str, off: usize) -> Vec<usize> {
+        let Some(v) = self.by_file.get(file) else {
+            return Vec::new();
+        };
+        let n = v.partition_point(|(r, _)| r.start <= off);
+        v[..n]
+            .iter()
+            .rev()
+            .take(8)
+            .filter(|(r, _)| off <= r.end)
+            .map(|(_, i)| *i)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect()
+    }
 }
 
 fn innermost(blocks: &[Block], off: usize, path: &mut Vec<String>) {
@@ -319,9 +518,11 @@ fn key_in_disabled_subchart(out: &RenderOutput, key: &str) -> Option<KeyAnswer> 
             key: key.to_string(),
             covered: vec![key.to_string()],
             defined_at: vec![format!("{}:{}", sub.values_file, doc.line)],
+            chain: Vec::new(),
             value: String::new(),
             read_at: Vec::new(),
             places: Vec::new(),
+            manifest: Vec::new(),
             no_effect: Some(msg),
         });
     }

@@ -11,18 +11,19 @@ pub mod block;
 pub mod configs;
 pub mod effects;
 pub mod key;
-pub mod trace;
+pub mod resource;
 
 use std::collections::BTreeSet;
 
+use crate::model::RenderOutput;
 use crate::origin::OriginId;
-use crate::render::RenderOutput;
 
 pub use blame::{blame, BlameLine, BlameTarget};
 pub use block::{block_query, BlockMatch, KeyRow, Role};
 pub use configs::{configs, Config};
-pub use effects::{key_effects, Effect};
-pub use key::{key_query, KeyAnswer, Place};
+pub use effects::{key_effects, manifest_effects, Effect, ManifestEffect};
+pub use key::{key_answer, key_query, ChainLink, KeyAnswer, ManifestRow, Place};
+pub use resource::{resource_query, PathKeys, ResourceMatch};
 
 /// Errors of the query layer.
 #[derive(Debug, thiserror::Error)]
@@ -56,6 +57,33 @@ pub enum QueryError {
         /// Known collectors.
         known: Vec<String>,
     },
+    /// A resource not written `KIND/NAME`.
+    #[error("bad resource {resource:?}: write it KIND/NAME (Deployment/rel-grafana)")]
+    BadResource {
+        /// The resource as given.
+        resource: String,
+    },
+    /// No rendered document is that resource.
+    #[error("no rendered resource {resource:?}{}", suggestions(nearest))]
+    NoResource {
+        /// The resource asked for.
+        resource: String,
+        /// Nearest rendered resources.
+        nearest: Vec<String>,
+    },
+    /// The resource has no such path.
+    #[error("{resource} has no path {path:?}{}", suggestions(nearest))]
+    NoPath {
+        /// The resource.
+        resource: String,
+        /// The path asked for.
+        path: String,
+        /// Nearest paths of the resource.
+        nearest: Vec<String>,
+    },
+    /// A malformed `--path`.
+    #[error(transparent)]
+    BadPath(#[from] crate::model::places::PathError),
     /// No such rendered file.
     #[error("no rendered file {name:?}; known: {}", known.join(", "))]
     NoFile {
@@ -69,7 +97,13 @@ pub enum QueryError {
 impl QueryError {
     /// True for "nothing matched" (as opposed to a malformed request).
     pub fn is_no_match(&self) -> bool {
-        matches!(self, QueryError::NoBlock { .. } | QueryError::NoKey { .. })
+        matches!(
+            self,
+            QueryError::NoBlock { .. }
+                | QueryError::NoKey { .. }
+                | QueryError::NoResource { .. }
+                | QueryError::NoPath { .. }
+        )
     }
 }
 

@@ -336,11 +336,16 @@ fn parse_tree(text: &str) -> Result<Option<Node>, Fail> {
     }
 }
 
-/// Texts parsed by `fromYaml` in this render: templates parse the same
+/// Texts parsed by `fromYaml` in one render: templates parse the same
 /// included text many times (once per collector or destination), so the
-/// node tree of each distinct text is kept until [`clear_parse_cache`].
-/// Only the syntax tree is shared; every call still builds its own values
-/// with its own input's trace.
+/// node tree of each distinct text is kept for the render. Only the syntax
+/// tree is shared; every call still builds its own values with its own
+/// input's trace. Each render owns one (the evaluator makes it and passes
+/// it to the functions it calls).
+#[derive(Default)]
+pub struct YamlTrees(RefCell<TreeCache>);
+
+#[derive(Default)]
 struct TreeCache {
     trees: HashMap<Rc<str>, Rc<Option<Node>>>,
     bytes: usize,
@@ -349,37 +354,19 @@ struct TreeCache {
 /// Bytes of text the tree cache holds before it starts over.
 const TREE_CACHE_MAX_BYTES: usize = 16 * 1024 * 1024;
 
-thread_local! {
-    static TREE_CACHE: RefCell<TreeCache> = RefCell::new(TreeCache {
-        trees: HashMap::new(),
-        bytes: 0,
-    });
-}
-
-/// Forget the node trees cached by `fromYaml` (called at the start of each render).
-pub fn clear_parse_cache() {
-    TREE_CACHE.with(|c| {
-        let mut c = c.borrow_mut();
-        c.trees.clear();
-        c.bytes = 0;
-    });
-}
-
-/// [`parse_tree`] through the cache.
-fn parse_tree_cached(text: &Rc<str>) -> Result<Rc<Option<Node>>, Fail> {
-    if let Some(hit) = TREE_CACHE.with(|c| c.borrow().trees.get(&**text).cloned()) {
+/// [`parse_tree`] through the render's cache.
+fn parse_tree_cached(text: &Rc<str>, cache: &YamlTrees) -> Result<Rc<Option<Node>>, Fail> {
+    if let Some(hit) = cache.0.borrow().trees.get(&**text).cloned() {
         return Ok(hit);
     }
     let tree = Rc::new(parse_tree(text)?);
-    TREE_CACHE.with(|c| {
-        let mut c = c.borrow_mut();
-        if c.bytes + text.len() > TREE_CACHE_MAX_BYTES {
-            c.trees.clear();
-            c.bytes = 0;
-        }
-        c.bytes += text.len();
-        c.trees.insert(text.clone(), tree.clone());
-    });
+    let mut c = cache.0.borrow_mut();
+    if c.bytes + text.len() > TREE_CACHE_MAX_BYTES {
+        c.trees.clear();
+        c.bytes = 0;
+    }
+    c.bytes += text.len();
+    c.trees.insert(text.clone(), tree.clone());
     Ok(tree)
 }
 
@@ -780,7 +767,12 @@ pub fn values_from_tree(
 /// the input bytes they were parsed from; every scalar depends on the
 /// origins of its bytes (and of its key's bytes in a map).
 pub fn parse_yaml_value(text: &TStr) -> Result<Value, YamlError> {
-    let tree = parse_tree_cached(text.text_rc()).map_err(|f| to_error("", f))?;
+    parse_yaml_value_in(text, &YamlTrees::default())
+}
+
+/// [`parse_yaml_value`] with the render's tree cache.
+pub fn parse_yaml_value_in(text: &TStr, trees: &YamlTrees) -> Result<Value, YamlError> {
+    let tree = parse_tree_cached(text.text_rc(), trees).map_err(|f| to_error("", f))?;
     let mut attr = InputTrace { input: text };
     convert(tree.as_ref().as_ref(), &mut attr).map_err(|f| to_error("", f))
 }

@@ -14,7 +14,8 @@ use std::rc::Rc;
 
 pub use emit::{to_yaml, to_yaml_pretty, try_to_yaml};
 pub use load::{
-    clear_parse_cache, parse_values_tree, parse_yaml_value, values_from_tree, ValuesTree,
+    parse_values_tree, parse_yaml_value, parse_yaml_value_in, values_from_tree, ValuesTree,
+    YamlTrees,
 };
 
 use crate::origin::{Layer, OriginTable};
