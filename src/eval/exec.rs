@@ -7,7 +7,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use crate::eval::error::{ExecError, Frame};
-use crate::eval::template_set::TemplateSet;
+use crate::eval::template_set::{Named, TemplateSet};
 use crate::funcs::{self, FuncCtx, Ty};
 use crate::origin::Deps;
 use crate::template::ast::{
@@ -178,6 +178,16 @@ impl Evaluator {
                 format!("no template {name:?} associated with template \"gotpl\""),
             )));
         };
+        self.execute_body(name, named, data)
+    }
+
+    /// Execute one body under a template name with `data` as dot.
+    fn execute_body(
+        &mut self,
+        name: &str,
+        named: Named,
+        data: Value,
+    ) -> Result<TStr, Box<ExecError>> {
         let mut st = State {
             tmpl_name: Arc::from(name),
             file: named.file,
@@ -1105,7 +1115,14 @@ impl Evaluator {
         let call = self.loc(st, cmd.pos);
         self.set.set_tpl_call(id, call);
         let saved_counts = std::mem::take(&mut self.include_counts);
-        let r = self.execute("gotpl", data);
+        // Go executes the template `tpl` just parsed, not whatever the name
+        // "gotpl" resolves to: an empty text does not replace an outer `tpl`'s
+        // tree in the name table (Go's `associate`), yet it is what runs.
+        let named = Named {
+            file: id,
+            body: self.set.file(id).root.clone(),
+        };
+        let r = self.execute_body("gotpl", named, data);
         self.include_counts = saved_counts;
         self.set.restore_names(snapshot);
         match r {
