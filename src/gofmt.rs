@@ -722,6 +722,9 @@ impl Printer {
             Repr::Int(i) => self.fmt_int(*i, verb, v),
             Repr::Float(x) => self.fmt_float(*x, verb, v),
             Repr::Str(s) => self.fmt_string(s.as_str(), verb, v),
+            Repr::List(_) if self.f.sharp_v && v.is_nil_list() => {
+                self.buf.push_str("[]interface {}(nil)");
+            }
             Repr::List(items) => {
                 if self.f.sharp_v {
                     self.buf.push_str("[]interface {}{");

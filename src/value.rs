@@ -66,6 +66,8 @@ struct CopyState {
 }
 
 thread_local! {
+    /// The list behind every typed nil slice of this thread.
+    static NIL_LIST: Rc<Vec<Value>> = Rc::new(Vec::new());
     static COPIES: RefCell<CopyState> = RefCell::new(CopyState::default());
 }
 
@@ -339,6 +341,25 @@ impl Value {
     /// A list.
     pub fn list(items: Vec<Value>) -> Self {
         Value::new(Repr::List(Rc::new(items)))
+    }
+
+    /// Go's typed nil slice (`[]interface {}(nil)`), what Sprig's `rest`,
+    /// `initial` and `concat` return when there is nothing to return. It is
+    /// an empty list everywhere (`[]` when printed, `len` 0, empty) except
+    /// where Go tells nil from empty: encoding/json writes `null`, `%#v`
+    /// shows `(nil)`, `eq` with `nil` is true and `deepEqual` with `list`
+    /// false. It is the one shared empty list of this thread, so a list
+    /// built by any other means is never taken for it.
+    pub fn nil_list() -> Self {
+        Value::new(Repr::List(NIL_LIST.with(Rc::clone)))
+    }
+
+    /// True for a typed nil slice (see [`Value::nil_list`]).
+    pub fn is_nil_list(&self) -> bool {
+        match &self.repr {
+            Repr::List(l) => l.is_empty() && NIL_LIST.with(|n| Rc::ptr_eq(n, l)),
+            _ => false,
+        }
     }
 
     /// A map.

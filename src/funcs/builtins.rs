@@ -94,8 +94,10 @@ fn eq_pair(a: &Value, b: &Value) -> Result<bool, FuncError> {
             _ => false,
         });
     }
-    if a.is_nil() || b.is_nil() {
-        return Ok(a.is_nil() == b.is_nil());
+    // Go compares nil-ness when either side is nil, a typed nil slice included.
+    let go_nil = |v: &Value| v.is_nil() || v.is_nil_list();
+    if a.is_nil() || b.is_nil() || (same_kind(a, b) && (go_nil(a) || go_nil(b))) {
+        return Ok(go_nil(a) == go_nil(b));
     }
     if !same_kind(a, b) {
         return Err(FuncError(format!(
@@ -287,7 +289,7 @@ fn index(_: &FuncCtx, args: Vec<Value>) -> FuncResult {
 fn to_int(v: &Value) -> i64 {
     match &v.repr {
         Repr::Int(i) => *i,
-        Repr::Float(x) => *x as i64,
+        Repr::Float(x) => super::types::go_float_to_int(*x),
         Repr::Bool(b) => i64::from(*b),
         Repr::Str(s) => s.as_str().trim().parse().unwrap_or(0),
         _ => 0,

@@ -341,6 +341,8 @@ impl Emitter {
                 }
                 None => self.string(&TStr::plain(o.display()), &v.deps, simple_key),
             },
+            // toYaml goes through encoding/json: a nil slice is `null`.
+            Repr::List(_) if v.is_nil_list() => self.plain_text("null", &v.deps),
             Repr::List(items) => {
                 if items.is_empty() {
                     self.write_indicator("[", true, true, false);
