@@ -201,12 +201,17 @@ impl Encoder<'_> {
                 let m = m.borrow();
                 self.map(&m, depth)?;
             }
-            Repr::Object(o) => match o.to_map() {
-                Some(m) => {
+            Repr::Object(o) => match (o.marshal_text(), o.to_map()) {
+                (Some(s), _) => {
+                    let mut text = String::with_capacity(s.len() + 2);
+                    push_json_string(&mut text, &s, self.opts.escape_html);
+                    self.scalar(&text, &v.deps);
+                }
+                (None, Some(m)) => {
                     let m = m.borrow();
                     self.map(&m, depth)?;
                 }
-                None => self.punct("{}"),
+                (None, None) => self.punct("{}"),
             },
         }
         Ok(())

@@ -242,6 +242,19 @@ pub trait GoObject {
     fn truthy(&self) -> bool {
         true
     }
+    /// Go's reflect kind as `kindOf` shows it (`struct` for a `time.Time`).
+    fn kind_name(&self) -> &str {
+        "ptr"
+    }
+    /// The JSON string encoding/json writes for a type that marshals
+    /// itself as one (`time.Time`: RFC 3339); `None` for a plain object.
+    fn marshal_text(&self) -> Option<String> {
+        None
+    }
+    /// The object for downcasting, when its module needs its own type back.
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
+        None
+    }
 }
 
 /// The shape of a value.
@@ -466,7 +479,7 @@ impl Value {
             Repr::Str(_) => "string",
             Repr::List(_) => "slice",
             Repr::Map(_) => "map",
-            Repr::Object(_) => "ptr",
+            Repr::Object(o) => o.kind_name(),
         }
     }
 

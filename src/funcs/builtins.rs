@@ -109,6 +109,15 @@ fn eq_pair(a: &Value, b: &Value) -> Result<bool, FuncError> {
         )));
     }
     match (&a.repr, &b.repr) {
+        // time.Time is a struct compared by value (instant and zone).
+        (Repr::Object(x), Repr::Object(y)) if x.type_name() == "time.Time" => {
+            let time = |o: &std::rc::Rc<dyn crate::value::GoObject>| {
+                o.as_any()
+                    .and_then(|a| a.downcast_ref::<super::dates::Time>())
+                    .cloned()
+            };
+            Ok(time(x).is_some() && time(x) == time(y))
+        }
         (Repr::Object(x), Repr::Object(y)) => Ok(std::ptr::addr_eq(
             std::rc::Rc::as_ptr(x),
             std::rc::Rc::as_ptr(y),

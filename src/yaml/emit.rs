@@ -339,7 +339,10 @@ impl Emitter {
                     entries.sort_by(|a, b| key_cmp(a.0, b.0));
                     self.mapping(&entries, mapping_ctx)
                 }
-                None => self.string(&TStr::plain(o.display()), &v.deps, simple_key),
+                None => {
+                    let text = o.marshal_text().unwrap_or_else(|| o.display());
+                    self.string(&TStr::plain(text), &v.deps, simple_key)
+                }
             },
             // toYaml goes through encoding/json: a nil slice is `null`.
             Repr::List(_) if v.is_nil_list() => self.plain_text("null", &v.deps),
