@@ -1223,9 +1223,11 @@ impl Evaluator {
     fn number_arg(&self, st: &State, n: &NumberLit, ty: Ty) -> VRes {
         match ty {
             Ty::Any => self.ideal_constant(st, n),
-            Ty::Int | Ty::Int64 => match (n.int, n.is_float_syntax) {
-                (Some(i), false) => Ok(Value::int(i)),
-                _ => Err(self.error(
+            // Go's evalInteger takes any constant with an integer value
+            // (`2.0`, `1e3`), float spelling or not.
+            Ty::Int | Ty::Int64 => match n.int {
+                Some(i) => Ok(Value::int(i)),
+                None => Err(self.error(
                     st,
                     n.pos,
                     n.text.to_string(),
