@@ -719,7 +719,7 @@ impl Printer {
                 't' | 'v' => self.pad(if *b { "true" } else { "false" }),
                 _ => self.bad_verb(verb, v),
             },
-            Repr::Int(i) => self.fmt_int(*i, verb, v),
+            Repr::Int(i, _) => self.fmt_int(*i, verb, v),
             Repr::Float(x) => self.fmt_float(*x, verb, v),
             Repr::Str(s) => self.fmt_string(s.as_str(), verb, v),
             Repr::List(_) if self.f.sharp_v && v.is_nil_list() => {
@@ -895,7 +895,7 @@ impl ArgState {
 fn int_from_arg(args: &[Value], arg_num: usize) -> (Option<i64>, usize) {
     match args.get(arg_num) {
         Some(v) => match v.repr {
-            Repr::Int(i) if i.abs() <= 1_000_000 => (Some(i), arg_num + 1),
+            Repr::Int(i, _) if i.abs() <= 1_000_000 => (Some(i), arg_num + 1),
             _ => (None, arg_num + 1),
         },
         None => (None, arg_num),

@@ -161,7 +161,7 @@ impl Encoder<'_> {
         match &v.repr {
             Repr::Nil => self.scalar("null", &v.deps),
             Repr::Bool(b) => self.scalar(if *b { "true" } else { "false" }, &v.deps),
-            Repr::Int(i) => self.scalar(&i.to_string(), &v.deps),
+            Repr::Int(i, _) => self.scalar(&i.to_string(), &v.deps),
             Repr::Float(x) => {
                 let s = format_json_float(*x)?;
                 self.scalar(&s, &v.deps);

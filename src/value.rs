@@ -264,8 +264,11 @@ pub enum Repr {
     Nil,
     /// `bool`.
     Bool(bool),
-    /// `int`/`int64` (template literals, `len`, Sprig math).
-    Int(i64),
+    /// `int` (template literals, `len`, `atoi`, `int`) or `int64` (Sprig's
+    /// math, `int64`, `--set` integers): Go tells them apart in `%T`,
+    /// `typeOf`, `deepEqual`, in the parameters they may fill, and in
+    /// Sprig's `duration`.
+    Int(i64, IntKind),
     /// `float64` (every number read from YAML/JSON values).
     Float(f64),
     /// `string`.
@@ -276,6 +279,15 @@ pub enum Repr {
     Map(MapRef),
     /// A struct-like object with fields and methods.
     Object(Rc<dyn GoObject>),
+}
+
+/// Which Go integer type an integer value has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IntKind {
+    /// Go's `int`.
+    Int,
+    /// Go's `int64`.
+    Int64,
 }
 
 /// A template value with the origins it depends on.
@@ -298,7 +310,7 @@ impl fmt::Debug for Value {
         match &self.repr {
             Repr::Nil => write!(f, "nil"),
             Repr::Bool(b) => write!(f, "{b}"),
-            Repr::Int(i) => write!(f, "{i}"),
+            Repr::Int(i, _) => write!(f, "{i}"),
             Repr::Float(x) => write!(f, "{x:?}"),
             Repr::Str(s) => write!(f, "{:?}", s.as_str()),
             Repr::List(l) => f.debug_list().entries(l.iter()).finish(),
@@ -331,9 +343,14 @@ impl Value {
         Value::new(Repr::Bool(b))
     }
 
-    /// An int.
+    /// An `int`.
     pub fn int(i: i64) -> Self {
-        Value::new(Repr::Int(i))
+        Value::new(Repr::Int(i, IntKind::Int))
+    }
+
+    /// An `int64`.
+    pub fn int64(i: i64) -> Self {
+        Value::new(Repr::Int(i, IntKind::Int64))
     }
 
     /// A float64.
@@ -446,7 +463,7 @@ impl Value {
         match &self.repr {
             Repr::Nil => false,
             Repr::Bool(b) => *b,
-            Repr::Int(i) => *i != 0,
+            Repr::Int(i, _) => *i != 0,
             Repr::Float(x) => *x != 0.0,
             Repr::Str(s) => !s.is_empty(),
             Repr::List(l) => !l.is_empty(),
@@ -460,7 +477,8 @@ impl Value {
         match &self.repr {
             Repr::Nil => "<nil>",
             Repr::Bool(_) => "bool",
-            Repr::Int(_) => "int",
+            Repr::Int(_, IntKind::Int) => "int",
+            Repr::Int(_, IntKind::Int64) => "int64",
             Repr::Float(_) => "float64",
             Repr::Str(_) => "string",
             Repr::List(_) => "[]interface {}",
@@ -474,7 +492,8 @@ impl Value {
         match &self.repr {
             Repr::Nil => "invalid",
             Repr::Bool(_) => "bool",
-            Repr::Int(_) => "int",
+            Repr::Int(_, IntKind::Int) => "int",
+            Repr::Int(_, IntKind::Int64) => "int64",
             Repr::Float(_) => "float64",
             Repr::Str(_) => "string",
             Repr::List(_) => "slice",
@@ -575,7 +594,7 @@ mod tests {
             cur = cur.as_map()?.get(p)?;
         }
         match cur.repr {
-            Repr::Int(i) => Some(i),
+            Repr::Int(i, _) => Some(i),
             _ => None,
         }
     }

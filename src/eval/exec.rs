@@ -15,7 +15,7 @@ use crate::template::ast::{
     VariableRef,
 };
 use crate::traced::{Decision, DecisionKind, FileId, Source, TStr, TextBuilder, TplLoc};
-use crate::value::{Repr, Value};
+use crate::value::{IntKind, Repr, Value};
 
 /// Go's limit on nested template calls.
 const MAX_EXEC_DEPTH: u32 = 100_000;
@@ -403,7 +403,7 @@ impl Evaluator {
                 .iter()
                 .map(|(k, v)| (Value::str(k.clone()), v.clone()))
                 .collect(),
-            Repr::Int(n) => (0..*n).map(|i| (Value::int(i), Value::int(i))).collect(),
+            Repr::Int(n, _) => (0..*n).map(|i| (Value::int(i), Value::int(i))).collect(),
             Repr::Nil => Vec::new(),
             Repr::Object(o) if o.range_entries().is_some() => o.range_entries().unwrap_or_default(),
             _ => {
@@ -1280,7 +1280,9 @@ impl Evaluator {
                 return Err(self.error(st, pos, context(), msg));
             }
             (Repr::Str(_), Ty::Str) => true,
-            (Repr::Int(_), Ty::Int | Ty::Int64) => true,
+            // An int64 (Sprig's math) does not fill an int parameter, nor the reverse.
+            (Repr::Int(_, IntKind::Int), Ty::Int) => true,
+            (Repr::Int(_, IntKind::Int64), Ty::Int64) => true,
             (Repr::Float(_), Ty::Float) => true,
             (Repr::Bool(_), Ty::Bool) => true,
             (Repr::List(_), Ty::List) => true,
@@ -1311,7 +1313,7 @@ impl Evaluator {
 fn attach_provenance(name: &str, mut v: Value, deps: Deps, loc: TplLoc) -> Value {
     let scalar = matches!(
         v.repr,
-        Repr::Nil | Repr::Bool(_) | Repr::Int(_) | Repr::Float(_) | Repr::Str(_)
+        Repr::Nil | Repr::Bool(_) | Repr::Int(_, _) | Repr::Float(_) | Repr::Str(_)
     );
     // Constructors and in-place map updates give back containers whose shape
     // the template wrote; every other function computed its result from its

@@ -54,7 +54,7 @@ enum Kind {
 fn basic_kind(v: &Value) -> Option<Kind> {
     match v.repr {
         Repr::Bool(_) => Some(Kind::Bool),
-        Repr::Int(_) => Some(Kind::Int),
+        Repr::Int(_, _) => Some(Kind::Int),
         Repr::Float(_) => Some(Kind::Float),
         Repr::Str(_) => Some(Kind::Str),
         _ => None,
@@ -88,7 +88,7 @@ fn eq_pair(a: &Value, b: &Value) -> Result<bool, FuncError> {
     if k1.is_some() {
         return Ok(match (&a.repr, &b.repr) {
             (Repr::Bool(x), Repr::Bool(y)) => x == y,
-            (Repr::Int(x), Repr::Int(y)) => x == y,
+            (Repr::Int(x, _), Repr::Int(y, _)) => x == y,
             (Repr::Float(x), Repr::Float(y)) => x == y,
             (Repr::Str(x), Repr::Str(y)) => x.as_str() == y.as_str(),
             _ => false,
@@ -153,7 +153,7 @@ fn lt_pair(a: &Value, b: &Value) -> Result<bool, FuncError> {
         return Err(incompatible(a, b));
     }
     match (&a.repr, &b.repr) {
-        (Repr::Int(x), Repr::Int(y)) => Ok(x < y),
+        (Repr::Int(x, _), Repr::Int(y, _)) => Ok(x < y),
         (Repr::Float(x), Repr::Float(y)) => Ok(x < y),
         (Repr::Str(x), Repr::Str(y)) => Ok(x.as_str() < y.as_str()),
         _ => Err(bad()),
@@ -235,7 +235,7 @@ pub fn index_value(item: &Value, indexes: &[Value]) -> FuncResult {
                     _ => 0,
                 };
                 let x = match idx.repr {
-                    Repr::Int(x) => x,
+                    Repr::Int(x, _) => x,
                     Repr::Nil => return Err(FuncError::new("cannot index slice/array with nil")),
                     _ => {
                         return Err(FuncError(format!(
@@ -297,7 +297,7 @@ fn index(_: &FuncCtx, args: Vec<Value>) -> FuncResult {
 /// Sprig's `toInt` (`cast.ToInt`) as `slice` uses it.
 fn to_int(v: &Value) -> i64 {
     match &v.repr {
-        Repr::Int(i) => *i,
+        Repr::Int(i, _) => *i,
         Repr::Float(x) => super::types::go_float_to_int(*x),
         Repr::Bool(b) => i64::from(*b),
         Repr::Str(s) => s.as_str().trim().parse().unwrap_or(0),
@@ -664,7 +664,7 @@ impl TomlEncoder<'_> {
         match &v.repr {
             Repr::Nil => return Err("toml: cannot encode a nil value".into()),
             Repr::Bool(b) => self.scalar(if *b { "true" } else { "false" }, v),
-            Repr::Int(i) => self.scalar(&i.to_string(), v),
+            Repr::Int(i, _) => self.scalar(&i.to_string(), v),
             Repr::Float(x) => {
                 let s = if x.is_nan() {
                     "nan".to_string()

@@ -91,7 +91,7 @@ fn f_uuidv4(_: &FuncCtx, _: Vec<Value>) -> FuncResult {
 
 fn rand_from(a: &[Value], set: &[u8]) -> FuncResult {
     let n = match a.first().map(|v| &v.repr) {
-        Some(crate::value::Repr::Int(i)) => (*i).max(0) as usize,
+        Some(crate::value::Repr::Int(i, _)) => (*i).max(0) as usize,
         _ => 0,
     };
     let s: String = (0..n)
@@ -123,7 +123,7 @@ fn f_rand_ascii(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
 
 fn f_rand_bytes(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
     let n = match a.first().map(|v| &v.repr) {
-        Some(crate::value::Repr::Int(i)) => (*i).max(0) as usize,
+        Some(crate::value::Repr::Int(i, _)) => (*i).max(0) as usize,
         _ => 0,
     };
     let bytes: Vec<u8> = (0..n).map(|_| random_u64() as u8).collect();

@@ -916,9 +916,9 @@ impl GoObject for Duration {
             "Hours" => Value::float(float(3_600_000_000_000)),
             "Minutes" => Value::float(float(60_000_000_000)),
             "Seconds" => Value::float(float(1_000_000_000)),
-            "Milliseconds" => Value::int(d / 1_000_000),
-            "Microseconds" => Value::int(d / 1_000),
-            "Nanoseconds" => Value::int(d),
+            "Milliseconds" => Value::int64(d / 1_000_000),
+            "Microseconds" => Value::int64(d / 1_000),
+            "Nanoseconds" => Value::int64(d),
             "String" => Value::str(self.display()),
             _ => return None,
         })
@@ -973,10 +973,10 @@ impl GoObject for Time {
     fn field(&self, name: &str) -> Option<Value> {
         let p = self.parts();
         Some(match name {
-            "Unix" => Value::int(self.unix()),
-            "UnixMilli" => Value::int(self.nanos.div_euclid(1_000_000) as i64),
-            "UnixMicro" => Value::int(self.nanos.div_euclid(1_000) as i64),
-            "UnixNano" => Value::int(self.nanos as i64),
+            "Unix" => Value::int64(self.unix()),
+            "UnixMilli" => Value::int64(self.nanos.div_euclid(1_000_000) as i64),
+            "UnixMicro" => Value::int64(self.nanos.div_euclid(1_000) as i64),
+            "UnixNano" => Value::int64(self.nanos as i64),
             "Year" => Value::int(p.year),
             // Month and Weekday print as their names (Go's Stringer).
             "Month" => Value::str(MONTHS[(p.month - 1) as usize]),
@@ -1039,7 +1039,7 @@ fn time_arg(v: Option<&Value>) -> Time {
         return t;
     }
     match v.map(|v| &v.repr) {
-        Some(Repr::Int(i)) => Time::utc(i128::from(*i) * NS),
+        Some(Repr::Int(i, _)) => Time::utc(i128::from(*i) * NS),
         _ => Time::now(),
     }
 }
@@ -1131,12 +1131,11 @@ fn f_must_date_modify(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
 }
 
 fn f_duration(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
-    // Sprig takes a string or an int64 (an `int` literal would give 0 in Go,
-    // but the model does not tell int from int64; int64 is what `int64` and
-    // the math functions return). `time.Duration(n) * time.Second` wraps.
+    // Sprig takes a string or an int64 (what `int64` and the math
+    // functions return); an `int` gives 0. `time.Duration(n) * time.Second` wraps.
     let n: i64 = match a.first().map(|v| &v.repr) {
         Some(Repr::Str(s)) => s.as_str().parse::<i64>().unwrap_or(0),
-        Some(Repr::Int(i)) => *i,
+        Some(Repr::Int(i, crate::value::IntKind::Int64)) => *i,
         _ => 0,
     };
     Ok(Value::str(duration_string(i128::from(
@@ -1146,10 +1145,13 @@ fn f_duration(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
 
 fn f_duration_round(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
     let d: i128 = match a.first().map(|v| &v.repr) {
+        // Sprig: a string, an int64 of nanoseconds, or a time.Time; else 0.
         Some(Repr::Str(s)) => parse_duration(s.as_str()).unwrap_or(0),
-        Some(Repr::Int(i)) => i128::from(*i),
-        Some(Repr::Object(_)) => Time::now().nanos - time_arg(a.first()).nanos,
-        _ => 0,
+        Some(Repr::Int(i, crate::value::IntKind::Int64)) => i128::from(*i),
+        _ => match as_time(a.first()) {
+            Some(t) => Time::now().nanos - t.nanos,
+            None => 0,
+        },
     };
     let u = d.unsigned_abs();
     let hour = 3_600 * NS as u128;

@@ -111,7 +111,7 @@ fn trim_zero_decimal(s: &str) -> &str {
 /// spf13/cast `ToInt64`: numbers truncate, strings parse (base 0), bools are 0/1, else 0.
 pub fn to_int64(v: &Value) -> i64 {
     match &v.repr {
-        Repr::Int(i) => *i,
+        Repr::Int(i, _) => *i,
         Repr::Float(f) => go_float_to_int(*f),
         Repr::Bool(b) => i64::from(*b),
         Repr::Str(s) => parse_int_base0(trim_zero_decimal(s.as_str())).unwrap_or(0),
@@ -231,7 +231,7 @@ pub fn parse_float(s: &str) -> Option<f64> {
 /// spf13/cast `ToFloat64`: numbers convert, strings parse, bools are 0/1, else 0.
 pub fn to_float64(v: &Value) -> f64 {
     match &v.repr {
-        Repr::Int(i) => *i as f64,
+        Repr::Int(i, _) => *i as f64,
         Repr::Float(f) => *f,
         Repr::Bool(b) => f64::from(u8::from(*b)),
         Repr::Str(s) => parse_float(s.as_str()).unwrap_or(0.0),
@@ -249,7 +249,8 @@ pub fn deep_equal(a: &Value, b: &Value) -> bool {
     match (&a.repr, &b.repr) {
         (Repr::Nil, Repr::Nil) => true,
         (Repr::Bool(x), Repr::Bool(y)) => x == y,
-        (Repr::Int(x), Repr::Int(y)) => x == y,
+        // int and int64 are different types.
+        (Repr::Int(x, kx), Repr::Int(y, ky)) => x == y && kx == ky,
         (Repr::Float(x), Repr::Float(y)) => x == y,
         (Repr::Str(x), Repr::Str(y)) => x.as_str() == y.as_str(),
         (Repr::List(x), Repr::List(y)) => {

@@ -366,7 +366,7 @@ impl Emitter {
             Repr::Str(s) => self.string(s, &v.deps, simple_key),
             Repr::Nil => self.plain_text("null", &v.deps),
             Repr::Bool(b) => self.plain_text(if *b { "true" } else { "false" }, &v.deps),
-            Repr::Int(i) => self.plain_text(&i.to_string(), &v.deps),
+            Repr::Int(i, _) => self.plain_text(&i.to_string(), &v.deps),
             Repr::Float(x) => {
                 if !x.is_finite() {
                     return Err(format!(
