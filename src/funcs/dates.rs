@@ -414,14 +414,31 @@ fn format_time(p: Parts, zone: &Zone, layout: &str) -> String {
     s
 }
 
+/// The time package's own `quote`: bytes outside printable ASCII as `\xNN`.
+fn time_quote(s: &[u8]) -> String {
+    let mut out = String::from("\"");
+    for &b in s {
+        if !(b' '..0x80).contains(&b) {
+            out.push_str(&format!("\\x{b:02x}"));
+        } else {
+            if b == b'"' || b == b'\\' {
+                out.push('\\');
+            }
+            out.push(char::from(b));
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// Go's `time.ParseError` text: the element that failed, or a message.
-fn parse_error(value: &str, layout: &str, value_elem: &str, layout_elem: &str) -> FuncError {
-    let q = super::strings::go_quote;
+fn parse_error(value: &str, layout: &str, value_elem: &[u8], layout_elem: &str) -> FuncError {
+    let q = |s: &str| time_quote(s.as_bytes());
     FuncError::new(format!(
         "parsing time {} as {}: cannot parse {} as {}",
         q(value),
         q(layout),
-        q(value_elem),
+        time_quote(value_elem),
         q(layout_elem)
     ))
 }
@@ -429,7 +446,7 @@ fn parse_error(value: &str, layout: &str, value_elem: &str, layout_elem: &str) -
 fn parse_message(value: &str, message: &str) -> FuncError {
     FuncError::new(format!(
         "parsing time {}{message}",
-        super::strings::go_quote(value)
+        time_quote(value.as_bytes())
     ))
 }
 
@@ -453,23 +470,32 @@ fn getnum(v: &str, fixed: bool) -> Option<(i64, &str)> {
 
 /// Go's `skip`: match a literal, a run of spaces matching any run of spaces.
 /// On failure, the value where matching stopped.
-fn skip<'a>(mut value: &'a str, mut prefix: &str) -> Result<&'a str, &'a str> {
-    while let Some(&p) = prefix.as_bytes().first() {
-        if p == b' ' {
-            if value.as_bytes().first().is_some_and(|&c| c != b' ') {
-                return Err(value);
+fn skip<'a>(value: &'a str, prefix: &str) -> Result<&'a str, &'a [u8]> {
+    // Bytes, as Go compares them: a failure may stop inside a character.
+    let tail = |i: usize| value.as_bytes().get(i..).unwrap_or_default();
+    let (v, p) = (value.as_bytes(), prefix.as_bytes());
+    let (mut i, mut j) = (0, 0);
+    while j < p.len() {
+        if p[j] == b' ' {
+            if i < v.len() && v[i] != b' ' {
+                return Err(tail(i));
             }
-            prefix = prefix.trim_start_matches(' ');
-            value = value.trim_start_matches(' ');
+            while j < p.len() && p[j] == b' ' {
+                j += 1;
+            }
+            while i < v.len() && v[i] == b' ' {
+                i += 1;
+            }
             continue;
         }
-        if value.as_bytes().first() != Some(&p) {
-            return Err(value);
+        if v.get(i) != Some(&p[j]) {
+            return Err(tail(i));
         }
-        prefix = &prefix[1..];
-        value = &value[1..];
+        i += 1;
+        j += 1;
     }
-    Ok(value)
+    // The whole literal matched, so `i` ends a character.
+    Ok(value.get(i..).unwrap_or_default())
 }
 
 /// Go's `parseTimeZone`: the length of a zone abbreviation at the start.
@@ -547,17 +573,15 @@ pub fn parse_time(layout: &str, value: &str) -> Result<Time, FuncError> {
     let chunks = tokenize(layout);
     for (idx, (c, text)) in chunks.iter().enumerate() {
         let hold = v;
-        let bad = || parse_error(value, layout, hold, text);
+        let bad = || parse_error(value, layout, hold.as_bytes(), text);
         let range = |what: &str| parse_message(value, &format!(": {what} out of range"));
         match c {
             Chunk::Lit(l) => {
                 v = skip(v, l).map_err(|at| parse_error(value, layout, at, l))?;
             }
             Chunk::LongYear => {
-                if v.len() < 4 || !v.as_bytes()[0].is_ascii_digit() {
-                    return Err(bad());
-                }
-                year = v[..4].parse().map_err(|_| bad())?;
+                let y = v.get(..4).filter(|_| v.as_bytes()[0].is_ascii_digit());
+                year = y.and_then(|y| y.parse().ok()).ok_or_else(bad)?;
                 v = &v[4..];
             }
             Chunk::Year => {
@@ -757,7 +781,7 @@ pub fn parse_time(layout: &str, value: &str) -> Result<Time, FuncError> {
     if !v.is_empty() {
         return Err(parse_message(
             value,
-            &format!(": extra text: {}", super::strings::go_quote(v)),
+            &format!(": extra text: {}", time_quote(v.as_bytes())),
         ));
     }
     if day < 1 || day > days_in(month, year) {
@@ -1125,7 +1149,7 @@ fn f_must_date_modify(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
         Some(d) => Ok(time_value(t.add(d))),
         None => Err(FuncError::new(format!(
             "time: invalid duration {}",
-            super::strings::go_quote(&s)
+            time_quote(s.as_bytes())
         ))),
     }
 }
