@@ -1286,6 +1286,43 @@ mod tests {
         ]);
     }
 
+    /// Odd and non-ASCII input never panics the parser (byte offsets inside
+    /// characters, short values, every layout element).
+    #[test]
+    fn parsing_odd_input_returns() {
+        let layouts = [
+            "2006-01-02T15:04:05.000Z07:00",
+            "Mon Jan _2 15:04:05 MST 2006",
+            "January 2 06 3:04:05.999 PM -07:00:00",
+            "__2 002 Z0700 -07 .9 ,0",
+            "é2006 ü",
+        ];
+        let values = [
+            "",
+            "é",
+            "2",
+            "20é",
+            "222é",
+            "2024-é",
+            "Jé",
+            "Mé",
+            "+",
+            "+0é",
+            "Z",
+            "GMTé",
+            "12 é",
+            "9999999999",
+            "2024-01-02T03:04:05.é",
+            "\u{1F600}2024",
+        ];
+        for layout in layouts {
+            for value in values {
+                let _ = super::parse_time(layout, value);
+                let _ = super::parse_time(value, value);
+            }
+        }
+    }
+
     #[test]
     fn to_date_and_modify() {
         let t = call("toDate", vec![s("2006-01-02"), s("2020-01-01")]).unwrap();
