@@ -764,10 +764,16 @@ impl Printer {
                 }
                 self.buf.push(if self.f.sharp_v { '}' } else { ']' });
             }
-            Repr::Object(o) => {
-                let s = o.display();
-                self.pad(&s);
-            }
+            Repr::Object(o) => match o.go_int() {
+                // An int-kinded Stringer: integer verbs see the number.
+                Some(i) if matches!(verb, 'd' | 'b' | 'o' | 'O' | 'c' | 'U') => {
+                    self.fmt_int(i, verb, v);
+                }
+                _ => {
+                    let s = o.display();
+                    self.pad(&s);
+                }
+            },
         }
     }
 

@@ -201,6 +201,10 @@ impl Encoder<'_> {
                 let m = m.borrow();
                 self.map(&m, depth)?;
             }
+            Repr::Object(o) if o.go_int().is_some() && o.marshal_text().is_none() => {
+                let i = o.go_int().unwrap_or_default();
+                self.scalar(&i.to_string(), &v.deps);
+            }
             Repr::Object(o) => match (o.marshal_text(), o.to_map()) {
                 (Some(s), _) => {
                     let mut text = String::with_capacity(s.len() + 2);

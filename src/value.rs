@@ -251,6 +251,12 @@ pub trait GoObject {
     fn marshal_text(&self) -> Option<String> {
         None
     }
+    /// The integer of an object whose Go kind is an integer (`time.Month`,
+    /// `time.Weekday`, `time.Duration`): `%d` prints it, `eq` and `lt`
+    /// compare it; `%v` still prints [`GoObject::display`] (its `String`).
+    fn go_int(&self) -> Option<i64> {
+        None
+    }
     /// The object for downcasting, when its module needs its own type back.
     fn as_any(&self) -> Option<&dyn std::any::Any> {
         None
@@ -468,7 +474,7 @@ impl Value {
             Repr::Str(s) => !s.is_empty(),
             Repr::List(l) => !l.is_empty(),
             Repr::Map(m) => !m.is_empty(),
-            Repr::Object(o) => o.truthy(),
+            Repr::Object(o) => o.go_int().map_or_else(|| o.truthy(), |i| i != 0),
         }
     }
 

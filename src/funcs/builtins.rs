@@ -52,11 +52,22 @@ enum Kind {
 }
 
 fn basic_kind(v: &Value) -> Option<Kind> {
-    match v.repr {
+    match &v.repr {
         Repr::Bool(_) => Some(Kind::Bool),
         Repr::Int(_, _) => Some(Kind::Int),
+        Repr::Object(o) if o.go_int().is_some() => Some(Kind::Int),
         Repr::Float(_) => Some(Kind::Float),
         Repr::Str(_) => Some(Kind::Str),
+        _ => None,
+    }
+}
+
+/// The integer of an int-kinded value (an `int`, an `int64`, or an object
+/// such as `time.Month`).
+fn int_of(v: &Value) -> Option<i64> {
+    match &v.repr {
+        Repr::Int(i, _) => Some(*i),
+        Repr::Object(o) => o.go_int(),
         _ => None,
     }
 }
@@ -88,10 +99,9 @@ fn eq_pair(a: &Value, b: &Value) -> Result<bool, FuncError> {
     if k1.is_some() {
         return Ok(match (&a.repr, &b.repr) {
             (Repr::Bool(x), Repr::Bool(y)) => x == y,
-            (Repr::Int(x, _), Repr::Int(y, _)) => x == y,
             (Repr::Float(x), Repr::Float(y)) => x == y,
             (Repr::Str(x), Repr::Str(y)) => x.as_str() == y.as_str(),
-            _ => false,
+            _ => int_of(a).is_some() && int_of(a) == int_of(b),
         });
     }
     // Go compares nil-ness when either side is nil, a typed nil slice included.
@@ -153,10 +163,12 @@ fn lt_pair(a: &Value, b: &Value) -> Result<bool, FuncError> {
         return Err(incompatible(a, b));
     }
     match (&a.repr, &b.repr) {
-        (Repr::Int(x, _), Repr::Int(y, _)) => Ok(x < y),
         (Repr::Float(x), Repr::Float(y)) => Ok(x < y),
         (Repr::Str(x), Repr::Str(y)) => Ok(x.as_str() < y.as_str()),
-        _ => Err(bad()),
+        _ => match (int_of(a), int_of(b)) {
+            (Some(x), Some(y)) => Ok(x < y),
+            _ => Err(bad()),
+        },
     }
 }
 

@@ -956,8 +956,46 @@ impl GoObject for Duration {
         duration_string(i128::from(self.0))
     }
 
+    fn go_int(&self) -> Option<i64> {
+        Some(self.0)
+    }
+
     fn as_any(&self) -> Option<&dyn std::any::Any> {
         Some(self)
+    }
+}
+
+/// `time.Month` or `time.Weekday`: an int with a name.
+#[derive(Debug)]
+struct Named {
+    type_name: &'static str,
+    n: i64,
+    name: &'static str,
+}
+
+impl GoObject for Named {
+    fn type_name(&self) -> &str {
+        self.type_name
+    }
+
+    fn kind_name(&self) -> &str {
+        "int"
+    }
+
+    fn field(&self, name: &str) -> Option<Value> {
+        (name == "String").then(|| Value::str(self.name))
+    }
+
+    fn call(&self, name: &str, _args: &[Value]) -> Option<Result<Value, String>> {
+        self.field(name).map(Ok)
+    }
+
+    fn display(&self) -> String {
+        self.name.to_string()
+    }
+
+    fn go_int(&self) -> Option<i64> {
+        Some(self.n)
     }
 }
 
@@ -1002,9 +1040,17 @@ impl GoObject for Time {
             "UnixMicro" => Value::int64(self.nanos.div_euclid(1_000) as i64),
             "UnixNano" => Value::int64(self.nanos as i64),
             "Year" => Value::int(p.year),
-            // Month and Weekday print as their names (Go's Stringer).
-            "Month" => Value::str(MONTHS[(p.month - 1) as usize]),
-            "Weekday" => Value::str(DAYS[p.wday]),
+            // Month and Weekday print as their names, `%d` as numbers.
+            "Month" => Value::object(Rc::new(Named {
+                type_name: "time.Month",
+                n: i64::from(p.month),
+                name: MONTHS[(p.month - 1) as usize],
+            })),
+            "Weekday" => Value::object(Rc::new(Named {
+                type_name: "time.Weekday",
+                n: p.wday as i64,
+                name: DAYS[p.wday],
+            })),
             "Day" => Value::int(i64::from(p.day)),
             "YearDay" => Value::int(i64::from(p.yday)),
             "Hour" => Value::int(i64::from(p.hour)),

@@ -332,6 +332,11 @@ impl Emitter {
                 entries.sort_by(|a, b| key_cmp(a.0, b.0));
                 self.mapping(&entries, mapping_ctx)
             }
+            // Through encoding/json an int-kinded object is its number.
+            Repr::Object(o) if o.go_int().is_some() && o.marshal_text().is_none() => {
+                let i = o.go_int().unwrap_or_default();
+                self.plain_text(&i.to_string(), &v.deps)
+            }
             Repr::Object(o) => match o.to_map() {
                 Some(m) => {
                     let m = m.borrow();
