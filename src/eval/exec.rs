@@ -42,6 +42,21 @@ pub struct MissingRead {
     pub loc: TplLoc,
 }
 
+/// The node Go's executor last stood at (`s.at`) after evaluating `arg`:
+/// inside a parenthesized pipeline without fields, the last argument of its
+/// last command (recursively), or the function name when it has none.
+fn last_visited(arg: &Arg) -> &Arg {
+    match arg {
+        Arg::Chain(c) if c.fields.is_empty() => {
+            match c.pipe.cmds.last().and_then(|cmd| cmd.args.last()) {
+                Some(last) => last_visited(last),
+                None => arg,
+            }
+        }
+        _ => arg,
+    }
+}
+
 /// Parses `tpl` text; supplied by the caller so the evaluator does not
 /// depend on the parser's entry point.
 pub type TplParser = fn(name: &str, text: &str) -> Result<crate::template::ast::ParsedFile, String>;
@@ -1217,7 +1232,10 @@ impl Evaluator {
             }
             Arg::Number(n) => return self.number_arg(st, n, ty),
         };
-        self.validate_type(st, arg.pos(), &|| arg_string(arg), op, ty)
+        // Go reports a wrong type where its state last stood: for a
+        // parenthesized pipeline, the last node evaluated inside it.
+        let at = last_visited(arg);
+        self.validate_type(st, at.pos(), &|| arg_string(at), op, ty)
     }
 
     fn number_arg(&self, st: &State, n: &NumberLit, ty: Ty) -> VRes {
