@@ -764,16 +764,37 @@ impl Printer {
                 }
                 self.buf.push(if self.f.sharp_v { '}' } else { ']' });
             }
-            Repr::Object(o) => match o.go_int() {
-                // An int-kinded Stringer: integer verbs see the number.
-                Some(i) if matches!(verb, 'd' | 'b' | 'o' | 'O' | 'c' | 'U') => {
-                    self.fmt_int(i, verb, v);
+            // An int-kinded Stringer (time.Month): integer verbs see the number.
+            Repr::Object(o)
+                if o.go_int().is_some() && matches!(verb, 'd' | 'b' | 'o' | 'O' | 'c' | 'U') =>
+            {
+                self.fmt_int(o.go_int().unwrap_or_default(), verb, v);
+            }
+            // A struct prints its fields with the verb: `{a b}`, `%q` → `{"a" "b"}`.
+            Repr::Object(o) if o.kind() == "struct" && !self.f.sharp_v => match o.go_fields() {
+                Some(fields) => {
+                    self.buf.push('{');
+                    for (i, (name, item)) in fields.iter().enumerate() {
+                        if i > 0 {
+                            self.buf.push(' ');
+                        }
+                        if self.f.plus_v {
+                            self.buf.push_str(name);
+                            self.buf.push(':');
+                        }
+                        self.print_arg(item, verb, depth + 1);
+                    }
+                    self.buf.push('}');
                 }
-                _ => {
+                None => {
                     let s = o.display();
                     self.pad(&s);
                 }
             },
+            Repr::Object(o) => {
+                let s = o.display();
+                self.pad(&s);
+            }
         }
     }
 

@@ -129,12 +129,30 @@ impl Encoder<'_> {
     }
 
     fn map(&mut self, m: &MapData, depth: usize) -> Result<(), JsonError> {
-        if m.is_empty() {
+        self.entries(m.iter().map(|(k, v)| (&**k, v)), m.is_empty(), depth)
+    }
+
+    /// A struct's fields, in their declaration order.
+    fn fields(&mut self, fields: &[(&str, Value)], depth: usize) -> Result<(), JsonError> {
+        self.entries(
+            fields.iter().map(|(k, v)| (*k, v)),
+            fields.is_empty(),
+            depth,
+        )
+    }
+
+    fn entries<'v>(
+        &mut self,
+        entries: impl Iterator<Item = (&'v str, &'v Value)>,
+        empty: bool,
+        depth: usize,
+    ) -> Result<(), JsonError> {
+        if empty {
             self.punct("{}");
             return Ok(());
         }
         self.punct("{");
-        for (i, (k, v)) in m.iter().enumerate() {
+        for (i, (k, v)) in entries.enumerate() {
             if i > 0 {
                 self.punct(",");
             }
@@ -201,22 +219,20 @@ impl Encoder<'_> {
                 let m = m.borrow();
                 self.map(&m, depth)?;
             }
-            Repr::Object(o) if o.go_int().is_some() && o.marshal_text().is_none() => {
-                let i = o.go_int().unwrap_or_default();
-                self.scalar(&i.to_string(), &v.deps);
-            }
-            Repr::Object(o) => match (o.marshal_text(), o.to_map()) {
-                (Some(s), _) => {
-                    let mut text = String::with_capacity(s.len() + 2);
-                    push_json_string(&mut text, &s, self.opts.escape_html);
-                    self.scalar(&text, &v.deps);
-                }
-                (None, Some(m)) => {
+            Repr::Object(o) => {
+                if let Some(fields) = o.json_fields() {
+                    self.fields(&fields, depth)?;
+                } else if let Some(v) = o.json_value() {
+                    self.value(&v, depth)?;
+                } else if let Some(items) = o.slice_items() {
+                    self.value(&Value::list(items.as_ref().clone()), depth)?;
+                } else if let Some(m) = o.to_map() {
                     let m = m.borrow();
                     self.map(&m, depth)?;
+                } else {
+                    self.punct("{}");
                 }
-                (None, None) => self.punct("{}"),
-            },
+            }
         }
         Ok(())
     }

@@ -1,187 +1,22 @@
-//! The `trace-value` command line: parses flags, runs a traced render, asks
-//! the query layer, and prints tables, JSON or Markdown. Only this file
-//! knows clap and the terminal.
+//! The `trace-value` command line: parses flags ([`cli`]), runs a traced
+//! render, asks the query layer, and prints tables, JSON or Markdown
+//! ([`output`]); failures end in [`failure`]. Only these modules know clap
+//! and the terminal.
 
+mod cli;
+mod failure;
 mod output;
 
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser};
 
+use cli::{Cli, Command, DocFormat, Format};
+use failure::{Failure, EXIT_NO_MATCH};
 use trace_value::query::{self, BlameTarget};
 use trace_value::render::{self, RenderRequest};
-
-/// Render Helm charts exactly as Helm does and trace which values key
-/// produced or decided every line of the output.
-#[derive(Parser, Debug)]
-#[command(name = "trace-value", version, args_conflicts_with_subcommands = true)]
-struct Cli {
-    #[command(subcommand)]
-    command: Option<Command>,
-
-    #[command(flatten)]
-    render: RenderArgs,
-
-    /// Explain an Alloy block: `NAME "LABEL"`, `NAME`, or a path `A "x" > B "y"`.
-    #[arg(long, conflicts_with = "key")]
-    block: Option<String>,
-
-    /// Explain a values key (`podLogs.extraLogProcessingStages`, `destinations[0].url`).
-    #[arg(long)]
-    key: Option<String>,
-
-    /// Only search the config of this collector (ConfigMap name or data key also work).
-    #[arg(long)]
-    collector: Option<String>,
-
-    /// Show every context key, not only the innermost few.
-    #[arg(long)]
-    all: bool,
-
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
-}
-
-#[derive(Subcommand, Debug)]
-enum Command {
-    /// Render the chart like `helm template`.
-    Render(RenderCmd),
-    /// Print a rendered config or file with each line annotated by its values keys.
-    Blame(BlameCmd),
-    /// Generate a values reference that says what each key renders into.
-    Docs(DocsCmd),
-    /// Report values that change nothing: unread user keys, documented keys no
-    /// template reads, keys read without effect.
-    Check(CheckCmd),
-}
-
-#[derive(Args, Debug)]
-struct DocsCmd {
-    #[command(flatten)]
-    render: RenderArgs,
-    /// Render every values file under this folder and union the effects (repeatable).
-    #[arg(long = "values-dir")]
-    values_dir: Vec<PathBuf>,
-    /// Write the reference here instead of standard output.
-    #[arg(long)]
-    out: Option<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = DocFormat::Markdown)]
-    format: DocFormat,
-}
-
-#[derive(Args, Debug)]
-struct CheckCmd {
-    #[command(flatten)]
-    render: RenderArgs,
-    /// Also render every values file under this folder (repeatable).
-    #[arg(long = "values-dir")]
-    values_dir: Vec<PathBuf>,
-    /// Exit non-zero when anything is found.
-    #[arg(long)]
-    strict: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-enum DocFormat {
-    Markdown,
-    Json,
-}
-
-#[derive(Args, Debug, Clone)]
-struct RenderArgs {
-    /// Chart folder or .tgz.
-    #[arg(long, default_value = ".")]
-    chart: PathBuf,
-    /// Values file (repeatable, later files win).
-    #[arg(short = 'f', long = "values")]
-    values: Vec<PathBuf>,
-    /// Set a value (`a.b=c`, Helm syntax).
-    #[arg(long)]
-    set: Vec<String>,
-    /// Set a string value.
-    #[arg(long = "set-string")]
-    set_string: Vec<String>,
-    /// Set a value from a file (`key=path`).
-    #[arg(long = "set-file")]
-    set_file: Vec<String>,
-    /// Set a JSON value (`key=json`).
-    #[arg(long = "set-json")]
-    set_json: Vec<String>,
-    /// Release name.
-    #[arg(long = "release-name", default_value = "release-name")]
-    release_name: String,
-    /// Namespace.
-    #[arg(long, default_value = "default")]
-    namespace: String,
-    /// Kubernetes version for `.Capabilities.KubeVersion`.
-    #[arg(long = "kube-version")]
-    kube_version: Option<String>,
-    /// Extra API versions for `.Capabilities.APIVersions` (repeatable).
-    #[arg(long = "api-versions")]
-    api_versions: Vec<String>,
-}
-
-#[derive(Args, Debug)]
-struct RenderCmd {
-    #[command(flatten)]
-    render: RenderArgs,
-    /// Only print these templates (path as in `# Source:`, with or without the chart name).
-    #[arg(long = "show-only", short = 's')]
-    show_only: Vec<String>,
-    /// Print `{"files": {path: text}}` instead of the YAML stream.
-    #[arg(long)]
-    json: bool,
-}
-
-#[derive(Args, Debug)]
-struct BlameCmd {
-    #[command(flatten)]
-    render: RenderArgs,
-    /// The collector whose config to annotate.
-    #[arg(long, conflicts_with = "file")]
-    collector: Option<String>,
-    /// The rendered file to annotate (template path).
-    #[arg(long)]
-    file: Option<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-enum Format {
-    Text,
-    Json,
-}
-
-impl RenderArgs {
-    fn request(&self) -> RenderRequest {
-        RenderRequest {
-            chart: self.chart.clone(),
-            values_files: self.values.clone(),
-            set: self.set.clone(),
-            set_string: self.set_string.clone(),
-            set_file: self.set_file.clone(),
-            set_json: self.set_json.clone(),
-            release_name: self.release_name.clone(),
-            namespace: self.namespace.clone(),
-            kube_version: self.kube_version.clone(),
-            api_versions: self.api_versions.clone(),
-        }
-    }
-}
-
-/// Exit codes: 0 answered, 1 nothing matched, 2 error.
-const EXIT_NO_MATCH: u8 = 1;
-const EXIT_ERROR: u8 = 2;
 
 /// mimalloc: rendering allocates and frees many small values, strings and
 /// syntax nodes, and glibc's allocator spent about a tenth of the time on them.
@@ -189,7 +24,27 @@ const EXIT_ERROR: u8 = 2;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let cli = match Cli::try_parse_from(&args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            let shows_text = matches!(
+                e.kind(),
+                ErrorKind::DisplayHelp
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            );
+            if shows_text || !cli::args_want_json(&args) {
+                e.exit();
+            }
+            let message = e.render().to_string();
+            let first = message.lines().next().unwrap_or_default();
+            let first = first.strip_prefix("error: ").unwrap_or(first).to_string();
+            return ExitCode::from(Failure::usage(first).report(true));
+        }
+    };
+    let json = cli.wants_json();
     // Deep include chains recurse deeply: run on a thread with a large stack.
     let worker = std::thread::Builder::new()
         .stack_size(512 * 1024 * 1024)
@@ -209,16 +64,7 @@ fn main() -> ExitCode {
             if is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            if let Some(q) = err.downcast_ref::<query::QueryError>() {
-                eprintln!("Error: {q}");
-                return ExitCode::from(if q.is_no_match() {
-                    EXIT_NO_MATCH
-                } else {
-                    EXIT_ERROR
-                });
-            }
-            eprintln!("Error: {err:#}");
-            ExitCode::from(EXIT_ERROR)
+            ExitCode::from(Failure::of(&err).report(json))
         }
     }
 }
@@ -234,12 +80,32 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut w = std::io::BufWriter::new(stdout.lock());
     match cli.command {
+        Some(Command::Completions { shell }) => {
+            // Generated into memory: clap_complete panics when its writer
+            // fails (a closed pipe), where writing `w` reports an error.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "trace-value", &mut script);
+            w.write_all(&script)?;
+        }
+        Some(Command::Man) => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut page)
+                .context("writing the man page")?;
+            w.write_all(&page)?;
+        }
         Some(Command::Render(cmd)) => {
-            let out = do_render(&cmd.render.request())?;
+            let out = do_render(&cmd.render.request()?)?;
             if cmd.json {
                 output::write_json_files(&mut w, &out)?;
             } else {
-                output::write_stream(&mut w, &out, &cmd.show_only)?;
+                output::write_stream(
+                    &mut w,
+                    &out,
+                    &cmd.show_only,
+                    cmd.include_crds,
+                    cmd.skip_tests,
+                )?;
             }
             leave_to_exit(out);
         }
@@ -251,7 +117,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     anyhow::bail!("blame needs --collector NAME or --file TEMPLATE_PATH")
                 }
             };
-            let out = do_render(&cmd.render.request())?;
+            let out = do_render(&cmd.render.request()?)?;
             let lines = query::blame(&out, &target)?;
             if cmd.format == Format::Json {
                 output::write_blame_json(&mut w, &lines)?;
@@ -261,7 +127,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             leave_to_exit((out, lines));
         }
         Some(Command::Docs(cmd)) => {
-            let survey = trace_value::docs::survey(&cmd.render.request(), &cmd.values_dir)?;
+            let survey = trace_value::docs::survey(&cmd.render.request()?, &cmd.values_dir)?;
             for (name, error) in &survey.skipped {
                 eprintln!(
                     "note: left out the {name}, which do not render: {}",
@@ -291,7 +157,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             leave_to_exit(survey);
         }
         Some(Command::Check(cmd)) => {
-            let survey = trace_value::docs::survey(&cmd.render.request(), &cmd.values_dir)?;
+            let survey = trace_value::docs::survey(&cmd.render.request()?, &cmd.values_dir)?;
             for (name, error) in &survey.skipped {
                 eprintln!(
                     "note: left out the {name}, which do not render: {}",
@@ -311,7 +177,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         None => {
             if let Some(q) = &cli.block {
-                let out = do_render(&cli.render.request())?;
+                let out = do_render(&cli.render.request()?)?;
                 let matches = query::block_query(&out, q, cli.collector.as_deref())?;
                 if cli.format == Format::Json {
                     output::write_block_json(&mut w, &matches)?;
@@ -320,7 +186,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 leave_to_exit((out, matches));
             } else if let Some(k) = &cli.key {
-                let out = do_render(&cli.render.request())?;
+                let out = do_render(&cli.render.request()?)?;
                 let answer = query::key_query(&out, k)?;
                 if cli.format == Format::Json {
                     output::write_key_json(&mut w, &answer)?;
@@ -330,7 +196,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 leave_to_exit((out, answer));
             } else {
                 anyhow::bail!(
-                    "nothing to do: give --block QUERY, --key KEY, or a subcommand (render, blame); see --help"
+                    "nothing to do: give --block QUERY, --key KEY, or a subcommand (template, render, blame, docs, check); see --help"
                 );
             }
         }
@@ -356,7 +222,7 @@ fn do_render(req: &RenderRequest) -> anyhow::Result<render::RenderOutput> {
         let chart = req.chart.display().to_string();
         match &e {
             render::RenderError::Chart(trace_value::chart::ChartError::MissingChartYaml) => {
-                anyhow::anyhow!("chart {chart}: {e}")
+                anyhow::Error::new(e).context(format!("chart {chart}"))
             }
             _ => anyhow::Error::new(e),
         }

@@ -131,6 +131,9 @@ pub struct Doc {
     pub kind: String,
     /// The document's `metadata.name` (empty when absent).
     pub name: String,
+    /// A hook on the `test` event (`test` or Helm 2's `test-success`), which
+    /// `helm template --skip-tests` leaves out.
+    pub test_hook: bool,
 }
 
 /// The documents of a render, as Helm orders them.
@@ -194,16 +197,58 @@ pub fn stream_segments<'a>(
     show_only: &[String],
     trim: SplitTrim,
 ) -> Result<Vec<Segment<'a>>, ManifestError> {
+    stream_segments_with(files, StreamFlags::default(), show_only, trim)
+}
+
+/// `helm template` flags that change the stream besides `--show-only`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StreamFlags<'c> {
+    /// `--include-crds`: the chart's CRD files (`(full path, text)`, as
+    /// [`crate::render::RenderOutput::crds`] lists them), printed first, each
+    /// as `---\n# Source: PATH\nTEXT\n`, as Helm's `renderResources` writes
+    /// them ahead of the manifests.
+    pub crds: &'c [(String, String)],
+    /// `--skip-tests`: test hooks are left out.
+    pub skip_tests: bool,
+}
+
+/// [`template_stream`] with `helm template`'s `--include-crds` and
+/// `--skip-tests`.
+pub fn template_stream_flags(
+    files: &BTreeMap<String, String>,
+    flags: StreamFlags<'_>,
+    show_only: &[String],
+) -> Result<String, ManifestError> {
+    let segments = stream_segments_with(files, flags, show_only, SplitTrim::Leading)?;
+    Ok(concat(&segments))
+}
+
+/// [`stream_segments`] with [`StreamFlags`].
+pub fn stream_segments_with<'a>(
+    files: &'a BTreeMap<String, String>,
+    flags: StreamFlags<'_>,
+    show_only: &[String],
+    trim: SplitTrim,
+) -> Result<Vec<Segment<'a>>, ManifestError> {
     let sorted = sort_manifests(files, trim)?;
-    // rel.Manifest: every manifest as `---\n# Source: p\ndoc\n`, then
-    // `helm template` prints it trimmed, plus a newline.
+    // rel.Manifest: the CRDs asked for, then every manifest as
+    // `---\n# Source: p\ndoc\n`; `helm template` prints it trimmed, plus a
+    // newline.
     let mut out: Vec<Segment<'a>> = Vec::new();
+    for (path, text) in flags.crds {
+        out.push(Segment::Lit(Cow::Owned(format!(
+            "---\n# Source: {path}\n{text}\n"
+        ))));
+    }
     for doc in &sorted.manifests {
         push_doc(&mut out, files, doc);
     }
     trim_segments_end(&mut out);
     out.push(Segment::Lit(Cow::Borrowed("\n")));
     for doc in &sorted.hooks {
+        if flags.skip_tests && doc.test_hook {
+            continue;
+        }
         push_doc(&mut out, files, doc);
     }
     if show_only.is_empty() {
@@ -378,18 +423,20 @@ pub fn sort_manifests(
                     path: path.clone(),
                     message,
                 })?;
-            let doc = Doc {
+            let mut doc = Doc {
                 path: path.clone(),
                 range,
                 kind: head.kind,
                 name: head.name,
+                test_hook: false,
             };
             match head.annotations {
                 Some(a) if !a.is_empty() => match a.get(HOOK_ANNOTATION) {
                     Some(events) => {
-                        let known = events
-                            .split(',')
-                            .all(|e| HOOK_EVENTS.contains(&e.trim().to_lowercase().as_str()));
+                        let events: Vec<String> =
+                            events.split(',').map(|e| e.trim().to_lowercase()).collect();
+                        let known = events.iter().all(|e| HOOK_EVENTS.contains(&e.as_str()));
+                        doc.test_hook = events.iter().any(|e| e == "test" || e == "test-success");
                         if known {
                             sorted.hooks.push(doc);
                         }

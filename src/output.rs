@@ -51,14 +51,23 @@ pub fn write_json_files(w: &mut dyn Write, out: &RenderOutput) -> Result<()> {
     Ok(())
 }
 
-/// The `helm template` stream.
-pub fn write_stream(w: &mut dyn Write, out: &RenderOutput, show_only: &[String]) -> Result<()> {
+/// The `helm template` stream (`--include-crds`: the CRD files first;
+/// `--skip-tests`: no test hooks).
+pub fn write_stream(
+    w: &mut dyn Write,
+    out: &RenderOutput,
+    show_only: &[String],
+    include_crds: bool,
+    skip_tests: bool,
+) -> Result<()> {
     let files = out
         .files
         .iter()
         .map(|(k, v)| (k.clone(), v.as_str().to_string()))
         .collect();
-    let text = trace_value::manifest::template_stream(&files, show_only)?;
+    let crds: &[(String, String)] = if include_crds { &out.crds } else { &[] };
+    let flags = trace_value::manifest::StreamFlags { crds, skip_tests };
+    let text = trace_value::manifest::template_stream_flags(&files, flags, show_only)?;
     w.write_all(text.as_bytes())?;
     Ok(())
 }

@@ -16,6 +16,8 @@ use crate::template::SourceText;
 use crate::traced::{TStr, TextBuilder, TplLoc};
 use crate::value::{MapRef, Repr, Value};
 
+pub use crate::location::ErrorLocation;
+
 /// The result of rendering a chart.
 pub struct RenderOutput {
     /// Rendered text of every non-partial template, by Helm's template path.
@@ -37,6 +39,11 @@ pub struct RenderOutput {
     /// Subcharts of the top chart that these values disable, with the keys
     /// their `values.yaml` documents (their values are not part of the render).
     pub disabled_subcharts: Vec<DisabledSubchart>,
+    /// The `crds/` files (`.yaml`, `.yml`, `.json`) of every enabled chart,
+    /// as Helm's `CRDObjects` lists them: (chart full path + file name, text),
+    /// a chart's own before its subcharts'. `helm template --include-crds`
+    /// prints them before the manifests.
+    pub crds: Vec<(String, String)>,
 }
 
 /// A subchart left out of the render by its condition or tags.
@@ -119,6 +126,8 @@ pub struct RenderRequest {
     pub set_file: Vec<String>,
     /// `--set-json` flags.
     pub set_json: Vec<String>,
+    /// `--set-literal` flags (the value taken as one literal string).
+    pub set_literal: Vec<String>,
     /// Release name.
     pub release_name: String,
     /// Namespace.
@@ -127,6 +136,12 @@ pub struct RenderRequest {
     pub kube_version: Option<String>,
     /// `--api-versions`.
     pub api_versions: Vec<String>,
+    /// `--is-upgrade`: `.Release.IsUpgrade` instead of `.Release.IsInstall`.
+    pub is_upgrade: bool,
+    /// Refuse a chart whose `Chart.yaml` lists a dependency missing from
+    /// `charts/`, as `helm template` does before rendering. Off by default:
+    /// Helm's engine itself (and so the oracle's goldens) renders such charts.
+    pub check_dependencies: bool,
 }
 
 /// Why a render failed. `Display` is Helm's message where Helm has one.
@@ -137,13 +152,50 @@ pub enum RenderError {
     Chart(#[from] ChartError),
     /// A template did not parse.
     #[error("{0}")]
-    Parse(String),
+    Parse(crate::template::parser::ParseError),
     /// A template failed while executing.
     #[error("{}", .0.helm_message())]
     Exec(Box<ExecError>),
     /// An option was invalid.
     #[error("{0}")]
     Options(String),
+}
+
+impl RenderError {
+    /// A stable name of the error's kind, for tools: `chart`, `dependencies`,
+    /// `values`, `schema`, `parse`, `template` or `options`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            RenderError::Chart(e) => e.kind(),
+            RenderError::Parse(_) => "parse",
+            RenderError::Exec(_) => "template",
+            RenderError::Options(_) => "options",
+        }
+    }
+
+    /// Where the error points, when the error knows: the template and line
+    /// of a parse error, the template location of an execution error (the
+    /// one Helm's message names first), the file of a chart or values file
+    /// that did not load.
+    pub fn location(&self) -> Option<ErrorLocation> {
+        match self {
+            RenderError::Parse(e) => Some(ErrorLocation {
+                file: e.name.clone(),
+                line: Some(e.line),
+                column: None,
+            }),
+            // A `fail`/`required` is reported, as Helm's message does, at
+            // the outermost template; any other fault where it happened.
+            RenderError::Exec(e) => if e.user_message.is_some() {
+                e.frames.first()
+            } else {
+                e.frames.last()
+            }
+            .map(|f| ErrorLocation::parse_go(&f.location)),
+            RenderError::Chart(e) => e.location(),
+            RenderError::Options(_) => None,
+        }
+    }
 }
 
 /// Helm's template order: deepest path first, then reverse lexical order.
@@ -264,7 +316,7 @@ fn render_chart(
         set_string: req.set_string.clone(),
         set_json: req.set_json.clone(),
         set_file: req.set_file.clone(),
-        set_literal: Vec::new(),
+        set_literal: req.set_literal.clone(),
     };
     let release = ReleaseOptions {
         name: if req.release_name.is_empty() {
@@ -279,8 +331,16 @@ fn render_chart(
         },
         kube_version: req.kube_version.clone(),
         api_versions: req.api_versions.clone(),
+        is_install: !req.is_upgrade,
+        is_upgrade: req.is_upgrade,
         ..ReleaseOptions::default()
     };
+    if req.check_dependencies {
+        let missing = chart.missing_dependencies();
+        if !missing.is_empty() {
+            return Err(ChartError::MissingDependencies(missing).into());
+        }
+    }
     // Templates parse on a second thread while the values are prepared,
     // unless an earlier render of this chart parsed them.
     let fresh = parsed.is_none_or(|p| p.borrow().is_empty());
@@ -328,7 +388,7 @@ fn render_chart(
                     Some(ahead) => ahead.parse(name, text),
                     None => crate::template::parser::parse(name, text, &crate::funcs::is_defined),
                 };
-                let trees = Trees::from(file.map_err(|e| RenderError::Parse(e.to_string()))?);
+                let trees = Trees::from(file.map_err(RenderError::Parse)?);
                 if let Some(p) = parsed {
                     p.borrow_mut().insert(name.clone(), trees.clone());
                 }
@@ -361,6 +421,7 @@ fn render_chart(
     let reads = eval.take_reads();
     let missing_reads = eval.take_missing_reads();
     let disabled_subcharts = disabled_subcharts(chart, &prepared);
+    let crds = crd_files(chart, &prepared);
     Ok(RenderOutput {
         files,
         origins,
@@ -371,7 +432,41 @@ fn render_chart(
         release_name: release.name,
         origin_values,
         disabled_subcharts,
+        crds,
     })
+}
+
+/// Helm's `Chart.CRDObjects` over the enabled charts: each chart's files
+/// under `crds/` with a manifest extension, named by the chart's full path.
+fn crd_files(
+    chart: &crate::chart::Chart,
+    prepared: &crate::chart::prepare::Prepared,
+) -> Vec<(String, String)> {
+    fn find<'c>(chart: &'c crate::chart::Chart, location: &str) -> Option<&'c crate::chart::Chart> {
+        if chart.location == location {
+            return Some(chart);
+        }
+        chart.subcharts.iter().find_map(|c| find(c, location))
+    }
+    let is_manifest = |name: &str| {
+        let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+        matches!(ext.as_deref(), Some("yaml" | "yml" | "json"))
+    };
+    let mut out = Vec::new();
+    for pc in &prepared.charts {
+        let Some(c) = find(chart, &pc.location) else {
+            continue;
+        };
+        for f in &c.files {
+            if f.name.starts_with("crds/") && is_manifest(&f.name) {
+                out.push((
+                    format!("{}/{}", pc.path, f.name),
+                    String::from_utf8_lossy(&f.data).into_owned(),
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// The template texts of a chart and all its subcharts, the top chart's
@@ -432,6 +527,26 @@ fn disabled_subcharts(
         });
     }
     out
+}
+
+/// Helm's `action.TemplateName` (`--name-template`): the text executed as a
+/// Go template with no data, for a release name (`{{ randAlpha 6 | lower }}`).
+/// Helm offers sprig's functions there; this engine's are a superset.
+pub fn template_name(name_template: &str) -> Result<String, RenderError> {
+    const NAME: &str = "name-template";
+    let parsed = crate::template::parser::parse(NAME, name_template, &crate::funcs::is_defined)
+        .map_err(RenderError::Parse)?;
+    let mut set = TemplateSet::new();
+    set.add(
+        std::sync::Arc::new(name_template.to_string()),
+        Trees::from(parsed),
+        None,
+    );
+    let mut eval = Evaluator::new(set, Some(parse_tpl_text));
+    let out = eval
+        .execute(NAME, Value::nil())
+        .map_err(RenderError::Exec)?;
+    Ok(out.as_str().to_string())
 }
 
 /// Parse the text given to `tpl`; errors in Go's words, as `tpl` reports them.

@@ -228,8 +228,19 @@ pub trait GoObject {
     fn field(&self, name: &str) -> Option<Value>;
     /// Call a method with arguments; `None` if there is no such method.
     fn call(&self, name: &str, args: &[Value]) -> Option<Result<Value, String>>;
-    /// How the object prints (`{{ . }}`, `%v`).
+    /// How the object prints with `%v` (`print`, `printf`, `toString`).
     fn display(&self) -> String;
+    /// How the object prints as a template action's result (`{{ . }}`):
+    /// text/template calls a `String` method with a pointer receiver on an
+    /// addressable value, which `fmt` on a copy does not.
+    fn template_display(&self) -> String {
+        self.display()
+    }
+    /// The text Sprig's `strval` gives the object when that is not its
+    /// `%v` form (`[]byte` converts to its string).
+    fn string_conversion(&self) -> Option<String> {
+        None
+    }
     /// The object as a map, for `toYaml`/`toJson` of the object.
     fn to_map(&self) -> Option<MapRef> {
         None
@@ -242,15 +253,6 @@ pub trait GoObject {
     fn truthy(&self) -> bool {
         true
     }
-    /// Go's reflect kind as `kindOf` shows it (`struct` for a `time.Time`).
-    fn kind_name(&self) -> &str {
-        "ptr"
-    }
-    /// The JSON string encoding/json writes for a type that marshals
-    /// itself as one (`time.Time`: RFC 3339); `None` for a plain object.
-    fn marshal_text(&self) -> Option<String> {
-        None
-    }
     /// The integer of an object whose Go kind is an integer (`time.Month`,
     /// `time.Weekday`, `time.Duration`): `%d` prints it, `eq` and `lt`
     /// compare it; `%v` still prints [`GoObject::display`] (its `String`).
@@ -259,6 +261,40 @@ pub trait GoObject {
     }
     /// The object for downcasting, when its module needs its own type back.
     fn as_any(&self) -> Option<&dyn std::any::Any> {
+        None
+    }
+    /// Go's reflect kind of the object, as `kindOf` prints it: `ptr`,
+    /// `struct`, `map` or `slice`.
+    fn kind(&self) -> &str {
+        "ptr"
+    }
+    /// The elements, when the object is a Go slice: list functions, `len`,
+    /// `index` and `range` read them as they read a list.
+    fn slice_items(&self) -> Option<&Rc<Vec<Value>>> {
+        None
+    }
+    /// The number of entries, when the object is a Go map (`len`).
+    fn map_len(&self) -> Option<usize> {
+        None
+    }
+    /// `index obj key` when the object is a Go map: the entry, or the map's
+    /// zero value for a missing key.
+    fn map_index(&self, _key: &str) -> Option<Value> {
+        None
+    }
+    /// Struct fields in declaration order under their Go names, as `%v`
+    /// and `%+v` print them.
+    fn go_fields(&self) -> Option<Vec<(&'static str, Value)>> {
+        None
+    }
+    /// Struct fields in declaration order under their JSON names: `toJson`
+    /// keeps that order where a map's keys would be sorted.
+    fn json_fields(&self) -> Option<Vec<(&'static str, Value)>> {
+        None
+    }
+    /// What `toJson`/`toYaml` marshal in place of the object, when that is
+    /// not a struct or map (`[]byte` marshals as a base64 string).
+    fn json_value(&self) -> Option<Value> {
         None
     }
 }
@@ -460,6 +496,7 @@ impl Value {
     pub fn as_list(&self) -> Option<&Rc<Vec<Value>>> {
         match &self.repr {
             Repr::List(l) => Some(l),
+            Repr::Object(o) => o.slice_items(),
             _ => None,
         }
     }
@@ -504,7 +541,7 @@ impl Value {
             Repr::Str(_) => "string",
             Repr::List(_) => "slice",
             Repr::Map(_) => "map",
-            Repr::Object(o) => o.kind_name(),
+            Repr::Object(o) => o.kind(),
         }
     }
 

@@ -225,3 +225,111 @@ fn kube_version_and_api_versions_reach_capabilities() {
         "invalid kube version 'banana'",
     );
 }
+
+/// Parses the JSON error a `--format json`/`--json` run prints on stdout.
+fn json_error(args: &[&str], code: i32) -> serde_json::Value {
+    let (got, out, err) = run(args);
+    assert_eq!(got, code, "exit code for {args:?}; stdout: {out}");
+    assert!(err.is_empty(), "JSON errors leave stderr empty: {err}");
+    let doc: serde_json::Value = serde_json::from_str(&out).expect("stdout is JSON");
+    let e = &doc["error"];
+    for field in ["message", "file", "line", "column", "kind"] {
+        assert!(e.get(field).is_some(), "{args:?}: no {field} in {out}");
+    }
+    assert_eq!(doc.as_object().map(|o| o.len()), Some(1), "{out}");
+    e.clone()
+}
+
+/// With JSON output every error fixture fails with a JSON error on stdout:
+/// Helm's message, the exit code 2, its kind, and the template location the
+/// message names, typed.
+#[test]
+fn json_errors_carry_helms_message_kind_and_location() {
+    let repo = common::repo_dir();
+    let errors = repo.join("charts-fixtures/errors");
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&errors)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("Chart.yaml").exists())
+        .collect();
+    cases.sort();
+    let mut located = 0;
+    for case in cases {
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let golden: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(
+                repo.join("testdata/goldens/errors")
+                    .join(&name)
+                    .join("default.json"),
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        let helm = golden["error"].as_str().unwrap().trim_end_matches('\n');
+        let c = case.to_str().unwrap();
+        for args in [
+            vec!["render", "--chart", c, "--release-name", "rel", "--json"],
+            vec!["template", "rel", c, "--json"],
+            vec!["rel", c, "--key", "a", "--format", "json"],
+            vec!["blame", "rel", c, "--file", "x", "--format", "json"],
+        ] {
+            let e = json_error(&args, 2);
+            assert_eq!(
+                e["message"].as_str().unwrap().trim_end_matches('\n'),
+                helm,
+                "{args:?}"
+            );
+            let kind = e["kind"].as_str().unwrap();
+            assert!(
+                ["template", "parse", "schema"].contains(&kind),
+                "{name}: kind {kind}"
+            );
+            if let (Some(file), Some(line)) = (e["file"].as_str(), e["line"].as_u64()) {
+                let at = match e["column"].as_u64() {
+                    Some(col) => format!("{file}:{line}:{col}"),
+                    None => format!("{file}:{line}"),
+                };
+                assert!(helm.contains(&at), "{name}: {at} not in {helm}");
+                located += 1;
+            }
+        }
+    }
+    assert!(located >= 20, "only {located} errors located");
+}
+
+#[test]
+fn json_errors_keep_the_exit_codes() {
+    let chart = common::repo_dir().join("charts-fixtures/mini-monitoring");
+    let c = chart.to_str().unwrap();
+    let e = json_error(&[c, "--key", "podLogs.nope", "--format", "json"], 1);
+    assert_eq!(e["kind"], "no_match");
+    assert!(e["message"].as_str().unwrap().contains("nearest: "));
+    let e = json_error(
+        &[c, "--block", "loki.process \"nope\"", "--format", "json"],
+        1,
+    );
+    assert_eq!(e["kind"], "no_match");
+    let e = json_error(
+        &[c, "--block", "loki.process pod_logs", "--format", "json"],
+        2,
+    );
+    assert_eq!(e["kind"], "query");
+    let e = json_error(&["render", c, "--json", "-f", "/nonexistent/v.yaml"], 2);
+    assert_eq!(e["kind"], "values");
+    assert_eq!(
+        e["message"],
+        "open /nonexistent/v.yaml: no such file or directory"
+    );
+    let e = json_error(&["render", "/nonexistent/chart", "--json"], 2);
+    assert_eq!(e["kind"], "chart");
+    assert_eq!(e["file"], "/nonexistent/chart");
+    let e = json_error(&["check", c, "--format", "json", "--no-such-flag"], 2);
+    assert_eq!(e["kind"], "usage");
+    // Text output keeps text errors on stderr.
+    let (code, out, err) = run(&[c, "--key", "podLogs.nope"]);
+    assert_eq!(code, 1);
+    assert!(
+        out.is_empty() && err.starts_with("Error: no values key"),
+        "{err}"
+    );
+}

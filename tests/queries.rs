@@ -294,3 +294,19 @@ fn k8s_monitoring_pod_logs_block() {
         m.lines.0
     );
 }
+
+#[test]
+fn certificates_depend_on_the_values_they_were_made_from() {
+    let chart = common::repo_dir().join("charts-fixtures/sprig-crypto");
+    let lines = with_render(chart, None, "rel", |out| {
+        query::blame(out, &BlameTarget::File("templates/certs.yaml".into())).expect("blame")
+    });
+    let line = lines
+        .iter()
+        .find(|l| l.text.contains("caCertB64:"))
+        .expect("caCertB64 line");
+    assert_eq!(
+        line.keys,
+        vec!["certs.commonName".to_string(), "certs.days".to_string()]
+    );
+}

@@ -136,3 +136,18 @@ fn k8s_monitoring_matches_perturbation() {
         disagreements(chart.clone(), Some(values), "k8smon", &golden),
     );
 }
+
+#[test]
+fn k8s_monitoring_440_matches_perturbation() {
+    let Some(shared) = common::shared_dir() else {
+        return;
+    };
+    let chart = shared.join("corpus/charts/k8s-monitoring-4.4.0");
+    let values = chart.join("docs/examples/features/pod-logs-via-loki/default/values.yaml");
+    let golden = common::repo_dir()
+        .join("testdata/perturb/k8s-monitoring-4.4.0/features__pod-logs-via-loki__default.json");
+    assert_agrees(
+        "4.4.0 pod-logs-via-loki",
+        disagreements(chart, Some(values), "k8smon", &golden),
+    );
+}

@@ -151,6 +151,55 @@ pub enum ChartError {
         "values don't meet the specifications of the schema(s) in the following chart(s):\n{0}"
     )]
     Schema(String),
+    /// `Chart.yaml` lists dependencies that `charts/` does not hold. Helm's
+    /// engine renders such a chart; `helm template` and `helm install` refuse
+    /// it first (`pkg/cmd/install.go` around `action.CheckDependencies`).
+    #[error("an error occurred while checking for chart dependencies. You may need to run `helm dependency build` to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: {}", .0.join(", "))]
+    MissingDependencies(Vec<String>),
+}
+
+impl ChartError {
+    /// A stable name of the error's kind, for tools: `chart`, `dependencies`,
+    /// `values`, `schema` or `options`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ChartError::MissingDependencies(_) => "dependencies",
+            ChartError::BadValues { .. } | ChartError::UserValues(_) | ChartError::Coalesce(_) => {
+                "values"
+            }
+            ChartError::Schema(_) => "schema",
+            ChartError::Options(_) => "options",
+            _ => "chart",
+        }
+    }
+
+    /// The file the error is about, when it names one.
+    pub fn location(&self) -> Option<crate::location::ErrorLocation> {
+        let file = match self {
+            ChartError::BadMetadata { file, .. } | ChartError::BadValues { file, .. } => file,
+            ChartError::NotFound(path) | ChartError::Io { path, .. } => path,
+            _ => return None,
+        };
+        Some(crate::location::ErrorLocation {
+            file: file.clone(),
+            ..Default::default()
+        })
+    }
+}
+
+impl Chart {
+    /// Helm's `action.CheckDependencies`: the names of the dependencies
+    /// `Chart.yaml` lists that no chart under `charts/` carries (by chart
+    /// name, whatever their condition), in the order listed.
+    pub fn missing_dependencies(&self) -> Vec<String> {
+        let Some(deps) = &self.metadata.dependencies else {
+            return Vec::new();
+        };
+        deps.iter()
+            .filter(|d| !self.subcharts.iter().any(|c| c.name() == d.name))
+            .map(|d| d.name.clone())
+            .collect()
+    }
 }
 
 #[cfg(test)]

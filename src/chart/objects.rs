@@ -92,6 +92,9 @@ impl GoObject for KubeVersion {
     fn type_name(&self) -> &str {
         "common.KubeVersion"
     }
+    fn kind(&self) -> &str {
+        "struct"
+    }
     fn field(&self, name: &str) -> Option<Value> {
         match name {
             "Version" | "GitVersion" | "String" => Some(Value::str(self.version.as_str())),
@@ -107,7 +110,15 @@ impl GoObject for KubeVersion {
             None
         }
     }
+    /// A copy prints as the struct: `Version`, the normalized version
+    /// (the same here), `Major`, `Minor`.
     fn display(&self) -> String {
+        format!(
+            "{{{} {} {} {}}}",
+            self.version, self.version, self.major, self.minor
+        )
+    }
+    fn template_display(&self) -> String {
         self.version.clone()
     }
     fn to_map(&self) -> Option<MapRef> {
@@ -116,6 +127,13 @@ impl GoObject for KubeVersion {
             ("Minor", &self.minor),
             ("Version", &self.version),
         ]))
+    }
+    fn json_fields(&self) -> Option<Vec<(&'static str, Value)>> {
+        Some(vec![
+            ("Version", Value::str(self.version.as_str())),
+            ("Major", Value::str(self.major.as_str())),
+            ("Minor", Value::str(self.minor.as_str())),
+        ])
     }
 }
 
@@ -130,6 +148,16 @@ const KUBE_CLIENT_VERSION: &str = "v1.36";
 impl GoObject for HelmVersion {
     fn type_name(&self) -> &str {
         "version.BuildInfo"
+    }
+    fn kind(&self) -> &str {
+        "struct"
+    }
+    fn json_fields(&self) -> Option<Vec<(&'static str, Value)>> {
+        Some(vec![
+            ("version", Value::str(HELM_VERSION)),
+            ("go_version", Value::str(GO_VERSION)),
+            ("kube_client_version", Value::str(KUBE_CLIENT_VERSION)),
+        ])
     }
     fn field(&self, name: &str) -> Option<Value> {
         Some(Value::str(match name {
@@ -159,13 +187,36 @@ impl GoObject for HelmVersion {
     }
 }
 
-/// `.Capabilities.APIVersions`: a list of group/versions with `Has`.
+/// `.Capabilities.APIVersions`: a Go `[]string` of group/versions with `Has`.
 #[derive(Clone, Debug)]
-pub struct ApiVersions(pub Vec<String>);
+pub struct ApiVersions {
+    names: Vec<String>,
+    /// The same names as template values, for the list functions.
+    items: Rc<Vec<Value>>,
+}
+
+impl ApiVersions {
+    /// The set of these group/versions, in this order.
+    pub fn new(names: Vec<String>) -> Self {
+        let items = Rc::new(names.iter().map(|s| Value::str(s.as_str())).collect());
+        ApiVersions { names, items }
+    }
+
+    /// The group/versions, in order.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+}
 
 impl GoObject for ApiVersions {
     fn type_name(&self) -> &str {
         "common.VersionSet"
+    }
+    fn kind(&self) -> &str {
+        "slice"
+    }
+    fn slice_items(&self) -> Option<&Rc<Vec<Value>>> {
+        Some(&self.items)
     }
     fn field(&self, _name: &str) -> Option<Value> {
         None
@@ -181,10 +232,10 @@ impl GoObject for ApiVersions {
             )));
         };
         let want = crate::gofmt::sprint_value(arg);
-        Some(Ok(Value::bool(self.0.contains(&want))))
+        Some(Ok(Value::bool(self.names.contains(&want))))
     }
     fn display(&self) -> String {
-        format!("[{}]", self.0.join(" "))
+        format!("[{}]", self.names.join(" "))
     }
 }
 
@@ -205,7 +256,9 @@ impl Default for Capabilities {
                 major: "1".to_string(),
                 minor: "36".to_string(),
             },
-            api_versions: ApiVersions(DEFAULT_API_VERSIONS.iter().map(|s| s.to_string()).collect()),
+            api_versions: ApiVersions::new(
+                DEFAULT_API_VERSIONS.iter().map(|s| s.to_string()).collect(),
+            ),
         }
     }
 }
@@ -213,6 +266,16 @@ impl Default for Capabilities {
 impl GoObject for Capabilities {
     fn type_name(&self) -> &str {
         "*common.Capabilities"
+    }
+    fn json_fields(&self) -> Option<Vec<(&'static str, Value)>> {
+        Some(vec![
+            ("KubeVersion", Value::object(Rc::new(self.kube.clone()))),
+            (
+                "APIVersions",
+                Value::object(Rc::new(self.api_versions.clone())),
+            ),
+            ("HelmVersion", Value::object(Rc::new(HelmVersion))),
+        ])
     }
     fn field(&self, name: &str) -> Option<Value> {
         match name {
@@ -244,13 +307,7 @@ impl GoObject for Capabilities {
         let m = crate::value::map_data([
             (
                 "APIVersions".to_string(),
-                Value::list(
-                    self.api_versions
-                        .0
-                        .iter()
-                        .map(|s| Value::str(s.as_str()))
-                        .collect(),
-                ),
+                Value::list(self.api_versions.items.as_ref().clone()),
             ),
             (
                 "HelmVersion".to_string(),
@@ -366,11 +423,25 @@ impl GoObject for Files {
     fn type_name(&self) -> &str {
         "engine.files"
     }
+    fn kind(&self) -> &str {
+        "map"
+    }
+    fn map_len(&self) -> Option<usize> {
+        Some(self.0.len())
+    }
+    fn map_index(&self, key: &str) -> Option<Value> {
+        Some(Bytes::value(self.find(key).map(|f| f.data.clone())))
+    }
     fn range_entries(&self) -> Option<Vec<(Value, Value)>> {
         let mut entries: Vec<(Value, Value)> = self
             .0
             .iter()
-            .map(|f| (Value::str(f.name.as_str()), Value::str(text(f))))
+            .map(|f| {
+                (
+                    Value::str(f.name.as_str()),
+                    Bytes::value(Some(f.data.clone())),
+                )
+            })
             .collect();
         entries.sort_by(|a, b| a.0.as_str().cmp(&b.0.as_str()));
         Some(entries)
@@ -398,9 +469,8 @@ impl GoObject for Files {
             }
         };
         Some(match name {
-            "Get" | "GetBytes" => {
-                want(1).map(|()| Value::str(self.find(&arg()).map(text).unwrap_or_default()))
-            }
+            "Get" => want(1).map(|()| Value::str(self.find(&arg()).map(text).unwrap_or_default())),
+            "GetBytes" => want(1).map(|()| Bytes::value(self.find(&arg()).map(|f| f.data.clone()))),
             "Glob" => want(1).map(|()| {
                 let pat = arg();
                 let picked: Vec<ChartFile> = self
@@ -531,7 +601,11 @@ impl Capabilities {
                 minor: minor.to_string(),
             };
         }
-        caps.api_versions.0.extend(o.api_versions.iter().cloned());
+        if !o.api_versions.is_empty() {
+            let mut names = caps.api_versions.names;
+            names.extend(o.api_versions.iter().cloned());
+            caps.api_versions = ApiVersions::new(names);
+        }
         Ok(caps)
     }
 }
@@ -595,7 +669,7 @@ pub fn chart_map(node: &Node<'_>, is_root: bool) -> MapRef {
         Some(a) => Value::map_from(crate::value::map_data(
             a.iter().map(|(k, v)| (k.as_str(), s(v))),
         )),
-        None => Value::nil(),
+        None => Value::object(Rc::new(NilStringMap)),
     };
     MapRef::from_data(crate::value::map_data([
         ("APIVersion".to_string(), s(&md.api_version)),
@@ -617,4 +691,103 @@ pub fn chart_map(node: &Node<'_>, is_root: bool) -> MapRef {
         ("Type".to_string(), s(&md.chart_type)),
         ("Version".to_string(), s(&md.version)),
     ]))
+}
+
+/// A Go `[]byte` (`.Files.GetBytes`, the values of `.Files`): prints as its
+/// numbers, marshals as base64, converts to a string with `toString`.
+#[derive(Clone, Debug)]
+pub struct Bytes {
+    data: Option<std::sync::Arc<Vec<u8>>>,
+    /// The bytes as template integers, for the list functions.
+    items: Rc<Vec<Value>>,
+}
+
+impl Bytes {
+    /// A `[]byte` value; `None` is Go's nil slice (a missing file).
+    pub fn value(data: Option<std::sync::Arc<Vec<u8>>>) -> Value {
+        let items = Rc::new(
+            data.iter()
+                .flat_map(|d| d.iter())
+                .map(|&b| Value::int(i64::from(b)))
+                .collect(),
+        );
+        Value::object(Rc::new(Bytes { data, items }))
+    }
+
+    /// The bytes.
+    pub fn bytes(&self) -> &[u8] {
+        self.data.as_deref().map_or(&[], |d| d.as_slice())
+    }
+}
+
+impl GoObject for Bytes {
+    fn type_name(&self) -> &str {
+        "[]uint8"
+    }
+    fn kind(&self) -> &str {
+        "slice"
+    }
+    fn slice_items(&self) -> Option<&Rc<Vec<Value>>> {
+        Some(&self.items)
+    }
+    fn truthy(&self) -> bool {
+        !self.bytes().is_empty()
+    }
+    fn field(&self, _name: &str) -> Option<Value> {
+        None
+    }
+    fn call(&self, _name: &str, _args: &[Value]) -> Option<Result<Value, String>> {
+        None
+    }
+    fn display(&self) -> String {
+        let numbers: Vec<String> = self.bytes().iter().map(|b| b.to_string()).collect();
+        format!("[{}]", numbers.join(" "))
+    }
+    fn string_conversion(&self) -> Option<String> {
+        Some(String::from_utf8_lossy(self.bytes()).into_owned())
+    }
+    fn json_value(&self) -> Option<Value> {
+        Some(match &self.data {
+            Some(d) => Value::str(base64(d)),
+            None => Value::nil(),
+        })
+    }
+}
+
+/// A nil Go `map[string]string` (`.Chart.Annotations` when Chart.yaml has
+/// none): prints `map[]`, marshals as `null`, is empty.
+#[derive(Clone, Debug)]
+pub struct NilStringMap;
+
+impl GoObject for NilStringMap {
+    fn type_name(&self) -> &str {
+        "map[string]string"
+    }
+    fn kind(&self) -> &str {
+        "map"
+    }
+    fn map_len(&self) -> Option<usize> {
+        Some(0)
+    }
+    fn map_index(&self, _key: &str) -> Option<Value> {
+        Some(Value::str(""))
+    }
+    fn range_entries(&self) -> Option<Vec<(Value, Value)>> {
+        Some(Vec::new())
+    }
+    fn truthy(&self) -> bool {
+        false
+    }
+    fn field(&self, _name: &str) -> Option<Value> {
+        None
+    }
+    fn call(&self, _name: &str, _args: &[Value]) -> Option<Result<Value, String>> {
+        None
+    }
+    fn display(&self) -> String {
+        "map[]".to_string()
+    }
+    fn json_value(&self) -> Option<Value> {
+        Some(Value::nil())
+    }
 }

@@ -414,7 +414,13 @@ fn files_object() {
 fn capabilities_defaults() {
     let caps = objects::Capabilities::default();
     let kv = caps.field("KubeVersion").unwrap();
-    assert_eq!(crate::gofmt::sprint_value(&kv), "v1.36.0");
+    // Oracle: `print` gets a copy, which prints as the struct; a template
+    // action prints its `String()`.
+    assert_eq!(crate::gofmt::sprint_value(&kv), "{v1.36.0 v1.36.0 1 36}");
+    let crate::value::Repr::Object(kv) = &kv.repr else {
+        panic!("KubeVersion is an object")
+    };
+    assert_eq!(kv.template_display(), "v1.36.0");
     let hv = caps.field("HelmVersion").unwrap();
     assert_eq!(crate::gofmt::sprint_value(&hv), "{v4.2   go1.26.6 v1.36}");
     // Oracle: {{ .Capabilities }} prints the struct.

@@ -28,6 +28,24 @@ pub struct UserValues {
     pub set_literal: Vec<String>,
 }
 
+/// How values read from standard input (`-f -`) name their file in origins.
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// Standard input, read once per process: `-f -` reads it as Helm does, and
+/// every render of the process (`docs` and `check` render on two threads)
+/// sees the same text.
+fn stdin_text() -> Result<String, String> {
+    static STDIN: std::sync::OnceLock<Result<String, String>> = std::sync::OnceLock::new();
+    STDIN
+        .get_or_init(|| {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+                .map(|_| text)
+                .map_err(|e| format!("reading values from standard input (-f -): {e}"))
+        })
+        .clone()
+}
+
 /// Helm's `mergeMaps`: `b` over `a`, maps merged recursively, into a new top map.
 pub fn merge_maps(a: &MapRef, b: &MapRef) -> MapRef {
     let out = MapRef::from_data(a.borrow().clone());
@@ -95,10 +113,15 @@ impl UserValues {
         let mut base = MapRef::new();
         for path in &self.value_files {
             let shown = path.display().to_string();
-            let text = std::fs::read_to_string(path).map_err(|_| {
-                ChartError::UserValues(format!("open {shown}: no such file or directory"))
-            })?;
-            let v = loader(&text, Rc::from(shown.as_str()), Layer::UserFile, origins)
+            let (text, origin_file) = if shown == "-" {
+                (stdin_text().map_err(ChartError::UserValues)?, STDIN_NAME)
+            } else {
+                let text = std::fs::read_to_string(path).map_err(|_| {
+                    ChartError::UserValues(format!("open {shown}: no such file or directory"))
+                })?;
+                (text, shown.as_str())
+            };
+            let v = loader(&text, Rc::from(origin_file), Layer::UserFile, origins)
                 .map_err(|e| ChartError::UserValues(format!("failed to parse {shown}: {e}")))?;
             let current = match v.as_map() {
                 Some(m) => m.clone(),

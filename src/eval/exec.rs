@@ -42,21 +42,6 @@ pub struct MissingRead {
     pub loc: TplLoc,
 }
 
-/// The node Go's executor last stood at (`s.at`) after evaluating `arg`:
-/// inside a parenthesized pipeline without fields, the last argument of its
-/// last command (recursively), or the function name when it has none.
-fn last_visited(arg: &Arg) -> &Arg {
-    match arg {
-        Arg::Chain(c) if c.fields.is_empty() => {
-            match c.pipe.cmds.last().and_then(|cmd| cmd.args.last()) {
-                Some(last) => last_visited(last),
-                None => arg,
-            }
-        }
-        _ => arg,
-    }
-}
-
 /// Parses `tpl` text; supplied by the caller so the evaluator does not
 /// depend on the parser's entry point.
 pub type TplParser = fn(name: &str, text: &str) -> Result<crate::template::ast::ParsedFile, String>;
@@ -341,6 +326,7 @@ impl Evaluator {
                 }
             }
             Repr::Nil => st.out.push_str("<no value>", &source),
+            Repr::Object(o) => st.out.push_str(&o.template_display(), &source),
             _ => {
                 let text = crate::gofmt::sprint_value(v);
                 st.out.push_str(&text, &source);
@@ -421,6 +407,15 @@ impl Evaluator {
             Repr::Int(n, _) => (0..*n).map(|i| (Value::int(i), Value::int(i))).collect(),
             Repr::Nil => Vec::new(),
             Repr::Object(o) if o.range_entries().is_some() => o.range_entries().unwrap_or_default(),
+            Repr::Object(o) if o.slice_items().is_some() => o
+                .slice_items()
+                .map(|l| {
+                    l.iter()
+                        .enumerate()
+                        .map(|(i, v)| (Value::int(i as i64), v.clone()))
+                        .collect()
+                })
+                .unwrap_or_default(),
             _ => {
                 let shown = crate::gofmt::sprint_value(&val);
                 return Err(self
@@ -843,7 +838,12 @@ impl Evaluator {
                                 ))
                             }
                         }
-                    } else if let Some(v) = o.field(name) {
+                    } else if let Some(mut v) = o.field(name) {
+                        // A field of a computed struct (Sprig's certificate)
+                        // depends on what the struct was computed from.
+                        if v.deps.is_empty() {
+                            v.deps = cur.value.deps.clone();
+                        }
                         Operand::plain(v)
                     } else if let Some(r) = o.call(name, &[]) {
                         match r {
@@ -1232,9 +1232,12 @@ impl Evaluator {
             }
             Arg::Number(n) => return self.number_arg(st, n, ty),
         };
-        // Go reports a wrong type where its state last stood: for a
-        // parenthesized pipeline, the last node evaluated inside it.
-        let at = last_visited(arg);
+        // Go reports a wrong type at the node it visited last, which for a
+        // parenthesized pipeline is inside it.
+        let at = match arg {
+            Arg::Chain(c) => c.pipe.last_visited().unwrap_or(arg),
+            _ => arg,
+        };
         self.validate_type(st, at.pos(), &|| arg_string(at), op, ty)
     }
 
@@ -1250,6 +1253,21 @@ impl Evaluator {
                     n.pos,
                     n.text.to_string(),
                     format!("expected integer; found {}", n.text),
+                )),
+            },
+            // Go sets the constant with SetUint: it truncates to 32 bits.
+            Ty::Uint32 => match (n.int, n.float) {
+                (Some(i), _) if i >= 0 => Ok(Value::int(i64::from(i as u32))),
+                (_, Some(f))
+                    if f >= 0.0 && f.fract() == 0.0 && f < 18_446_744_073_709_551_616.0 =>
+                {
+                    Ok(Value::int(i64::from(f as u64 as u32)))
+                }
+                _ => Err(self.error(
+                    st,
+                    n.pos,
+                    n.text.to_string(),
+                    format!("expected unsigned integer; found {}", n.text),
                 )),
             },
             Ty::Float => match n.float {
@@ -1306,6 +1324,9 @@ impl Evaluator {
             (Repr::List(_), Ty::List) => true,
             (Repr::List(l), Ty::StrList) => l.iter().all(|x| matches!(x.repr, Repr::Str(_))),
             (Repr::Map(_), Ty::Map) => true,
+            (Repr::Object(o), Ty::Certificate) => {
+                o.type_name() == crate::funcs::certs::CERTIFICATE_TYPE
+            }
             _ => false,
         };
         if ok {
@@ -1364,6 +1385,7 @@ fn expected_word(ty: Ty) -> &'static str {
     match ty {
         Ty::Str => "string",
         Ty::Int | Ty::Int64 => "integer",
+        Ty::Uint32 => "unsigned integer",
         Ty::Float => "float",
         Ty::Bool => "bool",
         _ => ty.go_name(),

@@ -119,14 +119,10 @@ fn eq_pair(a: &Value, b: &Value) -> Result<bool, FuncError> {
         )));
     }
     match (&a.repr, &b.repr) {
-        // time.Time is a struct compared by value (instant and zone).
-        (Repr::Object(x), Repr::Object(y)) if x.type_name() == "time.Time" => {
-            let time = |o: &std::rc::Rc<dyn crate::value::GoObject>| {
-                o.as_any()
-                    .and_then(|a| a.downcast_ref::<super::dates::Time>())
-                    .cloned()
-            };
-            Ok(time(x).is_some() && time(x) == time(y))
+        // Struct values compare field by field (Sprig's certificate);
+        // pointers by identity.
+        (Repr::Object(x), Repr::Object(y)) if x.kind() == "struct" => {
+            Ok(x.display() == y.display())
         }
         (Repr::Object(x), Repr::Object(y)) => Ok(std::ptr::addr_eq(
             std::rc::Rc::as_ptr(x),
@@ -225,6 +221,17 @@ fn len(_: &FuncCtx, args: Vec<Value>) -> FuncResult {
         Repr::Str(s) => s.len(),
         Repr::List(l) => l.len(),
         Repr::Map(m) => m.len(),
+        Repr::Object(o) => match o.slice_items().map(|l| l.len()).or_else(|| o.map_len()) {
+            Some(n) => n,
+            // Go's len looks through a pointer to the type it points at.
+            None => {
+                let name = v.type_name();
+                return Err(FuncError(format!(
+                    "len of type {}",
+                    name.strip_prefix('*').unwrap_or(name)
+                )));
+            }
+        },
         _ => return Err(FuncError(format!("len of type {}", v.type_name()))),
     };
     Ok(Value::int(n as i64))
@@ -238,6 +245,26 @@ pub fn index_value(item: &Value, indexes: &[Value]) -> FuncResult {
     }
     let mut cur = item.clone();
     for idx in indexes {
+        if let Repr::Object(o) = &cur.repr {
+            if let Some(items) = o.slice_items() {
+                cur = Value::list(items.as_ref().clone()).with_deps(cur.deps.clone());
+            } else if o.map_len().is_some() {
+                let key = match &idx.repr {
+                    Repr::Str(s) => s.as_str().to_string(),
+                    Repr::Nil => {
+                        return Err(FuncError::new("value is nil; should be of type string"))
+                    }
+                    _ => {
+                        return Err(FuncError(format!(
+                            "value has type {}; should be string",
+                            idx.type_name()
+                        )))
+                    }
+                };
+                cur = o.map_index(&key).unwrap_or_default();
+                continue;
+            }
+        }
         let next = match &cur.repr {
             Repr::Nil => return Err(FuncError::new("index of nil pointer")),
             Repr::List(_) | Repr::Str(_) => {
@@ -321,8 +348,8 @@ fn slice(_: &FuncCtx, args: Vec<Value>) -> FuncResult {
     let Some((list, idx)) = args.split_first() else {
         return Ok(Value::nil());
     };
-    match &list.repr {
-        Repr::List(l) => {
+    match list.as_list() {
+        Some(l) => {
             if l.is_empty() {
                 return Ok(Value::nil());
             }
@@ -335,10 +362,10 @@ fn slice(_: &FuncCtx, args: Vec<Value>) -> FuncResult {
             }
             Ok(Value::list(l[start as usize..end as usize].to_vec()))
         }
-        Repr::Nil => Err(FuncError::new(
+        None if list.is_nil() => Err(FuncError::new(
             "runtime error: invalid memory address or nil pointer dereference",
         )),
-        _ => Err(FuncError(format!(
+        None => Err(FuncError(format!(
             "list should be type of slice or array but {}",
             list.kind_name()
         ))),

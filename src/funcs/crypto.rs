@@ -1,13 +1,21 @@
-//! Sprig's hashing and randomness: `sha1sum`, `sha256sum`, `sha512sum`,
-//! `adler32sum`, `uuidv4`, `randAlphaNum`, `randAlpha`, `randNumeric`,
-//! `randAscii`, `randBytes`. Certificate, key, password and AES functions
-//! (`genCA`, `bcrypt`, `encryptAES`, ...) and `getHostByName` are registered
-//! so templates parse, and fail with an explanation when called.
+//! Sprig's hashing, randomness, passwords and AES: `sha1sum`, `sha256sum`,
+//! `sha512sum`, `adler32sum`, `uuidv4`, `randAlphaNum`, `randAlpha`,
+//! `randNumeric`, `randAscii`, `randBytes` (from the OS's secure source, as
+//! Go's `crypto/rand`), `bcrypt` and `htpasswd` (`$2a$`, cost 10),
+//! `derivePassword` (the Master Password algorithm: scrypt, HMAC-SHA-256,
+//! Sprig's templates), `encryptAES`/`decryptAES` (AES-256-CBC, random IV
+//! first, PKCS #7 padding, base64; Go's runtime panics become the errors
+//! Helm reports), and `getHostByName` as Helm leaves it without
+//! `--enable-dns` (always empty). Certificates and keys are in
+//! [`super::certs`].
 
 use std::cell::Cell;
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
 
+use aes::cipher::{BlockDecryptMut, BlockEncryptMut, KeyIvInit};
+use hmac::Mac;
+use rand_core::{OsRng, RngCore};
 use sha1::{Digest, Sha1};
 use sha2::{Sha256, Sha512};
 
@@ -123,20 +131,220 @@ fn f_rand_ascii(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
 
 fn f_rand_bytes(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
     let n = match a.first().map(|v| &v.repr) {
-        Some(crate::value::Repr::Int(i, _)) => (*i).max(0) as usize,
+        Some(crate::value::Repr::Int(i, _)) => *i,
         _ => 0,
     };
-    let bytes: Vec<u8> = (0..n).map(|_| random_u64() as u8).collect();
+    let n = usize::try_from(n)
+        .map_err(|_| FuncError::new("runtime error: makeslice: len out of range"))?;
+    let mut bytes = vec![0u8; n];
+    OsRng.fill_bytes(&mut bytes);
     Ok(Value::str(super::encoding::b64(&bytes)))
 }
 
-fn f_unsupported(_: &FuncCtx, _: Vec<Value>) -> FuncResult {
-    Err(FuncError::new(
-        "this function (keys, certificates, passwords, AES, DNS) is not supported by trace-value",
-    ))
+/// Sprig's `bcrypt`: Go's `GenerateFromPassword` at the default cost; an
+/// error is returned as the text.
+fn bcrypt_text(password: &str) -> String {
+    if password.len() > 72 {
+        return "failed to encrypt string with bcrypt: bcrypt: password length exceeds 72 bytes"
+            .into();
+    }
+    match bcrypt::hash_with_result(password, 10) {
+        Ok(h) => h.format_for_version(bcrypt::Version::TwoA),
+        Err(e) => format!("failed to encrypt string with bcrypt: {e}"),
+    }
 }
 
-/// Sprig's hashing and random functions.
+fn f_bcrypt(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
+    Ok(Value::str(bcrypt_text(&strval(&a[0]))))
+}
+
+fn f_htpasswd(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
+    let user = strval(&a[0]);
+    if user.contains(':') {
+        return Ok(Value::str(format!("invalid username: {user}")));
+    }
+    Ok(Value::str(format!(
+        "{user}:{}",
+        bcrypt_text(&strval(&a[1]))
+    )))
+}
+
+/// Sprig's `passwordTypeTemplates`.
+fn password_templates(kind: &str) -> Option<&'static [&'static str]> {
+    Some(match kind {
+        "maximum" => &["anoxxxxxxxxxxxxxxxxx", "axxxxxxxxxxxxxxxxxno"],
+        "long" => &[
+            "CvcvnoCvcvCvcv",
+            "CvcvCvcvnoCvcv",
+            "CvcvCvcvCvcvno",
+            "CvccnoCvcvCvcv",
+            "CvccCvcvnoCvcv",
+            "CvccCvcvCvcvno",
+            "CvcvnoCvccCvcv",
+            "CvcvCvccnoCvcv",
+            "CvcvCvccCvcvno",
+            "CvcvnoCvcvCvcc",
+            "CvcvCvcvnoCvcc",
+            "CvcvCvcvCvccno",
+            "CvccnoCvccCvcv",
+            "CvccCvccnoCvcv",
+            "CvccCvccCvcvno",
+            "CvcvnoCvccCvcc",
+            "CvcvCvccnoCvcc",
+            "CvcvCvccCvccno",
+            "CvccnoCvcvCvcc",
+            "CvccCvcvnoCvcc",
+            "CvccCvcvCvccno",
+        ],
+        "medium" => &["CvcnoCvc", "CvcCvcno"],
+        "short" => &["Cvcn"],
+        "basic" => &["aaanaaan", "aannaaan", "aaannaaa"],
+        "pin" => &["nnnn"],
+        _ => return None,
+    })
+}
+
+/// Sprig's `templateCharacters`.
+fn template_characters(class: u8) -> &'static [u8] {
+    match class {
+        b'V' => b"AEIOU",
+        b'C' => b"BCDFGHJKLMNPQRSTVWXYZ",
+        b'v' => b"aeiou",
+        b'c' => b"bcdfghjklmnpqrstvwxyz",
+        b'A' => b"AEIOUBCDFGHJKLMNPQRSTVWXYZ",
+        b'a' => b"AEIOUaeiouBCDFGHJKLMNPQRSTVWXYZbcdfghjklmnpqrstvwxyz",
+        b'n' => b"0123456789",
+        b'o' => b"@&%?,=[]_:-+*$#!'^~;()/.",
+        _ => b"AEIOUaeiouBCDFGHJKLMNPQRSTVWXYZbcdfghjklmnpqrstvwxyz0123456789!@#$%^&*()",
+    }
+}
+
+/// Sprig's `derivePassword` (Master Password): deterministic in its inputs.
+fn derive_password(counter: u32, kind: &str, password: &str, user: &str, site: &str) -> String {
+    const SEED: &[u8] = b"com.lyndir.masterpassword";
+    let Some(templates) = password_templates(kind) else {
+        return format!("cannot find password template {kind}");
+    };
+    let mut salt = SEED.to_vec();
+    salt.extend_from_slice(&(user.len() as u32).to_be_bytes());
+    salt.extend_from_slice(user.as_bytes());
+    let mut key = [0u8; 64];
+    let derived = scrypt::Params::new(15, 8, 2, 64)
+        .map_err(|e| e.to_string())
+        .and_then(|params| {
+            scrypt::scrypt(password.as_bytes(), &salt, &params, &mut key).map_err(|e| e.to_string())
+        });
+    if let Err(e) = derived {
+        return format!("failed to derive password: {e}");
+    }
+    let mut message = SEED.to_vec();
+    message.extend_from_slice(&(site.len() as u32).to_be_bytes());
+    message.extend_from_slice(site.as_bytes());
+    message.extend_from_slice(&counter.to_be_bytes());
+    let Ok(mut mac) = hmac::Hmac::<Sha256>::new_from_slice(&key) else {
+        return "failed to derive password: bad key".into();
+    };
+    mac.update(&message);
+    let seed = mac.finalize().into_bytes();
+    let template = templates[usize::from(seed[0]) % templates.len()].as_bytes();
+    template
+        .iter()
+        .enumerate()
+        .map(|(i, &class)| {
+            let chars = template_characters(class);
+            char::from(chars[usize::from(seed[i + 1]) % chars.len()])
+        })
+        .collect()
+}
+
+fn f_derive_password(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
+    let counter = match a[0].repr {
+        crate::value::Repr::Int(i, _) => i as u32,
+        _ => 0,
+    };
+    Ok(Value::str(derive_password(
+        counter,
+        &strval(&a[1]),
+        &strval(&a[2]),
+        &strval(&a[3]),
+        &strval(&a[4]),
+    )))
+}
+
+/// Sprig's AES key: the password's bytes in a zeroed 32-byte buffer.
+fn aes_key(password: &str) -> [u8; 32] {
+    let mut key = [0u8; 32];
+    let n = password.len().min(32);
+    key[..n].copy_from_slice(&password.as_bytes()[..n]);
+    key
+}
+
+type Aes256CbcEnc = cbc::Encryptor<aes::Aes256>;
+type Aes256CbcDec = cbc::Decryptor<aes::Aes256>;
+
+fn f_encrypt_aes(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
+    let plain = strval(&a[1]);
+    if plain.is_empty() {
+        return Ok(Value::str(""));
+    }
+    let mut iv = [0u8; 16];
+    OsRng.fill_bytes(&mut iv);
+    // Sprig pads itself: n bytes of value n, a whole block when aligned.
+    let pad = 16 - plain.len() % 16;
+    let mut out = iv.to_vec();
+    out.extend_from_slice(plain.as_bytes());
+    out.extend(std::iter::repeat_n(pad as u8, pad));
+    let len = out.len() - 16;
+    Aes256CbcEnc::new(&aes_key(&strval(&a[0])).into(), &iv.into())
+        .encrypt_padded_mut::<cbc::cipher::block_padding::NoPadding>(&mut out[16..], len)
+        .map_err(|_| FuncError::new("crypto/cipher: input not full blocks"))?;
+    Ok(Value::str(super::encoding::b64(&out)))
+}
+
+/// Sprig's `decryptAES`. Its padding is not checked: the last byte says how
+/// many bytes to drop, and Go's panics on short input are the errors.
+fn f_decrypt_aes(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
+    let text = strval(&a[1]);
+    if text.is_empty() {
+        return Ok(Value::str(""));
+    }
+    let crypt = super::encoding::b64_decode(&text)
+        .map_err(|i| FuncError::new(format!("illegal base64 data at input byte {i}")))?;
+    if crypt.len() < 16 {
+        return Err(FuncError::new(format!(
+            "runtime error: slice bounds out of range [:16] with capacity {}",
+            crypt.len()
+        )));
+    }
+    let (iv, body) = crypt.split_at(16);
+    if body.len() % 16 != 0 {
+        return Err(FuncError::new("crypto/cipher: input not full blocks"));
+    }
+    let mut plain = body.to_vec();
+    let iv: [u8; 16] = iv.try_into().unwrap_or([0; 16]);
+    Aes256CbcDec::new(&aes_key(&strval(&a[0])).into(), &iv.into())
+        .decrypt_padded_mut::<cbc::cipher::block_padding::NoPadding>(&mut plain)
+        .map_err(|_| FuncError::new("crypto/cipher: input not full blocks"))?;
+    let Some(&last) = plain.last() else {
+        return Err(FuncError::new("runtime error: index out of range [-1]"));
+    };
+    let keep = plain.len() as i64 - i64::from(last);
+    if keep < 0 {
+        return Err(FuncError::new(format!(
+            "runtime error: slice bounds out of range [:{keep}]"
+        )));
+    }
+    plain.truncate(keep as usize);
+    Ok(Value::str(String::from_utf8_lossy(&plain).into_owned()))
+}
+
+/// Helm replaces Sprig's `getHostByName` with an empty answer unless DNS
+/// lookups are enabled (`--enable-dns`, which `helm template` leaves off).
+fn f_get_host_by_name(_: &FuncCtx, _: Vec<Value>) -> FuncResult {
+    Ok(Value::str(""))
+}
+
+/// Sprig's hashing, random, password and AES functions.
 pub static FUNCS: &[FuncDef] = &[
     def("sha1sum", &[Ty::Str], None, f_sha1),
     def("sha256sum", &[Ty::Str], None, f_sha256),
@@ -148,50 +356,17 @@ pub static FUNCS: &[FuncDef] = &[
     def("randNumeric", &[Ty::Int], None, f_rand_numeric),
     def("randAscii", &[Ty::Int], None, f_rand_ascii),
     def("randBytes", &[Ty::Int], None, f_rand_bytes),
-    def("bcrypt", &[Ty::Str], None, f_unsupported),
-    def("htpasswd", &[Ty::Str, Ty::Str], None, f_unsupported),
-    def("genPrivateKey", &[Ty::Str], None, f_unsupported),
+    def("bcrypt", &[Ty::Str], None, f_bcrypt),
+    def("htpasswd", &[Ty::Str, Ty::Str], None, f_htpasswd),
     def(
         "derivePassword",
-        &[Ty::Int, Ty::Str, Ty::Str, Ty::Str, Ty::Str],
+        &[Ty::Uint32, Ty::Str, Ty::Str, Ty::Str, Ty::Str],
         None,
-        f_unsupported,
+        f_derive_password,
     ),
-    def("buildCustomCert", &[Ty::Str, Ty::Str], None, f_unsupported),
-    def("genCA", &[Ty::Str, Ty::Int], None, f_unsupported),
-    def(
-        "genCAWithKey",
-        &[Ty::Str, Ty::Int, Ty::Str],
-        None,
-        f_unsupported,
-    ),
-    def(
-        "genSelfSignedCert",
-        &[Ty::Str, Ty::List, Ty::List, Ty::Int],
-        None,
-        f_unsupported,
-    ),
-    def(
-        "genSelfSignedCertWithKey",
-        &[Ty::Str, Ty::List, Ty::List, Ty::Int, Ty::Str],
-        None,
-        f_unsupported,
-    ),
-    def(
-        "genSignedCert",
-        &[Ty::Str, Ty::List, Ty::List, Ty::Int, Ty::Any],
-        None,
-        f_unsupported,
-    ),
-    def(
-        "genSignedCertWithKey",
-        &[Ty::Str, Ty::List, Ty::List, Ty::Int, Ty::Any, Ty::Str],
-        None,
-        f_unsupported,
-    ),
-    def("encryptAES", &[Ty::Str, Ty::Str], None, f_unsupported),
-    def("decryptAES", &[Ty::Str, Ty::Str], None, f_unsupported),
-    def("getHostByName", &[Ty::Str], None, f_unsupported),
+    def("encryptAES", &[Ty::Str, Ty::Str], None, f_encrypt_aes),
+    def("decryptAES", &[Ty::Str, Ty::Str], None, f_decrypt_aes),
+    def("getHostByName", &[Ty::Str], None, f_get_host_by_name),
 ];
 
 #[cfg(test)]
@@ -220,5 +395,79 @@ mod tests {
         assert_eq!(u.len(), 36);
         assert_eq!(&u[14..15], "4");
         assert_eq!(show("randAlphaNum", vec![i(12)]).len(), 12);
+    }
+
+    #[test]
+    fn derive_password_oracle_table() {
+        // Oracle: derivePassword 1 "long" "password" "user" "example.com",
+        // 3 "maximum" "pw" "ünï" "site", 0 "pin" "" "" "", 7 "basic" "a" "b" "c",
+        // 2 "medium" "a" "b" "c", 2 "short" "a" "b" "c", 1 "foo" "p" "u" "s".
+        let rows: [(i64, &str, &str, &str, &str, &str); 7] = [
+            (
+                1,
+                "long",
+                "password",
+                "user",
+                "example.com",
+                "ZedaFaxcZaso9*",
+            ),
+            (3, "maximum", "pw", "ünï", "site", "SGQDgGVrnrl15kKf3F2^"),
+            (0, "pin", "", "", "", "2847"),
+            (7, "basic", "a", "b", "c", "tbf6qJq5"),
+            (2, "medium", "a", "b", "c", "Fuz6[Con"),
+            (2, "short", "a", "b", "c", "Fuz6"),
+            (1, "foo", "p", "u", "s", "cannot find password template foo"),
+        ];
+        for (n, kind, pw, user, site, want) in rows {
+            assert_eq!(
+                show(
+                    "derivePassword",
+                    vec![i(n), s(kind), s(pw), s(user), s(site)]
+                ),
+                want
+            );
+        }
+    }
+
+    #[test]
+    fn aes_decrypts_helms_ciphertext_and_round_trips() {
+        // Oracle: encryptAES "secretkey" "hello" gave this (random IV).
+        let helm = "m0YDMISbOblMINUWbFFOkfQqstuug4SrQmJSS+T2E5k=";
+        assert_eq!(show("decryptAES", vec![s("secretkey"), s(helm)]), "hello");
+        for plain in ["x", "0123456789abcdef", "a longer text, over two blocks"] {
+            let sealed = show("encryptAES", vec![s("k"), s(plain)]);
+            assert_eq!(show("decryptAES", vec![s("k"), s(&sealed)]), plain);
+        }
+        assert_eq!(show("encryptAES", vec![s("k"), s("")]), "");
+        // Oracle: Go's runtime panics are the messages.
+        assert_eq!(
+            call("decryptAES", vec![s("k"), s("YWJj")]).err().as_deref(),
+            Some("runtime error: slice bounds out of range [:16] with capacity 3")
+        );
+        assert_eq!(
+            call("decryptAES", vec![s("k"), s("abc")]).err().as_deref(),
+            Some("illegal base64 data at input byte 0")
+        );
+    }
+
+    #[test]
+    fn bcrypt_hashes_verify() {
+        let h = show("bcrypt", vec![s("hunter2")]);
+        assert!(h.starts_with("$2a$10$") && h.len() == 60, "{h}");
+        assert!(bcrypt::verify("hunter2", &h).unwrap());
+        let line = show("htpasswd", vec![s("admin"), s("hunter2")]);
+        let (user, hash) = line.split_once(':').unwrap();
+        assert_eq!(user, "admin");
+        assert!(bcrypt::verify("hunter2", hash).unwrap());
+        // Oracle: both are returned as text, not errors.
+        assert_eq!(
+            show("htpasswd", vec![s("a:b"), s("x")]),
+            "invalid username: a:b"
+        );
+        assert_eq!(
+            show("bcrypt", vec![s(&"a".repeat(73))]),
+            "failed to encrypt string with bcrypt: bcrypt: password length exceeds 72 bytes"
+        );
+        assert_eq!(show("randBytes", vec![i(24)]).len(), 32);
     }
 }

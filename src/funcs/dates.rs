@@ -928,7 +928,7 @@ impl GoObject for Duration {
         "time.Duration"
     }
 
-    fn kind_name(&self) -> &str {
+    fn kind(&self) -> &str {
         "int64"
     }
 
@@ -960,6 +960,10 @@ impl GoObject for Duration {
         Some(self.0)
     }
 
+    fn json_value(&self) -> Option<Value> {
+        Some(Value::int64(self.0))
+    }
+
     fn as_any(&self) -> Option<&dyn std::any::Any> {
         Some(self)
     }
@@ -978,7 +982,7 @@ impl GoObject for Named {
         self.type_name
     }
 
-    fn kind_name(&self) -> &str {
+    fn kind(&self) -> &str {
         "int"
     }
 
@@ -996,6 +1000,10 @@ impl GoObject for Named {
 
     fn go_int(&self) -> Option<i64> {
         Some(self.n)
+    }
+
+    fn json_value(&self) -> Option<Value> {
+        Some(Value::int(self.n))
     }
 }
 
@@ -1028,7 +1036,7 @@ impl GoObject for Time {
         "time.Time"
     }
 
-    fn kind_name(&self) -> &str {
+    fn kind(&self) -> &str {
         "struct"
     }
 
@@ -1093,8 +1101,11 @@ impl GoObject for Time {
         self.format("2006-01-02 15:04:05.999999999 -0700 MST")
     }
 
-    fn marshal_text(&self) -> Option<String> {
-        Some(self.format("2006-01-02T15:04:05.999999999Z07:00"))
+    fn json_value(&self) -> Option<Value> {
+        // time.Time marshals itself as its RFC 3339 text.
+        Some(Value::str(
+            self.format("2006-01-02T15:04:05.999999999Z07:00"),
+        ))
     }
 
     fn as_any(&self) -> Option<&dyn std::any::Any> {

@@ -14,6 +14,12 @@ pub(crate) fn b64(data: &[u8]) -> String {
     encode(data, B64, 6, 4)
 }
 
+/// Decode standard padded base64 as Go's `StdEncoding` does (line breaks
+/// ignored); `Err(byte offset)` of the first bad input byte.
+pub(crate) fn b64_decode(s: &str) -> Result<Vec<u8>, usize> {
+    decode(s, B64, 6, 4)
+}
+
 /// Encode `data` with an alphabet of 2^`bits` symbols and `=` padding.
 fn encode(data: &[u8], alphabet: &[u8], bits: u32, block: usize) -> String {
     let mut out = String::new();

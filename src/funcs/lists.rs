@@ -13,6 +13,10 @@ fn items(v: &Value, what: &str) -> Result<Vec<Value>, FuncError> {
     match &v.repr {
         Repr::List(l) => Ok(l.as_ref().clone()),
         Repr::Nil => Err(nil_kind_panic()),
+        Repr::Object(o) if o.slice_items().is_some() => Ok(o
+            .slice_items()
+            .map(|l| l.as_ref().clone())
+            .unwrap_or_default()),
         _ => Err(FuncError::new(format!(
             "Cannot {what} on type {}",
             v.kind_name()
@@ -113,8 +117,11 @@ fn f_has(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
 fn f_concat(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
     let mut out = Vec::new();
     for v in &a {
+        if let Some(l) = v.as_list() {
+            out.extend(l.iter().cloned());
+            continue;
+        }
         match &v.repr {
-            Repr::List(l) => out.extend(l.iter().cloned()),
             Repr::Nil => return Err(nil_kind_panic()),
             _ => {
                 return Err(FuncError::new(format!(
@@ -136,6 +143,9 @@ fn f_slice(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
     let l = match &list.repr {
         Repr::List(l) => l.clone(),
         Repr::Nil => return Err(nil_kind_panic()),
+        Repr::Object(o) if o.slice_items().is_some() => {
+            o.slice_items().cloned().unwrap_or_default()
+        }
         _ => {
             return Err(FuncError::new(format!(
                 "list should be type of slice or array but {}",

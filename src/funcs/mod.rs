@@ -15,12 +15,15 @@
 //! the bytes.
 
 pub mod builtins;
+pub mod certs;
 pub mod crypto;
 pub mod dates;
+pub mod der;
 pub mod dicts;
 pub mod encoding;
 pub mod flow;
 pub mod json;
+pub mod keys;
 pub mod lists;
 pub mod math;
 pub mod regexp;
@@ -58,6 +61,10 @@ pub enum Ty {
     Map,
     /// `[]string`.
     StrList,
+    /// `uint32` (only untyped constants convert to it).
+    Uint32,
+    /// Sprig's `certificate` struct.
+    Certificate,
 }
 
 impl Ty {
@@ -73,6 +80,8 @@ impl Ty {
             Ty::List => "[]interface {}",
             Ty::Map => "map[string]interface {}",
             Ty::StrList => "[]string",
+            Ty::Uint32 => "uint32",
+            Ty::Certificate => certs::CERTIFICATE_TYPE,
         }
     }
 }
@@ -92,6 +101,12 @@ impl FuncError {
     /// An error with a message.
     pub fn new(msg: impl Into<String>) -> Self {
         FuncError(msg.into())
+    }
+}
+
+impl From<&str> for FuncError {
+    fn from(msg: &str) -> Self {
+        FuncError::new(msg)
     }
 }
 
@@ -166,6 +181,7 @@ fn all_tables() -> Vec<&'static [FuncDef]> {
         semver::FUNCS,
         encoding::FUNCS,
         crypto::FUNCS,
+        certs::FUNCS,
         types::FUNCS,
         flow::FUNCS,
         dates::FUNCS,

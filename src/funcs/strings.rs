@@ -1007,6 +1007,13 @@ fn f_to_string(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
 
 /// Sprig's `strslice`: a list's non-nil items as strings; a non-list as one string.
 pub(crate) fn strslice(ctx: &FuncCtx, v: &Value) -> Vec<TStr> {
+    if let Some(l) = v.as_list() {
+        return l
+            .iter()
+            .filter(|x| !x.is_nil())
+            .map(|x| strval_traced(ctx, x))
+            .collect();
+    }
     match &v.repr {
         Repr::List(l) => l
             .iter()
@@ -1094,9 +1101,10 @@ fn f_join(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
 
 fn f_sort_alpha(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
     let v = a.first().cloned().unwrap_or_default();
-    let mut items = match &v.repr {
-        Repr::List(_) => strslice(ctx, &v),
-        _ => vec![strval_traced(ctx, &v)],
+    let mut items = if v.as_list().is_some() {
+        strslice(ctx, &v)
+    } else {
+        vec![strval_traced(ctx, &v)]
     };
     items.sort_by(|x, y| x.as_str().cmp(y.as_str()));
     Ok(Value::list(items.into_iter().map(Value::tstr).collect()))

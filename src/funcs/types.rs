@@ -14,6 +14,7 @@ use crate::value::{Repr, Value};
 pub fn strval(v: &Value) -> String {
     match &v.repr {
         Repr::Str(s) => s.as_str().to_string(),
+        Repr::Object(o) => o.string_conversion().unwrap_or_else(|| sprint_value(v)),
         _ => sprint_value(v),
     }
 }
@@ -42,7 +43,7 @@ pub fn strval_traced(ctx: &FuncCtx, v: &Value) -> TStr {
                 s.clone()
             }
         }
-        _ => TStr::with_source(sprint_value(v), derived_source(ctx, v)),
+        _ => TStr::with_source(strval(v), derived_source(ctx, v)),
     }
 }
 

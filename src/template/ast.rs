@@ -247,6 +247,25 @@ pub struct Define {
     pub body: List,
 }
 
+impl Pipe {
+    /// The operand Go's executor visits last while evaluating this pipeline
+    /// (the last argument of the last command, or its first word when it has
+    /// none, looking into parenthesized pipelines): Go reports a type error on
+    /// the pipeline's result at that node.
+    pub fn last_visited(&self) -> Option<&Arg> {
+        let cmd = self.cmds.last()?;
+        let arg = if cmd.args.len() > 1 {
+            cmd.args.last()
+        } else {
+            cmd.args.first()
+        }?;
+        match arg {
+            Arg::Chain(c) => c.pipe.last_visited().or(Some(arg)),
+            _ => Some(arg),
+        }
+    }
+}
+
 impl Arg {
     /// Offset of the operand.
     pub fn pos(&self) -> Pos {

@@ -332,10 +332,12 @@ impl Emitter {
                 entries.sort_by(|a, b| key_cmp(a.0, b.0));
                 self.mapping(&entries, mapping_ctx)
             }
-            // Through encoding/json an int-kinded object is its number.
-            Repr::Object(o) if o.go_int().is_some() && o.marshal_text().is_none() => {
-                let i = o.go_int().unwrap_or_default();
-                self.plain_text(&i.to_string(), &v.deps)
+            Repr::Object(o) if o.json_value().is_some() || o.slice_items().is_some() => {
+                let v = o
+                    .json_value()
+                    .or_else(|| o.slice_items().map(|l| Value::list(l.as_ref().clone())))
+                    .unwrap_or_default();
+                self.node(&v, mapping_ctx, simple_key)
             }
             Repr::Object(o) => match o.to_map() {
                 Some(m) => {
@@ -344,10 +346,7 @@ impl Emitter {
                     entries.sort_by(|a, b| key_cmp(a.0, b.0));
                     self.mapping(&entries, mapping_ctx)
                 }
-                None => {
-                    let text = o.marshal_text().unwrap_or_else(|| o.display());
-                    self.string(&TStr::plain(text), &v.deps, simple_key)
-                }
+                None => self.string(&TStr::plain(o.display()), &v.deps, simple_key),
             },
             // toYaml goes through encoding/json: a nil slice is `null`.
             Repr::List(_) if v.is_nil_list() => self.plain_text("null", &v.deps),

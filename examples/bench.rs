@@ -10,7 +10,7 @@
 //! docs/examples`, and the peak memory.
 //!
 //! ```text
-//! cargo run --release --bin bench -- [--iters N] [--only SUBSTR] [--no-untraced] [--no-cold] [--no-docs]
+//! cargo run --release --example bench -- [--iters N] [--only SUBSTR] [--no-untraced] [--no-cold] [--no-docs]
 //!     [--helm helm.json | --helm-python VENV/bin/python [--helm-iters N]]
 //! ```
 //!
@@ -179,6 +179,9 @@ struct Args {
     /// before trace-value, with `scripts/bench_helm.py --serve`.
     helm_python: Option<PathBuf>,
     helm_iters: usize,
+    /// `--set CHART VALUES RELEASE`: time only this value set (VALUES `-`
+    /// for the chart's defaults) and print one JSON line.
+    set: Option<(PathBuf, Option<PathBuf>, String)>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -191,6 +194,7 @@ fn parse_args() -> Result<Args, String> {
         docs: true,
         helm_python: None,
         helm_iters: 3,
+        set: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -206,6 +210,13 @@ fn parse_args() -> Result<Args, String> {
             "--no-untraced" => args.untraced = false,
             "--no-docs" => args.docs = false,
             "--no-cold" => args.cold = false,
+            "--set" => {
+                let mut next = || it.next().ok_or("--set needs CHART VALUES RELEASE");
+                let chart = PathBuf::from(next()?);
+                let values = next()?;
+                let values = (values != "-").then(|| PathBuf::from(values));
+                args.set = Some((chart, values, next()?));
+            }
             "--helm-python" => {
                 args.helm_python = Some(PathBuf::from(
                     it.next()
@@ -339,8 +350,54 @@ fn ratios(
     Some((median(&mut h) / median(&mut o), sums))
 }
 
+/// Times one value set of any chart: the render of the loaded chart, traced
+/// and untraced, and the cold load + render (medians of `iters`), printed
+/// as one JSON line for `scripts/bench_corpus.py`.
+fn time_set(
+    chart: &Path,
+    values: Option<&Path>,
+    release: &str,
+    iters: usize,
+) -> Result<(), String> {
+    let req = RenderRequest {
+        chart: chart.to_path_buf(),
+        values_files: values.map(Path::to_path_buf).into_iter().collect(),
+        release_name: release.to_string(),
+        namespace: "default".to_string(),
+        ..RenderRequest::default()
+    };
+    let fail = |e: &dyn std::fmt::Display| format!("{}: {e}", chart.display());
+    let loaded = LoadedChart::load(chart).map_err(|e| fail(&e))?;
+    let loaded_ms = |trace: bool| {
+        median_of(iters, || {
+            let start = Instant::now();
+            let out = render_loaded_with(&loaded, &req, &RenderOptions { trace });
+            let ms = start.elapsed().as_secs_f64() * 1000.0;
+            // A chart whose values Helm refuses is timed up to the refusal.
+            drop(out);
+            Ok(ms)
+        })
+    };
+    let traced = loaded_ms(true)?;
+    let untraced = loaded_ms(false)?;
+    let cold = median_of(iters, || {
+        let start = Instant::now();
+        let out = render_with(&req, &RenderOptions { trace: true });
+        let ms = start.elapsed().as_secs_f64() * 1000.0;
+        drop(out);
+        Ok(ms)
+    })?;
+    println!(
+        "{{\"loaded_ms\": {traced:.3}, \"untraced_ms\": {untraced:.3}, \"cold_ms\": {cold:.3}}}"
+    );
+    Ok(())
+}
+
 fn run() -> Result<(), String> {
     let args = parse_args()?;
+    if let Some((chart, values, release)) = &args.set {
+        return time_set(chart, values.as_deref(), release, args.iters);
+    }
     let shared = shared_dir();
     let chart = shared.join("charts/k8s-monitoring-3.5.2");
     let goldens = shared.join("goldens/k8s-monitoring-3.5.2");
