@@ -719,9 +719,12 @@ impl Printer {
                 't' | 'v' => self.pad(if *b { "true" } else { "false" }),
                 _ => self.bad_verb(verb, v),
             },
-            Repr::Int(i) => self.fmt_int(*i, verb, v),
+            Repr::Int(i, _) => self.fmt_int(*i, verb, v),
             Repr::Float(x) => self.fmt_float(*x, verb, v),
             Repr::Str(s) => self.fmt_string(s.as_str(), verb, v),
+            Repr::List(_) if self.f.sharp_v && v.is_nil_list() => {
+                self.buf.push_str("[]interface {}(nil)");
+            }
             Repr::List(items) => {
                 if self.f.sharp_v {
                     self.buf.push_str("[]interface {}{");
@@ -760,6 +763,12 @@ impl Printer {
                     self.print_arg(item, verb, depth + 1);
                 }
                 self.buf.push(if self.f.sharp_v { '}' } else { ']' });
+            }
+            // An int-kinded Stringer (time.Month): integer verbs see the number.
+            Repr::Object(o)
+                if o.go_int().is_some() && matches!(verb, 'd' | 'b' | 'o' | 'O' | 'c' | 'U') =>
+            {
+                self.fmt_int(o.go_int().unwrap_or_default(), verb, v);
             }
             // A struct prints its fields with the verb: `{a b}`, `%q` → `{"a" "b"}`.
             Repr::Object(o) if o.kind() == "struct" && !self.f.sharp_v => match o.go_fields() {
@@ -913,7 +922,7 @@ impl ArgState {
 fn int_from_arg(args: &[Value], arg_num: usize) -> (Option<i64>, usize) {
     match args.get(arg_num) {
         Some(v) => match v.repr {
-            Repr::Int(i) if i.abs() <= 1_000_000 => (Some(i), arg_num + 1),
+            Repr::Int(i, _) if i.abs() <= 1_000_000 => (Some(i), arg_num + 1),
             _ => (None, arg_num + 1),
         },
         None => (None, arg_num),

@@ -179,7 +179,7 @@ impl Encoder<'_> {
         match &v.repr {
             Repr::Nil => self.scalar("null", &v.deps),
             Repr::Bool(b) => self.scalar(if *b { "true" } else { "false" }, &v.deps),
-            Repr::Int(i) => self.scalar(&i.to_string(), &v.deps),
+            Repr::Int(i, _) => self.scalar(&i.to_string(), &v.deps),
             Repr::Float(x) => {
                 let s = format_json_float(*x)?;
                 self.scalar(&s, &v.deps);
@@ -194,6 +194,7 @@ impl Encoder<'_> {
                 };
                 self.scalar(&text, &deps);
             }
+            Repr::List(_) if v.is_nil_list() => self.scalar("null", &v.deps),
             Repr::List(items) => {
                 if items.is_empty() {
                     self.punct("[]");
@@ -626,15 +627,16 @@ pub fn decode_object(input: &TStr) -> (MapRef, Option<JsonError>) {
     }
 }
 
-/// `json.Unmarshal(text, &[]interface{})`: the items and the first error.
-pub fn decode_array(input: &TStr) -> (Vec<Value>, Option<JsonError>) {
+/// `json.Unmarshal(text, &[]interface{})`: the slice (a typed nil slice
+/// for `null`) and the first error.
+pub fn decode_array(input: &TStr) -> (Value, Option<JsonError>) {
     match decode(input) {
-        Err(e) => (Vec::new(), Some(e)),
+        Err(e) => (Value::nil_list(), Some(e)),
         Ok((v, saved)) => match &v.repr {
-            Repr::List(l) => (l.as_ref().clone(), saved),
-            Repr::Nil => (Vec::new(), saved),
+            Repr::List(l) => (Value::list(l.as_ref().clone()), saved),
+            Repr::Nil => (Value::nil_list(), saved),
             _ => (
-                Vec::new(),
+                Value::nil_list(),
                 Some(JsonError(format!(
                     "json: cannot unmarshal {} into Go value of type []interface {{}}",
                     json_kind(&v)
@@ -753,7 +755,7 @@ mod tests {
         assert_eq!((m.len(), err), (0, None));
         let (l, err) = decode_array(&TStr::plain("[1, {\"a\": 2}]"));
         assert_eq!(err, None);
-        assert_eq!(sprint_value(&Value::list(l)), "[1 map[a:2]]");
+        assert_eq!(sprint_value(&l), "[1 map[a:2]]");
         let (_, err) = decode_array(&TStr::plain("{}"));
         assert_eq!(
             err.map(|e| e.0).as_deref(),

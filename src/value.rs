@@ -66,6 +66,8 @@ struct CopyState {
 }
 
 thread_local! {
+    /// The list behind every typed nil slice of this thread.
+    static NIL_LIST: Rc<Vec<Value>> = Rc::new(Vec::new());
     static COPIES: RefCell<CopyState> = RefCell::new(CopyState::default());
 }
 
@@ -251,6 +253,16 @@ pub trait GoObject {
     fn truthy(&self) -> bool {
         true
     }
+    /// The integer of an object whose Go kind is an integer (`time.Month`,
+    /// `time.Weekday`, `time.Duration`): `%d` prints it, `eq` and `lt`
+    /// compare it; `%v` still prints [`GoObject::display`] (its `String`).
+    fn go_int(&self) -> Option<i64> {
+        None
+    }
+    /// The object for downcasting, when its module needs its own type back.
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
+        None
+    }
     /// Go's reflect kind of the object, as `kindOf` prints it: `ptr`,
     /// `struct`, `map` or `slice`.
     fn kind(&self) -> &str {
@@ -294,8 +306,11 @@ pub enum Repr {
     Nil,
     /// `bool`.
     Bool(bool),
-    /// `int`/`int64` (template literals, `len`, Sprig math).
-    Int(i64),
+    /// `int` (template literals, `len`, `atoi`, `int`) or `int64` (Sprig's
+    /// math, `int64`, `--set` integers): Go tells them apart in `%T`,
+    /// `typeOf`, `deepEqual`, in the parameters they may fill, and in
+    /// Sprig's `duration`.
+    Int(i64, IntKind),
     /// `float64` (every number read from YAML/JSON values).
     Float(f64),
     /// `string`.
@@ -306,6 +321,15 @@ pub enum Repr {
     Map(MapRef),
     /// A struct-like object with fields and methods.
     Object(Rc<dyn GoObject>),
+}
+
+/// Which Go integer type an integer value has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IntKind {
+    /// Go's `int`.
+    Int,
+    /// Go's `int64`.
+    Int64,
 }
 
 /// A template value with the origins it depends on.
@@ -328,7 +352,7 @@ impl fmt::Debug for Value {
         match &self.repr {
             Repr::Nil => write!(f, "nil"),
             Repr::Bool(b) => write!(f, "{b}"),
-            Repr::Int(i) => write!(f, "{i}"),
+            Repr::Int(i, _) => write!(f, "{i}"),
             Repr::Float(x) => write!(f, "{x:?}"),
             Repr::Str(s) => write!(f, "{:?}", s.as_str()),
             Repr::List(l) => f.debug_list().entries(l.iter()).finish(),
@@ -361,9 +385,14 @@ impl Value {
         Value::new(Repr::Bool(b))
     }
 
-    /// An int.
+    /// An `int`.
     pub fn int(i: i64) -> Self {
-        Value::new(Repr::Int(i))
+        Value::new(Repr::Int(i, IntKind::Int))
+    }
+
+    /// An `int64`.
+    pub fn int64(i: i64) -> Self {
+        Value::new(Repr::Int(i, IntKind::Int64))
     }
 
     /// A float64.
@@ -384,6 +413,25 @@ impl Value {
     /// A list.
     pub fn list(items: Vec<Value>) -> Self {
         Value::new(Repr::List(Rc::new(items)))
+    }
+
+    /// Go's typed nil slice (`[]interface {}(nil)`), what Sprig's `rest`,
+    /// `initial` and `concat` return when there is nothing to return. It is
+    /// an empty list everywhere (`[]` when printed, `len` 0, empty) except
+    /// where Go tells nil from empty: encoding/json writes `null`, `%#v`
+    /// shows `(nil)`, `eq` with `nil` is true and `deepEqual` with `list`
+    /// false. It is the one shared empty list of this thread, so a list
+    /// built by any other means is never taken for it.
+    pub fn nil_list() -> Self {
+        Value::new(Repr::List(NIL_LIST.with(Rc::clone)))
+    }
+
+    /// True for a typed nil slice (see [`Value::nil_list`]).
+    pub fn is_nil_list(&self) -> bool {
+        match &self.repr {
+            Repr::List(l) => l.is_empty() && NIL_LIST.with(|n| Rc::ptr_eq(n, l)),
+            _ => false,
+        }
     }
 
     /// A map.
@@ -458,12 +506,12 @@ impl Value {
         match &self.repr {
             Repr::Nil => false,
             Repr::Bool(b) => *b,
-            Repr::Int(i) => *i != 0,
+            Repr::Int(i, _) => *i != 0,
             Repr::Float(x) => *x != 0.0,
             Repr::Str(s) => !s.is_empty(),
             Repr::List(l) => !l.is_empty(),
             Repr::Map(m) => !m.is_empty(),
-            Repr::Object(o) => o.truthy(),
+            Repr::Object(o) => o.go_int().map_or_else(|| o.truthy(), |i| i != 0),
         }
     }
 
@@ -472,7 +520,8 @@ impl Value {
         match &self.repr {
             Repr::Nil => "<nil>",
             Repr::Bool(_) => "bool",
-            Repr::Int(_) => "int",
+            Repr::Int(_, IntKind::Int) => "int",
+            Repr::Int(_, IntKind::Int64) => "int64",
             Repr::Float(_) => "float64",
             Repr::Str(_) => "string",
             Repr::List(_) => "[]interface {}",
@@ -486,7 +535,8 @@ impl Value {
         match &self.repr {
             Repr::Nil => "invalid",
             Repr::Bool(_) => "bool",
-            Repr::Int(_) => "int",
+            Repr::Int(_, IntKind::Int) => "int",
+            Repr::Int(_, IntKind::Int64) => "int64",
             Repr::Float(_) => "float64",
             Repr::Str(_) => "string",
             Repr::List(_) => "slice",
@@ -587,7 +637,7 @@ mod tests {
             cur = cur.as_map()?.get(p)?;
         }
         match cur.repr {
-            Repr::Int(i) => Some(i),
+            Repr::Int(i, _) => Some(i),
             _ => None,
         }
     }

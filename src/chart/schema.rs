@@ -20,7 +20,7 @@ fn type_of(v: &Value) -> &'static str {
     match &v.repr {
         Repr::Nil => "null",
         Repr::Bool(_) => "boolean",
-        Repr::Int(_) | Repr::Float(_) => "number",
+        Repr::Int(_, _) | Repr::Float(_) => "number",
         Repr::Str(_) => "string",
         Repr::List(_) => "array",
         Repr::Map(_) | Repr::Object(_) => "object",
@@ -29,7 +29,7 @@ fn type_of(v: &Value) -> &'static str {
 
 fn num(v: &Value) -> Option<f64> {
     match v.repr {
-        Repr::Int(i) => Some(i as f64),
+        Repr::Int(i, _) => Some(i as f64),
         Repr::Float(f) => Some(f),
         _ => None,
     }

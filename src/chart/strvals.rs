@@ -448,13 +448,13 @@ pub fn typed_val(val: &str) -> Value {
         return Value::nil();
     }
     if val == "0" {
-        return Value::int(0);
+        return Value::int64(0);
     }
     if !val.is_empty() && !val.starts_with('0') {
         let digits = val.strip_prefix(['+', '-']).unwrap_or(val);
         if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
             if let Ok(i) = val.parse::<i64>() {
-                return Value::int(i);
+                return Value::int64(i);
             }
         }
     }

@@ -52,7 +52,7 @@ fn json(v: &Value) -> String {
     match &v.repr {
         Repr::Nil => "null".into(),
         Repr::Bool(b) => b.to_string(),
-        Repr::Int(i) => i.to_string(),
+        Repr::Int(i, _) => i.to_string(),
         Repr::Float(f) => format!("{f}"),
         Repr::Str(s) => serde_json::to_string(s.as_str()).unwrap(),
         Repr::List(l) => format!("[{}]", l.iter().map(json).collect::<Vec<_>>().join(",")),
@@ -256,7 +256,7 @@ fn set_syntax_table() {
     // Python wrapper passes values through JSON).
     let mut origins = OriginTable::new();
     let m = strvals_map("a=1", &mut origins);
-    assert!(matches!(m.get("a").unwrap().repr, Repr::Int(1)));
+    assert!(matches!(m.get("a").unwrap().repr, Repr::Int(1, _)));
 }
 
 fn strvals_map(expr: &str, origins: &mut OriginTable) -> crate::value::MapRef {

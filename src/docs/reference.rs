@@ -106,7 +106,7 @@ fn type_of(v: &Value) -> &'static str {
     match &v.repr {
         Repr::Nil => "null",
         Repr::Bool(_) => "bool",
-        Repr::Int(_) => "int",
+        Repr::Int(_, _) => "int",
         Repr::Float(x) if x.fract() == 0.0 => "int",
         Repr::Float(_) => "float",
         Repr::Str(_) => "string",

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use crate::eval::error::{ExecError, Frame};
-use crate::eval::template_set::TemplateSet;
+use crate::eval::template_set::{Named, TemplateSet};
 use crate::funcs::{self, FuncCtx, Ty};
 use crate::origin::Deps;
 use crate::template::ast::{
@@ -15,7 +15,7 @@ use crate::template::ast::{
     VariableRef,
 };
 use crate::traced::{Decision, DecisionKind, FileId, Source, TStr, TextBuilder, TplLoc};
-use crate::value::{Repr, Value};
+use crate::value::{IntKind, Repr, Value};
 
 /// Go's limit on nested template calls.
 const MAX_EXEC_DEPTH: u32 = 100_000;
@@ -181,6 +181,16 @@ impl Evaluator {
                 format!("no template {name:?} associated with template \"gotpl\""),
             )));
         };
+        self.execute_body(name, named, data)
+    }
+
+    /// Execute one body under a template name with `data` as dot.
+    fn execute_body(
+        &mut self,
+        name: &str,
+        named: Named,
+        data: Value,
+    ) -> Result<TStr, Box<ExecError>> {
         let mut st = State {
             tmpl_name: Arc::from(name),
             file: named.file,
@@ -397,7 +407,7 @@ impl Evaluator {
                 .iter()
                 .map(|(k, v)| (Value::str(k.clone()), v.clone()))
                 .collect(),
-            Repr::Int(n) => (0..*n).map(|i| (Value::int(i), Value::int(i))).collect(),
+            Repr::Int(n, _) => (0..*n).map(|i| (Value::int(i), Value::int(i))).collect(),
             Repr::Nil => Vec::new(),
             Repr::Object(o) if o.range_entries().is_some() => o.range_entries().unwrap_or_default(),
             Repr::Object(o) if o.slice_items().is_some() => o
@@ -1123,7 +1133,14 @@ impl Evaluator {
         let call = self.loc(st, cmd.pos);
         self.set.set_tpl_call(id, call);
         let saved_counts = std::mem::take(&mut self.include_counts);
-        let r = self.execute("gotpl", data);
+        // Go executes the template `tpl` just parsed, not whatever the name
+        // "gotpl" resolves to: an empty text does not replace an outer `tpl`'s
+        // tree in the name table (Go's `associate`), yet it is what runs.
+        let named = Named {
+            file: id,
+            body: self.set.file(id).root.clone(),
+        };
+        let r = self.execute_body("gotpl", named, data);
         self.include_counts = saved_counts;
         self.set.restore_names(snapshot);
         match r {
@@ -1230,9 +1247,11 @@ impl Evaluator {
     fn number_arg(&self, st: &State, n: &NumberLit, ty: Ty) -> VRes {
         match ty {
             Ty::Any => self.ideal_constant(st, n),
-            Ty::Int | Ty::Int64 => match (n.int, n.is_float_syntax) {
-                (Some(i), false) => Ok(Value::int(i)),
-                _ => Err(self.error(
+            // Go's evalInteger takes any constant with an integer value
+            // (`2.0`, `1e3`), float spelling or not.
+            Ty::Int | Ty::Int64 => match n.int {
+                Some(i) => Ok(Value::int(i)),
+                None => Err(self.error(
                     st,
                     n.pos,
                     n.text.to_string(),
@@ -1300,7 +1319,9 @@ impl Evaluator {
                 return Err(self.error(st, pos, context(), msg));
             }
             (Repr::Str(_), Ty::Str) => true,
-            (Repr::Int(_), Ty::Int | Ty::Int64) => true,
+            // An int64 (Sprig's math) does not fill an int parameter, nor the reverse.
+            (Repr::Int(_, IntKind::Int), Ty::Int) => true,
+            (Repr::Int(_, IntKind::Int64), Ty::Int64) => true,
             (Repr::Float(_), Ty::Float) => true,
             (Repr::Bool(_), Ty::Bool) => true,
             (Repr::List(_), Ty::List) => true,
@@ -1334,7 +1355,7 @@ impl Evaluator {
 fn attach_provenance(name: &str, mut v: Value, deps: Deps, loc: TplLoc) -> Value {
     let scalar = matches!(
         v.repr,
-        Repr::Nil | Repr::Bool(_) | Repr::Int(_) | Repr::Float(_) | Repr::Str(_)
+        Repr::Nil | Repr::Bool(_) | Repr::Int(_, _) | Repr::Float(_) | Repr::Str(_)
     );
     // Constructors and in-place map updates give back containers whose shape
     // the template wrote; every other function computed its result from its

@@ -52,11 +52,22 @@ enum Kind {
 }
 
 fn basic_kind(v: &Value) -> Option<Kind> {
-    match v.repr {
+    match &v.repr {
         Repr::Bool(_) => Some(Kind::Bool),
-        Repr::Int(_) => Some(Kind::Int),
+        Repr::Int(_, _) => Some(Kind::Int),
+        Repr::Object(o) if o.go_int().is_some() => Some(Kind::Int),
         Repr::Float(_) => Some(Kind::Float),
         Repr::Str(_) => Some(Kind::Str),
+        _ => None,
+    }
+}
+
+/// The integer of an int-kinded value (an `int`, an `int64`, or an object
+/// such as `time.Month`).
+fn int_of(v: &Value) -> Option<i64> {
+    match &v.repr {
+        Repr::Int(i, _) => Some(*i),
+        Repr::Object(o) => o.go_int(),
         _ => None,
     }
 }
@@ -88,14 +99,15 @@ fn eq_pair(a: &Value, b: &Value) -> Result<bool, FuncError> {
     if k1.is_some() {
         return Ok(match (&a.repr, &b.repr) {
             (Repr::Bool(x), Repr::Bool(y)) => x == y,
-            (Repr::Int(x), Repr::Int(y)) => x == y,
             (Repr::Float(x), Repr::Float(y)) => x == y,
             (Repr::Str(x), Repr::Str(y)) => x.as_str() == y.as_str(),
-            _ => false,
+            _ => int_of(a).is_some() && int_of(a) == int_of(b),
         });
     }
-    if a.is_nil() || b.is_nil() {
-        return Ok(a.is_nil() == b.is_nil());
+    // Go compares nil-ness when either side is nil, a typed nil slice included.
+    let go_nil = |v: &Value| v.is_nil() || v.is_nil_list();
+    if a.is_nil() || b.is_nil() || (same_kind(a, b) && (go_nil(a) || go_nil(b))) {
+        return Ok(go_nil(a) == go_nil(b));
     }
     if !same_kind(a, b) {
         return Err(FuncError(format!(
@@ -147,10 +159,12 @@ fn lt_pair(a: &Value, b: &Value) -> Result<bool, FuncError> {
         return Err(incompatible(a, b));
     }
     match (&a.repr, &b.repr) {
-        (Repr::Int(x), Repr::Int(y)) => Ok(x < y),
         (Repr::Float(x), Repr::Float(y)) => Ok(x < y),
         (Repr::Str(x), Repr::Str(y)) => Ok(x.as_str() < y.as_str()),
-        _ => Err(bad()),
+        _ => match (int_of(a), int_of(b)) {
+            (Some(x), Some(y)) => Ok(x < y),
+            _ => Err(bad()),
+        },
     }
 }
 
@@ -260,7 +274,7 @@ pub fn index_value(item: &Value, indexes: &[Value]) -> FuncResult {
                     _ => 0,
                 };
                 let x = match idx.repr {
-                    Repr::Int(x) => x,
+                    Repr::Int(x, _) => x,
                     Repr::Nil => return Err(FuncError::new("cannot index slice/array with nil")),
                     _ => {
                         return Err(FuncError(format!(
@@ -322,8 +336,8 @@ fn index(_: &FuncCtx, args: Vec<Value>) -> FuncResult {
 /// Sprig's `toInt` (`cast.ToInt`) as `slice` uses it.
 fn to_int(v: &Value) -> i64 {
     match &v.repr {
-        Repr::Int(i) => *i,
-        Repr::Float(x) => *x as i64,
+        Repr::Int(i, _) => *i,
+        Repr::Float(x) => super::types::go_float_to_int(*x),
         Repr::Bool(b) => i64::from(*b),
         Repr::Str(s) => s.as_str().trim().parse().unwrap_or(0),
         _ => 0,
@@ -689,7 +703,7 @@ impl TomlEncoder<'_> {
         match &v.repr {
             Repr::Nil => return Err("toml: cannot encode a nil value".into()),
             Repr::Bool(b) => self.scalar(if *b { "true" } else { "false" }, v),
-            Repr::Int(i) => self.scalar(&i.to_string(), v),
+            Repr::Int(i, _) => self.scalar(&i.to_string(), v),
             Repr::Float(x) => {
                 let s = if x.is_nan() {
                     "nan".to_string()

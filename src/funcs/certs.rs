@@ -277,9 +277,7 @@ fn create_der(
     rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut serial);
     let now = Time::now();
     // Go: time.Hour * 24 * time.Duration(daysValid), an int64 that wraps.
-    let until = Time {
-        nanos: now.nanos + i128::from(DAY_NS.wrapping_mul(t.days)),
-    };
+    let until = Time::utc(now.nanos + i128::from(DAY_NS.wrapping_mul(t.days)));
 
     let mut exts = Vec::new();
     // Digital signature | key encipherment (| cert sign), bits reversed as Go writes them.
@@ -384,7 +382,7 @@ fn parse_key_arg(v: &Value) -> Result<PrivateKey, FuncError> {
 
 fn days_arg(v: &Value) -> i64 {
     match v.repr {
-        Repr::Int(i) => i,
+        Repr::Int(i, _) => i,
         _ => 0,
     }
 }

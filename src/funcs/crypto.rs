@@ -99,7 +99,7 @@ fn f_uuidv4(_: &FuncCtx, _: Vec<Value>) -> FuncResult {
 
 fn rand_from(a: &[Value], set: &[u8]) -> FuncResult {
     let n = match a.first().map(|v| &v.repr) {
-        Some(crate::value::Repr::Int(i)) => (*i).max(0) as usize,
+        Some(crate::value::Repr::Int(i, _)) => (*i).max(0) as usize,
         _ => 0,
     };
     let s: String = (0..n)
@@ -131,7 +131,7 @@ fn f_rand_ascii(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
 
 fn f_rand_bytes(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
     let n = match a.first().map(|v| &v.repr) {
-        Some(crate::value::Repr::Int(i)) => *i,
+        Some(crate::value::Repr::Int(i, _)) => *i,
         _ => 0,
     };
     let n = usize::try_from(n)
@@ -259,7 +259,7 @@ fn derive_password(counter: u32, kind: &str, password: &str, user: &str, site: &
 
 fn f_derive_password(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
     let counter = match a[0].repr {
-        crate::value::Repr::Int(i) => i as u32,
+        crate::value::Repr::Int(i, _) => i as u32,
         _ => 0,
     };
     Ok(Value::str(derive_password(

@@ -2,10 +2,13 @@
 //! `htmlDateInZone`, `ago`, `toDate`, `mustToDate`, `unixEpoch`,
 //! `dateModify`, `mustDateModify`, `duration`, `durationRound`.
 //!
-//! Times are Go `time.Time` objects in UTC (the local zone Helm runs in
-//! here); named zones other than UTC/Local are not loaded and format as UTC.
-//! Go's layout language (`2006-01-02 15:04:05.000 MST`) is implemented for
-//! formatting and parsing.
+//! Times are Go `time.Time` objects: an instant and the zone it is shown in
+//! (the local zone is UTC, as where Helm runs here; a parsed numeric zone
+//! is kept as a fixed zone; `dateInZone` reads named zones from the system
+//! database, see `tzdata`). Go's layout language (`2006-01-02 15:04:05.000
+//! MST`) is implemented for formatting and for parsing with Go's errors.
+//! `Sub` gives a `time.Duration` object. A time marshals to JSON and YAML
+//! as its RFC 3339 text.
 
 use std::rc::Rc;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -16,30 +19,77 @@ use crate::value::{GoObject, Repr, Value};
 
 const NS: i128 = 1_000_000_000;
 
-/// A Go `time.Time` (UTC), as nanoseconds since the Unix epoch.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A time zone as a Go `Location` shows it at one instant: the zone's
+/// abbreviation and its offset. Helm's local zone here is UTC.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Zone {
+    /// The abbreviation (`UTC`, `CET`, `GMT+2`), or "" for a fixed offset
+    /// parsed from a numeric zone (printed as `+0530`).
+    pub name: Rc<str>,
+    /// Seconds east of UTC.
+    pub offset: i32,
+}
+
+impl Zone {
+    /// UTC (also the local zone).
+    pub fn utc() -> Zone {
+        Zone {
+            name: Rc::from("UTC"),
+            offset: 0,
+        }
+    }
+}
+
+/// A Go `time.Time`: an instant and the zone it is shown in.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Time {
     /// Nanoseconds since 1970-01-01T00:00:00Z.
     pub nanos: i128,
+    /// The zone the time is shown in.
+    pub zone: Zone,
 }
 
 impl Time {
+    /// A UTC time.
+    pub fn utc(nanos: i128) -> Time {
+        Time {
+            nanos,
+            zone: Zone::utc(),
+        }
+    }
+
     /// The current time.
     pub fn now() -> Time {
         let d = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_nanos() as i128)
             .unwrap_or(0);
-        Time { nanos: d }
+        Time::utc(d)
     }
 
     /// Whole seconds since the epoch (`Unix()`).
-    pub fn unix(self) -> i64 {
+    pub fn unix(&self) -> i64 {
         self.nanos.div_euclid(NS) as i64
     }
 
-    fn parts(self) -> Parts {
-        let secs = self.nanos.div_euclid(NS) as i64;
+    /// The same instant shown in another zone (`In`).
+    fn with_zone(&self, zone: Zone) -> Time {
+        Time {
+            nanos: self.nanos,
+            zone,
+        }
+    }
+
+    /// The instant moved by `d` nanoseconds, in the same zone (`Add`).
+    fn add(&self, d: i128) -> Time {
+        Time {
+            nanos: self.nanos + d,
+            zone: self.zone.clone(),
+        }
+    }
+
+    fn parts(&self) -> Parts {
+        let secs = self.nanos.div_euclid(NS) as i64 + i64::from(self.zone.offset);
         let nsec = self.nanos.rem_euclid(NS) as u32;
         let days = secs.div_euclid(86_400);
         let sod = secs.rem_euclid(86_400);
@@ -59,8 +109,8 @@ impl Time {
     }
 
     /// Go's `Format(layout)`.
-    pub fn format(self, layout: &str) -> String {
-        format_time(self.parts(), layout)
+    pub fn format(&self, layout: &str) -> String {
+        format_time(self.parts(), &self.zone, layout)
     }
 }
 
@@ -167,7 +217,9 @@ enum Chunk {
     },
 }
 
-fn tokenize(layout: &str) -> Vec<Chunk> {
+/// The chunks of a layout, each with its layout text (Go's error messages
+/// name the element that failed).
+fn tokenize(layout: &str) -> Vec<(Chunk, String)> {
     let b = layout.as_bytes();
     let mut out = Vec::new();
     let mut lit = String::new();
@@ -254,9 +306,16 @@ fn tokenize(layout: &str) -> Vec<Chunk> {
         match chunk {
             Some(c) => {
                 if !lit.is_empty() {
-                    out.push(Chunk::Lit(std::mem::take(&mut lit)));
+                    let l = std::mem::take(&mut lit);
+                    out.push((Chunk::Lit(l.clone()), l));
                 }
-                out.push(c);
+                // `_2006` is a literal `_` and the year.
+                let from = if c == Chunk::LongYear && len == 5 {
+                    i + 1
+                } else {
+                    i
+                };
+                out.push((c, layout[from..i + len].to_string()));
                 i += len;
             }
             None => {
@@ -267,15 +326,36 @@ fn tokenize(layout: &str) -> Vec<Chunk> {
         }
     }
     if !lit.is_empty() {
-        out.push(Chunk::Lit(lit));
+        out.push((Chunk::Lit(lit.clone()), lit));
     }
     out
 }
 
-fn format_time(p: Parts, layout: &str) -> String {
+/// Go's numeric zone text: sign, hours, optional `:` and minutes, seconds.
+fn offset_text(offset: i32, colon: bool, minutes: bool, secs: bool) -> String {
+    let mut s = String::new();
+    s.push(if offset < 0 { '-' } else { '+' });
+    let a = offset.unsigned_abs();
+    s.push_str(&format!("{:02}", a / 3600));
+    if minutes {
+        if colon {
+            s.push(':');
+        }
+        s.push_str(&format!("{:02}", (a / 60) % 60));
+    }
+    if secs {
+        if colon {
+            s.push(':');
+        }
+        s.push_str(&format!("{:02}", a % 60));
+    }
+    s
+}
+
+fn format_time(p: Parts, zone: &Zone, layout: &str) -> String {
     let mut s = String::new();
     let h12 = if p.hour % 12 == 0 { 12 } else { p.hour % 12 };
-    for c in tokenize(layout) {
+    for (c, _) in tokenize(layout) {
         match c {
             Chunk::Lit(l) => s.push_str(&l),
             Chunk::LongMonth => s.push_str(MONTHS[(p.month - 1) as usize]),
@@ -300,23 +380,21 @@ fn format_time(p: Parts, layout: &str) -> String {
             Chunk::Year => s.push_str(&format!("{:02}", p.year.rem_euclid(100))),
             Chunk::PM => s.push_str(if p.hour >= 12 { "PM" } else { "AM" }),
             Chunk::Pm => s.push_str(if p.hour >= 12 { "pm" } else { "am" }),
-            Chunk::Tz => s.push_str("UTC"),
+            // An unnamed zone prints its offset (`+0530`).
+            Chunk::Tz if zone.name.is_empty() => {
+                s.push_str(&offset_text(zone.offset, false, true, false));
+            }
+            Chunk::Tz => s.push_str(&zone.name),
             Chunk::Offset {
                 z,
                 colon,
                 secs,
                 short,
             } => {
-                if z {
+                if z && zone.offset == 0 {
                     s.push('Z');
                 } else {
-                    s.push_str("+00");
-                    if !short {
-                        s.push_str(if colon { ":00" } else { "00" });
-                    }
-                    if secs {
-                        s.push_str(if colon { ":00" } else { "00" });
-                    }
+                    s.push_str(&offset_text(zone.offset, colon, !short, secs));
                 }
             }
             Chunk::Frac { digits, nines, sep } => {
@@ -336,47 +414,188 @@ fn format_time(p: Parts, layout: &str) -> String {
     s
 }
 
-/// Go's `time.Parse` (UTC) for the layouts `format` understands.
-pub fn parse_time(layout: &str, value: &str) -> Result<Time, FuncError> {
-    let bad = || {
-        FuncError::new(format!(
-            "parsing time {} as {}: cannot parse {} as {}",
-            super::strings::go_quote(value),
-            super::strings::go_quote(layout),
-            super::strings::go_quote(value),
-            super::strings::go_quote(layout)
-        ))
-    };
-    let (mut year, mut month, mut day, mut hour, mut min, mut sec, mut nsec) =
-        (1i64, 1u32, 1u32, 0u32, 0u32, 0u32, 0u32);
-    let mut pm: Option<bool> = None;
-    let mut offset: i64 = 0;
-    let mut v = value;
-    let num = |v: &mut &str, min_len: usize, max_len: usize| -> Option<i64> {
-        let n = v
-            .bytes()
-            .take(max_len)
-            .take_while(u8::is_ascii_digit)
-            .count();
-        if n < min_len {
+/// The time package's own `quote`: bytes outside printable ASCII as `\xNN`.
+fn time_quote(s: &[u8]) -> String {
+    let mut out = String::from("\"");
+    for &b in s {
+        if !(b' '..0x80).contains(&b) {
+            out.push_str(&format!("\\x{b:02x}"));
+        } else {
+            if b == b'"' || b == b'\\' {
+                out.push('\\');
+            }
+            out.push(char::from(b));
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Go's `time.ParseError` text: the element that failed, or a message.
+fn parse_error(value: &str, layout: &str, value_elem: &[u8], layout_elem: &str) -> FuncError {
+    let q = |s: &str| time_quote(s.as_bytes());
+    FuncError::new(format!(
+        "parsing time {} as {}: cannot parse {} as {}",
+        q(value),
+        q(layout),
+        time_quote(value_elem),
+        q(layout_elem)
+    ))
+}
+
+fn parse_message(value: &str, message: &str) -> FuncError {
+    FuncError::new(format!(
+        "parsing time {}{message}",
+        time_quote(value.as_bytes())
+    ))
+}
+
+/// Go's `getnum`: one or two digits (exactly two when `fixed`).
+fn getnum(v: &str, fixed: bool) -> Option<(i64, &str)> {
+    let b = v.as_bytes();
+    if !b.first()?.is_ascii_digit() {
+        return None;
+    }
+    if !b.get(1).is_some_and(u8::is_ascii_digit) {
+        if fixed {
             return None;
         }
-        let x = v[..n].parse().ok()?;
-        *v = &v[n..];
-        Some(x)
-    };
-    for c in tokenize(layout) {
+        return Some((i64::from(b[0] - b'0'), &v[1..]));
+    }
+    Some((
+        i64::from(b[0] - b'0') * 10 + i64::from(b[1] - b'0'),
+        &v[2..],
+    ))
+}
+
+/// Go's `skip`: match a literal, a run of spaces matching any run of spaces.
+/// On failure, the value where matching stopped.
+fn skip<'a>(value: &'a str, prefix: &str) -> Result<&'a str, &'a [u8]> {
+    // Bytes, as Go compares them: a failure may stop inside a character.
+    let tail = |i: usize| value.as_bytes().get(i..).unwrap_or_default();
+    let (v, p) = (value.as_bytes(), prefix.as_bytes());
+    let (mut i, mut j) = (0, 0);
+    while j < p.len() {
+        if p[j] == b' ' {
+            if i < v.len() && v[i] != b' ' {
+                return Err(tail(i));
+            }
+            while j < p.len() && p[j] == b' ' {
+                j += 1;
+            }
+            while i < v.len() && v[i] == b' ' {
+                i += 1;
+            }
+            continue;
+        }
+        if v.get(i) != Some(&p[j]) {
+            return Err(tail(i));
+        }
+        i += 1;
+        j += 1;
+    }
+    // The whole literal matched, so `i` ends a character.
+    Ok(value.get(i..).unwrap_or_default())
+}
+
+/// Go's `parseTimeZone`: the length of a zone abbreviation at the start.
+fn zone_name_len(v: &str) -> Option<usize> {
+    let b = v.as_bytes();
+    if b.len() < 3 {
+        return None;
+    }
+    if v.starts_with("ChST") || v.starts_with("MeST") {
+        return Some(4);
+    }
+    if let Some(rest) = v.strip_prefix("GMT") {
+        return Some(3 + signed_offset_len(rest));
+    }
+    if b[0] == b'+' || b[0] == b'-' {
+        let n = signed_offset_len(v);
+        return (n > 0).then_some(n);
+    }
+    let upper = b
+        .iter()
+        .take(6)
+        .take_while(|c| c.is_ascii_uppercase())
+        .count();
+    match upper {
+        3 => Some(3),
+        4 if b[3] == b'T' || v.starts_with("WITA") => Some(4),
+        5 if b[4] == b'T' => Some(5),
+        _ => None,
+    }
+}
+
+/// Go's `parseSignedOffset`: `+h`/`-hh` up to 23, its length or 0.
+fn signed_offset_len(v: &str) -> usize {
+    let b = v.as_bytes();
+    if !matches!(b.first(), Some(b'+' | b'-')) {
+        return 0;
+    }
+    let n = b[1..].iter().take_while(|c| c.is_ascii_digit()).count();
+    if n == 0 || v[1..1 + n].parse::<u32>().map_or(true, |x| x > 23) {
+        return 0;
+    }
+    1 + n
+}
+
+/// Nanoseconds of `.123`-style digits (the separator first).
+fn nanos_of(frac: &str) -> u32 {
+    let digits = &frac[1..];
+    format!("{:0<9}", &digits[..digits.len().min(9)])
+        .parse()
+        .unwrap_or(0)
+}
+
+/// Days in a month (Go's `daysIn`).
+fn days_in(month: u32, year: i64) -> u32 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Go's `time.Parse` with the local zone UTC (Sprig's `toDate` uses
+/// `ParseInLocation(layout, value, time.Local)`): the same elements, the
+/// same errors, and the zone the value names (a numeric offset becomes an
+/// unnamed fixed zone, an unknown abbreviation a zone of offset 0).
+pub fn parse_time(layout: &str, value: &str) -> Result<Time, FuncError> {
+    let (mut year, mut month, mut day, mut hour, mut min, mut sec, mut nsec) =
+        (1i64, 1u32, 1u32, 0i64, 0i64, 0i64, 0u32);
+    let (mut pm_set, mut am_set) = (false, false);
+    let mut utc = false;
+    let mut zone_offset: Option<i32> = None;
+    let mut zone_name: Option<String> = None;
+    let mut v = value;
+    let chunks = tokenize(layout);
+    for (idx, (c, text)) in chunks.iter().enumerate() {
+        let hold = v;
+        let bad = || parse_error(value, layout, hold.as_bytes(), text);
+        let range = |what: &str| parse_message(value, &format!(": {what} out of range"));
         match c {
             Chunk::Lit(l) => {
-                v = v.strip_prefix(l.as_str()).ok_or_else(bad)?;
+                v = skip(v, l).map_err(|at| parse_error(value, layout, at, l))?;
             }
-            Chunk::LongYear => year = num(&mut v, 4, 4).ok_or_else(bad)?,
+            Chunk::LongYear => {
+                let y = v.get(..4).filter(|_| v.as_bytes()[0].is_ascii_digit());
+                year = y.and_then(|y| y.parse().ok()).ok_or_else(bad)?;
+                v = &v[4..];
+            }
             Chunk::Year => {
-                let y = num(&mut v, 2, 2).ok_or_else(bad)?;
+                let y: i64 = v.get(..2).and_then(|p| p.parse().ok()).ok_or_else(bad)?;
                 year = if y >= 69 { 1900 + y } else { 2000 + y };
+                v = &v[2..];
             }
             Chunk::ZeroMonth | Chunk::NumMonth => {
-                month = num(&mut v, 1, 2).ok_or_else(bad)? as u32;
+                let (m, rest) = getnum(v, *c == Chunk::ZeroMonth).ok_or_else(bad)?;
+                if !(1..=12).contains(&m) {
+                    return Err(range("month"));
+                }
+                month = m as u32;
+                v = rest;
             }
             Chunk::LongMonth | Chunk::Month => {
                 let long = matches!(c, Chunk::LongMonth);
@@ -384,11 +603,11 @@ pub fn parse_time(layout: &str, value: &str) -> Result<Time, FuncError> {
                     .iter()
                     .position(|m| {
                         let m = if long { *m } else { &m[..3] };
-                        v.len() >= m.len() && v[..m.len()].eq_ignore_ascii_case(m)
+                        v.len() >= m.len()
+                            && v.as_bytes()[..m.len()].eq_ignore_ascii_case(m.as_bytes())
                     })
                     .ok_or_else(bad)?;
-                let l = if long { MONTHS[k].len() } else { 3 };
-                v = &v[l..];
+                v = &v[if long { MONTHS[k].len() } else { 3 }..];
                 month = k as u32 + 1;
             }
             Chunk::LongWeekDay | Chunk::WeekDay => {
@@ -397,101 +616,214 @@ pub fn parse_time(layout: &str, value: &str) -> Result<Time, FuncError> {
                     .iter()
                     .find(|d| {
                         let d = if long { **d } else { &d[..3] };
-                        v.len() >= d.len() && v[..d.len()].eq_ignore_ascii_case(d)
+                        v.len() >= d.len()
+                            && v.as_bytes()[..d.len()].eq_ignore_ascii_case(d.as_bytes())
                     })
                     .ok_or_else(bad)?;
                 v = &v[if long { k.len() } else { 3 }..];
             }
             Chunk::Day | Chunk::ZeroDay | Chunk::UnderDay => {
-                if matches!(c, Chunk::UnderDay) {
+                if *c == Chunk::UnderDay {
                     v = v.strip_prefix(' ').unwrap_or(v);
                 }
-                day = num(&mut v, 1, 2).ok_or_else(bad)? as u32;
+                let (d, rest) = getnum(v, *c == Chunk::ZeroDay).ok_or_else(bad)?;
+                day = d as u32;
+                v = rest;
             }
             Chunk::UnderYearDay | Chunk::ZeroYearDay => {
-                v = v.trim_start_matches(' ');
-                num(&mut v, 1, 3).ok_or_else(bad)?;
-            }
-            Chunk::Hour => hour = num(&mut v, 1, 2).ok_or_else(bad)? as u32,
-            Chunk::Hour12 | Chunk::ZeroHour12 => hour = num(&mut v, 1, 2).ok_or_else(bad)? as u32,
-            Chunk::Minute | Chunk::ZeroMinute => min = num(&mut v, 1, 2).ok_or_else(bad)? as u32,
-            Chunk::Second | Chunk::ZeroSecond => {
-                sec = num(&mut v, 1, 2).ok_or_else(bad)? as u32;
-                // Go accepts a fractional second after seconds even if the layout has none.
-                if v.starts_with('.') && v[1..].starts_with(|c: char| c.is_ascii_digit()) {
-                    v = &v[1..];
-                    let n = v.bytes().take_while(u8::is_ascii_digit).count();
-                    let digits = format!("{:0<9}", &v[..n.min(9)]);
-                    nsec = digits.parse().unwrap_or(0);
-                    v = &v[n..];
+                if *c == Chunk::UnderYearDay {
+                    for _ in 0..2 {
+                        v = v.strip_prefix(' ').unwrap_or(v);
+                    }
                 }
-            }
-            Chunk::Frac { .. } => {
-                if let Some(rest) = v.strip_prefix(['.', ',']) {
-                    let n = rest.bytes().take_while(u8::is_ascii_digit).count();
-                    let digits = format!("{:0<9}", &rest[..n.min(9)]);
-                    nsec = digits.parse().unwrap_or(0);
-                    v = &rest[n..];
-                }
-            }
-            Chunk::PM | Chunk::Pm => {
-                let t = v.get(..2).ok_or_else(bad)?.to_ascii_uppercase();
-                pm = Some(match t.as_str() {
-                    "PM" => true,
-                    "AM" => false,
-                    _ => return Err(bad()),
-                });
-                v = &v[2..];
-            }
-            Chunk::Tz => {
-                let n = v.bytes().take_while(u8::is_ascii_uppercase).count();
-                if n < 3 {
+                let n = v.bytes().take(3).take_while(u8::is_ascii_digit).count();
+                if n == 0 || (*c == Chunk::ZeroYearDay && n < 3) {
                     return Err(bad());
                 }
                 v = &v[n..];
             }
-            Chunk::Offset { z, .. } => {
-                if z && v.starts_with('Z') {
-                    v = &v[1..];
+            Chunk::Hour => {
+                let (h, rest) = getnum(v, false).ok_or_else(bad)?;
+                if h >= 24 {
+                    return Err(range("hour"));
+                }
+                hour = h;
+                v = rest;
+            }
+            Chunk::Hour12 | Chunk::ZeroHour12 => {
+                let (h, rest) = getnum(v, *c == Chunk::ZeroHour12).ok_or_else(bad)?;
+                if h > 12 {
+                    return Err(range("hour"));
+                }
+                hour = h;
+                v = rest;
+            }
+            Chunk::Minute | Chunk::ZeroMinute => {
+                let (m, rest) = getnum(v, *c == Chunk::ZeroMinute).ok_or_else(bad)?;
+                if m >= 60 {
+                    return Err(range("minute"));
+                }
+                min = m;
+                v = rest;
+            }
+            Chunk::Second | Chunk::ZeroSecond => {
+                let (x, rest) = getnum(v, *c == Chunk::ZeroSecond).ok_or_else(bad)?;
+                if x >= 60 {
+                    return Err(range("second"));
+                }
+                sec = x;
+                v = rest;
+                // A fractional second the layout does not spell is still read.
+                let b = v.as_bytes();
+                let next_is_frac = matches!(chunks.get(idx + 1), Some((Chunk::Frac { .. }, _)));
+                if b.len() >= 2
+                    && matches!(b[0], b'.' | b',')
+                    && b[1].is_ascii_digit()
+                    && !next_is_frac
+                {
+                    let n = 1 + b[1..].iter().take_while(|c| c.is_ascii_digit()).count();
+                    nsec = nanos_of(&v[..n]);
+                    v = &v[n..];
+                }
+            }
+            Chunk::Frac { digits, nines, .. } => {
+                let b = v.as_bytes();
+                if *nines {
+                    if b.len() < 2 || !matches!(b[0], b'.' | b',') || !b[1].is_ascii_digit() {
+                        continue;
+                    }
+                    let n = 1 + b[1..].iter().take_while(|c| c.is_ascii_digit()).count();
+                    nsec = nanos_of(&v[..n]);
+                    v = &v[n..];
+                } else {
+                    let n = 1 + digits;
+                    if b.len() < n
+                        || !matches!(b[0], b'.' | b',')
+                        || !b[1..n].iter().all(u8::is_ascii_digit)
+                    {
+                        return Err(bad());
+                    }
+                    nsec = nanos_of(&v[..n]);
+                    v = &v[n..];
+                }
+            }
+            Chunk::PM | Chunk::Pm => {
+                let p = v.get(..2).ok_or_else(bad)?;
+                let (am, pm) = if *c == Chunk::PM {
+                    ("AM", "PM")
+                } else {
+                    ("am", "pm")
+                };
+                if p == pm {
+                    pm_set = true;
+                } else if p == am {
+                    am_set = true;
+                } else {
+                    return Err(bad());
+                }
+                v = &v[2..];
+            }
+            Chunk::Tz => {
+                if v.starts_with("UTC") {
+                    utc = true;
+                    v = &v[3..];
                     continue;
                 }
-                let sign = match v.as_bytes().first() {
-                    Some(b'+') => 1,
-                    Some(b'-') => -1,
-                    _ => return Err(bad()),
-                };
-                v = &v[1..];
-                let h = num(&mut v, 2, 2).ok_or_else(bad)?;
-                v = v.strip_prefix(':').unwrap_or(v);
-                let m = num(&mut v, 2, 2).unwrap_or(0);
-                offset = sign * (h * 3600 + m * 60);
+                let n = zone_name_len(v).ok_or_else(bad)?;
+                zone_name = Some(v[..n].to_string());
+                v = &v[n..];
+            }
+            Chunk::Offset {
+                z,
+                colon,
+                secs,
+                short,
+            } => {
+                if *z && v.starts_with('Z') {
+                    v = &v[1..];
+                    utc = true;
+                    continue;
+                }
+                // The exact shape: sign, hh, then [:]mm and [:]ss as the layout says.
+                let mut shape = String::from("+00");
+                if !short {
+                    shape.push_str(if *colon { ":00" } else { "00" });
+                }
+                if *secs {
+                    shape.push_str(if *colon { ":00" } else { "00" });
+                }
+                let t = v.get(..shape.len()).ok_or_else(bad)?;
+                let ok = t.bytes().zip(shape.bytes()).all(|(a, b)| match b {
+                    b'+' => a == b'+' || a == b'-',
+                    b':' => a == b':',
+                    _ => a.is_ascii_digit(),
+                });
+                if !ok {
+                    return Err(bad());
+                }
+                let digits: Vec<i32> = t
+                    .bytes()
+                    .filter(u8::is_ascii_digit)
+                    .map(|d| i32::from(d - b'0'))
+                    .collect();
+                let part = |i: usize| digits.get(2 * i..2 * i + 2).map_or(0, |d| d[0] * 10 + d[1]);
+                let off = part(0) * 3600 + part(1) * 60 + part(2);
+                zone_offset = Some(if t.starts_with('-') { -off } else { off });
+                v = &v[shape.len()..];
             }
         }
     }
+    if pm_set && hour < 12 {
+        hour += 12;
+    } else if am_set && hour == 12 {
+        hour = 0;
+    }
     if !v.is_empty() {
-        return Err(FuncError::new(format!(
-            "parsing time {}: extra text: {}",
-            super::strings::go_quote(value),
-            super::strings::go_quote(v)
-        )));
+        return Err(parse_message(
+            value,
+            &format!(": extra text: {}", time_quote(v.as_bytes())),
+        ));
     }
-    if let Some(pm) = pm {
-        if hour == 12 {
-            hour = 0;
-        }
-        if pm {
-            hour += 12;
-        }
-    }
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || min > 59 || sec > 59 {
-        return Err(bad());
+    if day < 1 || day > days_in(month, year) {
+        return Err(parse_message(value, ": day out of range"));
     }
     let days = days_from_civil(year, month, day);
-    let secs =
-        days * 86_400 + i64::from(hour) * 3600 + i64::from(min) * 60 + i64::from(sec) - offset;
-    Ok(Time {
-        nanos: i128::from(secs) * NS + i128::from(nsec),
-    })
+    let wall = days * 86_400 + hour * 3600 + min * 60 + sec;
+    let at = |secs: i64| i128::from(secs) * NS + i128::from(nsec);
+    if utc {
+        return Ok(Time::utc(at(wall)));
+    }
+    if let Some(offset) = zone_offset {
+        let nanos = at(wall - i64::from(offset));
+        // The local zone (UTC) when the offset and name fit it, else a fixed zone.
+        let name = zone_name.unwrap_or_default();
+        if offset == 0 && (name.is_empty() || name == "UTC") {
+            return Ok(Time::utc(nanos));
+        }
+        return Ok(Time {
+            nanos,
+            zone: Zone {
+                name: Rc::from(name),
+                offset,
+            },
+        });
+    }
+    if let Some(name) = zone_name {
+        // An abbreviation the local zone does not know: offset 0, except
+        // `GMT+h`; the wall clock is not moved.
+        let offset = name
+            .strip_prefix("GMT")
+            .and_then(|h| h.parse::<i32>().ok())
+            .map_or(0, |h| h * 3600);
+        return Ok(Time {
+            nanos: at(wall),
+            zone: Zone {
+                name: Rc::from(name),
+                offset,
+            },
+        });
+    }
+    Ok(Time::utc(at(wall)))
 }
 
 /// Go's `Duration.String()`.
@@ -587,54 +919,208 @@ pub fn parse_duration(s: &str) -> Option<i128> {
     Some(if neg { -v } else { v })
 }
 
+/// A Go `time.Duration` (nanoseconds), as `Sub` returns it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Duration(pub i64);
+
+impl GoObject for Duration {
+    fn type_name(&self) -> &str {
+        "time.Duration"
+    }
+
+    fn kind(&self) -> &str {
+        "int64"
+    }
+
+    fn field(&self, name: &str) -> Option<Value> {
+        let d = self.0;
+        // Go splits whole and fractional parts so large values keep precision.
+        let float = |unit: i64| (d / unit) as f64 + (d % unit) as f64 / unit as f64;
+        Some(match name {
+            "Hours" => Value::float(float(3_600_000_000_000)),
+            "Minutes" => Value::float(float(60_000_000_000)),
+            "Seconds" => Value::float(float(1_000_000_000)),
+            "Milliseconds" => Value::int64(d / 1_000_000),
+            "Microseconds" => Value::int64(d / 1_000),
+            "Nanoseconds" => Value::int64(d),
+            "String" => Value::str(self.display()),
+            _ => return None,
+        })
+    }
+
+    fn call(&self, name: &str, _args: &[Value]) -> Option<Result<Value, String>> {
+        self.field(name).map(Ok)
+    }
+
+    fn display(&self) -> String {
+        duration_string(i128::from(self.0))
+    }
+
+    fn go_int(&self) -> Option<i64> {
+        Some(self.0)
+    }
+
+    fn json_value(&self) -> Option<Value> {
+        Some(Value::int64(self.0))
+    }
+
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
+        Some(self)
+    }
+}
+
+/// `time.Month` or `time.Weekday`: an int with a name.
+#[derive(Debug)]
+struct Named {
+    type_name: &'static str,
+    n: i64,
+    name: &'static str,
+}
+
+impl GoObject for Named {
+    fn type_name(&self) -> &str {
+        self.type_name
+    }
+
+    fn kind(&self) -> &str {
+        "int"
+    }
+
+    fn field(&self, name: &str) -> Option<Value> {
+        (name == "String").then(|| Value::str(self.name))
+    }
+
+    fn call(&self, name: &str, _args: &[Value]) -> Option<Result<Value, String>> {
+        self.field(name).map(Ok)
+    }
+
+    fn display(&self) -> String {
+        self.name.to_string()
+    }
+
+    fn go_int(&self) -> Option<i64> {
+        Some(self.n)
+    }
+
+    fn json_value(&self) -> Option<Value> {
+        Some(Value::int(self.n))
+    }
+}
+
+/// A `time.Time` argument of a method, if it is one.
+fn as_time(v: Option<&Value>) -> Option<Time> {
+    match v.map(|v| &v.repr) {
+        Some(Repr::Object(o)) => o.as_any()?.downcast_ref::<Time>().cloned(),
+        _ => None,
+    }
+}
+
+/// Go's `AddDate`: calendar fields added, then normalised by `Date`.
+fn add_date(t: &Time, years: i64, months: i64, days: i64) -> Time {
+    let p = t.parts();
+    let m0 = i64::from(p.month) - 1 + months;
+    let year = p.year + years + m0.div_euclid(12);
+    let month = m0.rem_euclid(12) as u32 + 1;
+    let day_count = days_from_civil(year, month, 1) + i64::from(p.day) - 1 + days;
+    let local =
+        day_count * 86_400 + i64::from(p.hour) * 3600 + i64::from(p.min) * 60 + i64::from(p.sec)
+            - i64::from(t.zone.offset);
+    Time {
+        nanos: i128::from(local) * NS + i128::from(p.nsec),
+        zone: t.zone.clone(),
+    }
+}
+
 impl GoObject for Time {
     fn type_name(&self) -> &str {
         "time.Time"
     }
 
+    fn kind(&self) -> &str {
+        "struct"
+    }
+
     fn field(&self, name: &str) -> Option<Value> {
+        let p = self.parts();
         Some(match name {
-            "Unix" => Value::int(self.unix()),
-            "UnixNano" => Value::int(self.nanos as i64),
-            "Year" => Value::int(self.parts().year),
-            "Month" => Value::int(i64::from(self.parts().month)),
-            "Day" => Value::int(i64::from(self.parts().day)),
-            "Hour" => Value::int(i64::from(self.parts().hour)),
-            "Minute" => Value::int(i64::from(self.parts().min)),
-            "Second" => Value::int(i64::from(self.parts().sec)),
+            "Unix" => Value::int64(self.unix()),
+            "UnixMilli" => Value::int64(self.nanos.div_euclid(1_000_000) as i64),
+            "UnixMicro" => Value::int64(self.nanos.div_euclid(1_000) as i64),
+            "UnixNano" => Value::int64(self.nanos as i64),
+            "Year" => Value::int(p.year),
+            // Month and Weekday print as their names, `%d` as numbers.
+            "Month" => Value::object(Rc::new(Named {
+                type_name: "time.Month",
+                n: i64::from(p.month),
+                name: MONTHS[(p.month - 1) as usize],
+            })),
+            "Weekday" => Value::object(Rc::new(Named {
+                type_name: "time.Weekday",
+                n: p.wday as i64,
+                name: DAYS[p.wday],
+            })),
+            "Day" => Value::int(i64::from(p.day)),
+            "YearDay" => Value::int(i64::from(p.yday)),
+            "Hour" => Value::int(i64::from(p.hour)),
+            "Minute" => Value::int(i64::from(p.min)),
+            "Second" => Value::int(i64::from(p.sec)),
+            "Nanosecond" => Value::int(i64::from(p.nsec)),
+            "IsZero" => Value::bool(self.nanos == -62_135_596_800 * NS),
+            "UTC" | "Local" => time_value(self.with_zone(Zone::utc())),
+            "Location" => Value::str(if self.zone == Zone::utc() {
+                "UTC".into()
+            } else {
+                self.zone.name.clone()
+            }),
             "String" => Value::str(self.display()),
             _ => return None,
         })
     }
 
     fn call(&self, name: &str, args: &[Value]) -> Option<Result<Value, String>> {
-        match name {
-            "Format" => Some(Ok(Value::str(
+        let other = || as_time(args.first()).ok_or_else(|| format!("wrong type for {name}"));
+        let int = |i: usize| args.get(i).map_or(0, super::types::to_int64);
+        Some(match name {
+            "Format" => Ok(Value::str(
                 self.format(&args.first().map(strval).unwrap_or_default()),
-            ))),
-            _ => self.field(name).map(Ok),
-        }
+            )),
+            "Sub" => other().map(|o| {
+                let d = (self.nanos - o.nanos).clamp(i128::from(i64::MIN), i128::from(i64::MAX));
+                Value::object(Rc::new(Duration(d as i64)))
+            }),
+            "Add" => Ok(time_value(self.add(i128::from(int(0))))),
+            "AddDate" => Ok(time_value(add_date(self, int(0), int(1), int(2)))),
+            "Before" => other().map(|o| Value::bool(self.nanos < o.nanos)),
+            "After" => other().map(|o| Value::bool(self.nanos > o.nanos)),
+            "Equal" => other().map(|o| Value::bool(self.nanos == o.nanos)),
+            _ => return self.field(name).map(Ok),
+        })
     }
 
     fn display(&self) -> String {
         self.format("2006-01-02 15:04:05.999999999 -0700 MST")
     }
+
+    fn json_value(&self) -> Option<Value> {
+        // time.Time marshals itself as its RFC 3339 text.
+        Some(Value::str(
+            self.format("2006-01-02T15:04:05.999999999Z07:00"),
+        ))
+    }
+
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
+        Some(self)
+    }
 }
 
-/// The time a Sprig date argument denotes: a `time.Time`, or seconds as an int; anything else is now.
+/// The time a Sprig date argument denotes: a `time.Time`, or seconds as an
+/// int (`int`, `int64`, `int32`); anything else is now.
 fn time_arg(v: Option<&Value>) -> Time {
+    if let Some(t) = as_time(v) {
+        return t;
+    }
     match v.map(|v| &v.repr) {
-        Some(Repr::Int(i)) => Time {
-            nanos: i128::from(*i) * NS,
-        },
-        Some(Repr::Object(o)) if o.type_name() == "time.Time" => match o.field("UnixNano") {
-            Some(Value {
-                repr: Repr::Int(n), ..
-            }) => Time {
-                nanos: i128::from(n),
-            },
-            _ => Time::now(),
-        },
+        Some(Repr::Int(i, _)) => Time::utc(i128::from(*i) * NS),
         _ => Time::now(),
     }
 }
@@ -643,20 +1129,41 @@ fn time_value(t: Time) -> Value {
     Value::object(Rc::new(t))
 }
 
+/// The zone `dateInZone` asks for: UTC and Local (and "") are UTC here;
+/// other names are read from the system's zone database as Go does, and an
+/// unknown name falls back to UTC (Sprig ignores the error).
+fn zone_at(name: &str, t: &Time) -> Zone {
+    match name {
+        "" | "UTC" | "Local" => Zone::utc(),
+        _ => super::tzdata::zone_at(name, t.unix()).unwrap_or_else(Zone::utc),
+    }
+}
+
 fn f_now(_: &FuncCtx, _: Vec<Value>) -> FuncResult {
     Ok(time_value(Time::now()))
 }
 
+/// Sprig's `formatDate`: the time shown in `zone`, then formatted.
+fn format_in(t: &Time, layout: &str, zone: &str) -> Value {
+    Value::str(t.with_zone(zone_at(zone, t)).format(layout))
+}
+
 fn f_date(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
-    Ok(Value::str(time_arg(a.get(1)).format(&strval(&a[0]))))
+    Ok(format_in(&time_arg(a.get(1)), &strval(&a[0]), "Local"))
 }
 
 fn f_date_in_zone(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
-    Ok(Value::str(time_arg(a.get(1)).format(&strval(&a[0]))))
+    let zone = a.get(2).map(strval).unwrap_or_default();
+    Ok(format_in(&time_arg(a.get(1)), &strval(&a[0]), &zone))
 }
 
 fn f_html_date(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
-    Ok(Value::str(time_arg(a.first()).format("2006-01-02")))
+    Ok(format_in(&time_arg(a.first()), "2006-01-02", "Local"))
+}
+
+fn f_html_date_in_zone(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
+    let zone = a.get(1).map(strval).unwrap_or_default();
+    Ok(format_in(&time_arg(a.first()), "2006-01-02", &zone))
 }
 
 fn f_ago(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
@@ -671,9 +1178,8 @@ fn f_ago(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
 }
 
 fn f_to_date(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
-    let t = parse_time(&strval(&a[0]), &strval(&a[1])).unwrap_or(Time {
-        nanos: -62_135_596_800 * NS,
-    });
+    let t = parse_time(&strval(&a[0]), &strval(&a[1]))
+        .unwrap_or_else(|_| Time::utc(-62_135_596_800 * NS));
     Ok(time_value(t))
 }
 
@@ -688,7 +1194,7 @@ fn f_unix_epoch(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
 fn f_date_modify(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
     let t = time_arg(a.get(1));
     Ok(time_value(match parse_duration(&strval(&a[0])) {
-        Some(d) => Time { nanos: t.nanos + d },
+        Some(d) => t.add(d),
         None => t,
     }))
 }
@@ -697,29 +1203,36 @@ fn f_must_date_modify(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
     let t = time_arg(a.get(1));
     let s = strval(&a[0]);
     match parse_duration(&s) {
-        Some(d) => Ok(time_value(Time { nanos: t.nanos + d })),
+        Some(d) => Ok(time_value(t.add(d))),
         None => Err(FuncError::new(format!(
             "time: invalid duration {}",
-            super::strings::go_quote(&s)
+            time_quote(s.as_bytes())
         ))),
     }
 }
 
 fn f_duration(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
-    let n: i128 = match a.first().map(|v| &v.repr) {
-        Some(Repr::Str(s)) => s.as_str().parse::<i64>().map_or(0, i128::from),
-        Some(Repr::Int(i)) => i128::from(*i),
+    // Sprig takes a string or an int64 (what `int64` and the math
+    // functions return); an `int` gives 0. `time.Duration(n) * time.Second` wraps.
+    let n: i64 = match a.first().map(|v| &v.repr) {
+        Some(Repr::Str(s)) => s.as_str().parse::<i64>().unwrap_or(0),
+        Some(Repr::Int(i, crate::value::IntKind::Int64)) => *i,
         _ => 0,
     };
-    Ok(Value::str(duration_string(n * NS)))
+    Ok(Value::str(duration_string(i128::from(
+        n.wrapping_mul(1_000_000_000),
+    ))))
 }
 
 fn f_duration_round(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
     let d: i128 = match a.first().map(|v| &v.repr) {
+        // Sprig: a string, an int64 of nanoseconds, or a time.Time; else 0.
         Some(Repr::Str(s)) => parse_duration(s.as_str()).unwrap_or(0),
-        Some(Repr::Int(i)) => i128::from(*i),
-        Some(Repr::Object(_)) => Time::now().nanos - time_arg(a.first()).nanos,
-        _ => 0,
+        Some(Repr::Int(i, crate::value::IntKind::Int64)) => i128::from(*i),
+        _ => match as_time(a.first()) {
+            Some(t) => Time::now().nanos - t.nanos,
+            None => 0,
+        },
     };
     let u = d.unsigned_abs();
     let hour = 3_600 * NS as u128;
@@ -756,7 +1269,12 @@ pub static FUNCS: &[FuncDef] = &[
         f_date_in_zone,
     ),
     def("htmlDate", &[Ty::Any], None, f_html_date),
-    def("htmlDateInZone", &[Ty::Any, Ty::Str], None, f_html_date),
+    def(
+        "htmlDateInZone",
+        &[Ty::Any, Ty::Str],
+        None,
+        f_html_date_in_zone,
+    ),
     def("ago", &[Ty::Any], None, f_ago),
     def("toDate", &[Ty::Str, Ty::Str], None, f_to_date),
     def("mustToDate", &[Ty::Str, Ty::Str], None, f_must_to_date),
@@ -823,6 +1341,43 @@ mod tests {
             ("durationRound", vec![s("800h")], "1mo"),
             ("durationRound", vec![s("9000h")], "1y"),
         ]);
+    }
+
+    /// Odd and non-ASCII input never panics the parser (byte offsets inside
+    /// characters, short values, every layout element).
+    #[test]
+    fn parsing_odd_input_returns() {
+        let layouts = [
+            "2006-01-02T15:04:05.000Z07:00",
+            "Mon Jan _2 15:04:05 MST 2006",
+            "January 2 06 3:04:05.999 PM -07:00:00",
+            "__2 002 Z0700 -07 .9 ,0",
+            "é2006 ü",
+        ];
+        let values = [
+            "",
+            "é",
+            "2",
+            "20é",
+            "222é",
+            "2024-é",
+            "Jé",
+            "Mé",
+            "+",
+            "+0é",
+            "Z",
+            "GMTé",
+            "12 é",
+            "9999999999",
+            "2024-01-02T03:04:05.é",
+            "\u{1F600}2024",
+        ];
+        for layout in layouts {
+            for value in values {
+                let _ = super::parse_time(layout, value);
+                let _ = super::parse_time(value, value);
+            }
+        }
     }
 
     #[test]

@@ -108,7 +108,7 @@ fn from_json_array(ctx: &FuncCtx, args: Vec<Value>) -> FuncResult {
     let (items, err) = decode_array(&input(ctx, &args));
     match err {
         Some(e) => Ok(Value::list(vec![Value::str(e.0)])),
-        None => Ok(Value::list(items).with_deps(input_deps(&args))),
+        None => Ok(items.with_deps(input_deps(&args))),
     }
 }
 

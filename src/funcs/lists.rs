@@ -57,7 +57,7 @@ fn f_last(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
 fn f_rest(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
     let l = items(&arg(&a, 0), "find rest")?;
     if l.is_empty() {
-        return Ok(Value::nil());
+        return Ok(Value::nil_list());
     }
     Ok(Value::list(l[1..].to_vec()))
 }
@@ -65,7 +65,7 @@ fn f_rest(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
 fn f_initial(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
     let l = items(&arg(&a, 0), "find initial")?;
     if l.is_empty() {
-        return Ok(Value::nil());
+        return Ok(Value::nil_list());
     }
     Ok(Value::list(l[..l.len() - 1].to_vec()))
 }
@@ -131,6 +131,10 @@ fn f_concat(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
             }
         }
     }
+    // Sprig appends to a nil slice: nothing appended leaves it nil.
+    if out.is_empty() {
+        return Ok(Value::nil_list());
+    }
     Ok(Value::list(out))
 }
 
@@ -187,7 +191,11 @@ pub fn until_step(start: i64, stop: i64, step: i64) -> Vec<i64> {
         let mut i = start;
         while i > stop {
             v.push(i);
-            i += step;
+            // Go wraps here and loops until memory runs out; stop instead.
+            let Some(next) = i.checked_add(step) else {
+                break;
+            };
+            i = next;
         }
         return v;
     }
@@ -197,7 +205,10 @@ pub fn until_step(start: i64, stop: i64, step: i64) -> Vec<i64> {
     let mut i = start;
     while i < stop {
         v.push(i);
-        i += step;
+        let Some(next) = i.checked_add(step) else {
+            break;
+        };
+        i = next;
     }
     v
 }
@@ -229,7 +240,7 @@ fn f_seq(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
                 (p[0], p[1])
             };
             let inc = if end < start { -1 } else { 1 };
-            until_step(start, end + inc, inc)
+            until_step(start, end.wrapping_add(inc), inc)
         }
         3 => {
             let (start, step, end) = (p[0], p[1], p[2]);
@@ -240,7 +251,7 @@ fn f_seq(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
                     return Ok(Value::str(""));
                 }
             }
-            until_step(start, end + inc, step)
+            until_step(start, end.wrapping_add(inc), step)
         }
         _ => Vec::new(),
     };

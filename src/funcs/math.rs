@@ -13,24 +13,24 @@ fn arg(a: &[Value], i: usize) -> Value {
 }
 
 fn f_add(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
-    Ok(Value::int(
+    Ok(Value::int64(
         a.iter().fold(0i64, |acc, v| acc.wrapping_add(to_int64(v))),
     ))
 }
 
 fn f_add1(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
-    Ok(Value::int(to_int64(&arg(&a, 0)).wrapping_add(1)))
+    Ok(Value::int64(to_int64(&arg(&a, 0)).wrapping_add(1)))
 }
 
 fn f_sub(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
-    Ok(Value::int(
+    Ok(Value::int64(
         to_int64(&arg(&a, 0)).wrapping_sub(to_int64(&arg(&a, 1))),
     ))
 }
 
 fn f_mul(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
     let first = to_int64(&arg(&a, 0));
-    Ok(Value::int(
+    Ok(Value::int64(
         a.iter()
             .skip(1)
             .fold(first, |acc, v| acc.wrapping_mul(to_int64(v))),
@@ -46,7 +46,7 @@ fn f_div(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
     if y == 0 {
         return Err(divide_by_zero());
     }
-    Ok(Value::int(x.wrapping_div(y)))
+    Ok(Value::int64(x.wrapping_div(y)))
 }
 
 fn f_mod(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
@@ -54,15 +54,15 @@ fn f_mod(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
     if y == 0 {
         return Err(divide_by_zero());
     }
-    Ok(Value::int(x.wrapping_rem(y)))
+    Ok(Value::int64(x.wrapping_rem(y)))
 }
 
 fn f_max(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
-    Ok(Value::int(a.iter().map(to_int64).max().unwrap_or(0)))
+    Ok(Value::int64(a.iter().map(to_int64).max().unwrap_or(0)))
 }
 
 fn f_min(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
-    Ok(Value::int(a.iter().map(to_int64).min().unwrap_or(0)))
+    Ok(Value::int64(a.iter().map(to_int64).min().unwrap_or(0)))
 }
 
 fn f_maxf(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
@@ -124,6 +124,10 @@ fn f_int(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
     Ok(Value::int(to_int64(&arg(&a, 0))))
 }
 
+fn f_int64(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
+    Ok(Value::int64(to_int64(&arg(&a, 0))))
+}
+
 fn f_float64(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
     Ok(Value::float(to_float64(&arg(&a, 0))))
 }
@@ -134,7 +138,18 @@ fn f_atoi(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
         let body = s.strip_prefix(['+', '-']).unwrap_or(&s);
         !body.is_empty() && body.bytes().all(|b| b.is_ascii_digit())
     };
-    Ok(Value::int(if ok { s.parse().unwrap_or(0) } else { 0 }))
+    // strconv.Atoi returns the clamped value with its range error, and
+    // Sprig drops the error.
+    let clamped = if s.starts_with('-') {
+        i64::MIN
+    } else {
+        i64::MAX
+    };
+    Ok(Value::int(if ok {
+        s.parse().unwrap_or(clamped)
+    } else {
+        0
+    }))
 }
 
 fn f_to_decimal(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
@@ -152,7 +167,7 @@ fn f_to_decimal(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
     } else {
         0
     };
-    Ok(Value::int(v))
+    Ok(Value::int64(v))
 }
 
 /// A decimal number `m × 10^e` as shopspring/decimal holds it.
@@ -308,7 +323,7 @@ pub static FUNCS: &[FuncDef] = &[
     def("ceil", &[Ty::Any], None, f_ceil),
     def("round", &[Ty::Any, Ty::Int], Some(Ty::Float), f_round),
     def("int", &[Ty::Any], None, f_int),
-    def("int64", &[Ty::Any], None, f_int),
+    def("int64", &[Ty::Any], None, f_int64),
     def("float64", &[Ty::Any], None, f_float64),
     def("atoi", &[Ty::Str], None, f_atoi),
     def("toDecimal", &[Ty::Any], None, f_to_decimal),

@@ -30,6 +30,7 @@ pub mod regexp;
 pub mod semver;
 pub mod strings;
 pub mod types;
+pub mod tzdata;
 pub mod yaml;
 
 use std::collections::HashMap;

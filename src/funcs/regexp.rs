@@ -317,7 +317,7 @@ fn f_find_all(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
         .collect::<Vec<_>>();
     if items.is_empty() {
         // Go returns a nil slice: `toJson` prints `null`.
-        return Ok(Value::nil());
+        return Ok(Value::nil_list());
     }
     Ok(Value::list(items))
 }

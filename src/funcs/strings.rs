@@ -24,8 +24,8 @@ pub(crate) fn targ(ctx: &FuncCtx, args: &[Value], i: usize) -> TStr {
 /// An int argument.
 pub(crate) fn iarg(args: &[Value], i: usize) -> i64 {
     match args.get(i).map(|v| &v.repr) {
-        Some(Repr::Int(i)) => *i,
-        Some(Repr::Float(f)) => *f as i64,
+        Some(Repr::Int(i, _)) => *i,
+        Some(Repr::Float(f)) => super::types::go_float_to_int(*f),
         _ => 0,
     }
 }

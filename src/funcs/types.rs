@@ -112,52 +112,127 @@ fn trim_zero_decimal(s: &str) -> &str {
 /// spf13/cast `ToInt64`: numbers truncate, strings parse (base 0), bools are 0/1, else 0.
 pub fn to_int64(v: &Value) -> i64 {
     match &v.repr {
-        Repr::Int(i) => *i,
-        Repr::Float(f) => {
-            if f.is_nan() {
-                i64::MIN
-            } else {
-                *f as i64
-            }
-        }
+        Repr::Int(i, _) => *i,
+        Repr::Float(f) => go_float_to_int(*f),
         Repr::Bool(b) => i64::from(*b),
         Repr::Str(s) => parse_int_base0(trim_zero_decimal(s.as_str())).unwrap_or(0),
         _ => 0,
     }
 }
 
-/// Go's `strconv.ParseFloat(s, 64)` (decimal, hex floats, inf/nan, `_` separators after a prefix).
+/// Go's `int64(f)` on amd64: truncation, and for NaN or a value outside
+/// the int64 range the "integer indefinite" value, math.MinInt64 (Rust's
+/// `as` saturates instead).
+pub fn go_float_to_int(f: f64) -> i64 {
+    // 2^63 is exactly representable; every float below it and at or above -2^63 fits.
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+    if f.is_nan() || !(-LIMIT..LIMIT).contains(&f) {
+        i64::MIN
+    } else {
+        f as i64
+    }
+}
+
+/// Go's `underscoreOK`: `_` only between digits, or between a base prefix
+/// and a digit.
+fn underscore_ok(s: &str) -> bool {
+    let b = s.as_bytes();
+    let b = match b.first() {
+        Some(b'+' | b'-') => &b[1..],
+        _ => b,
+    };
+    // The last class seen: '^' start, '0' digit or prefix, '_', '!' other.
+    let mut saw = b'^';
+    let mut i = 0;
+    let mut hex = false;
+    if b.len() >= 2 && b[0] == b'0' && matches!(b[1].to_ascii_lowercase(), b'b' | b'o' | b'x') {
+        i = 2;
+        saw = b'0';
+        hex = b[1].eq_ignore_ascii_case(&b'x');
+    }
+    for &c in &b[i..] {
+        if c.is_ascii_digit() || (hex && c.is_ascii_hexdigit()) {
+            saw = b'0';
+        } else if c == b'_' {
+            if saw != b'0' {
+                return false;
+            }
+            saw = b'_';
+        } else {
+            if saw == b'_' {
+                return false;
+            }
+            saw = b'!';
+        }
+    }
+    saw != b'_'
+}
+
+/// A hexadecimal float without its `0x` (`1.8p1`): Go requires the `p` exponent.
+fn parse_hex_float(body: &str) -> Option<f64> {
+    let (mant, exp) = body.split_once('p')?;
+    let exp: i32 = match exp.strip_prefix('+') {
+        Some(e) if !e.starts_with('-') => e.parse().ok()?,
+        _ => exp.parse().ok()?,
+    };
+    let (int_part, frac_part) = mant.split_once('.').unwrap_or((mant, ""));
+    if int_part.is_empty() && frac_part.is_empty() {
+        return None;
+    }
+    let mut m = 0f64;
+    for c in int_part.chars().chain(frac_part.chars()) {
+        m = m * 16.0 + f64::from(c.to_digit(16)?);
+    }
+    let shift = exp.checked_sub(4 * i32::try_from(frac_part.len()).ok()?)?;
+    let v = m * 2f64.powi(shift);
+    v.is_finite().then_some(v)
+}
+
+/// Go's `strconv.ParseFloat(s, 64)`: decimal and hexadecimal (`0x1p4`)
+/// floats, `inf`/`infinity`/`nan`, `_` between digits; `None` for a syntax
+/// error or a value out of range (Go's ErrRange, which cast turns into 0).
 pub fn parse_float(s: &str) -> Option<f64> {
     let t = s.to_ascii_lowercase();
-    let body = t.trim_start_matches(['+', '-']);
-    match body {
-        "inf" | "infinity" => {
-            return Some(if t.starts_with('-') {
+    let neg = t.starts_with('-');
+    let body = t.strip_prefix(['+', '-']).unwrap_or(&t);
+    match (body, t.len() > body.len()) {
+        ("inf" | "infinity", _) => {
+            return Some(if neg {
                 f64::NEG_INFINITY
             } else {
                 f64::INFINITY
             })
         }
-        "nan" => return Some(f64::NAN),
+        // A sign is not allowed before nan.
+        ("nan", false) => return Some(f64::NAN),
         _ => {}
     }
-    if body.starts_with("0x") {
-        return parse_int_base0(&t).map(|i| i as f64);
-    }
-    if t.is_empty()
-        || !t
-            .bytes()
-            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'+' | b'-'))
-    {
+    if body.contains('_') && !underscore_ok(&t) {
         return None;
     }
-    t.parse::<f64>().ok()
+    let clean: String = body.chars().filter(|&c| c != '_').collect();
+    let v = if let Some(hex) = clean.strip_prefix("0x") {
+        parse_hex_float(hex)?
+    } else {
+        if clean.is_empty()
+            || !clean
+                .bytes()
+                .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'+' | b'-'))
+        {
+            return None;
+        }
+        clean.parse::<f64>().ok()?
+    };
+    if v.is_infinite() {
+        return None;
+    }
+    Some(if neg { -v } else { v })
 }
 
 /// spf13/cast `ToFloat64`: numbers convert, strings parse, bools are 0/1, else 0.
 pub fn to_float64(v: &Value) -> f64 {
     match &v.repr {
-        Repr::Int(i) => *i as f64,
+        Repr::Int(i, _) => *i as f64,
         Repr::Float(f) => *f,
         Repr::Bool(b) => f64::from(u8::from(*b)),
         Repr::Str(s) => parse_float(s.as_str()).unwrap_or(0.0),
@@ -175,11 +250,15 @@ pub fn deep_equal(a: &Value, b: &Value) -> bool {
     match (&a.repr, &b.repr) {
         (Repr::Nil, Repr::Nil) => true,
         (Repr::Bool(x), Repr::Bool(y)) => x == y,
-        (Repr::Int(x), Repr::Int(y)) => x == y,
+        // int and int64 are different types.
+        (Repr::Int(x, kx), Repr::Int(y, ky)) => x == y && kx == ky,
         (Repr::Float(x), Repr::Float(y)) => x == y,
         (Repr::Str(x), Repr::Str(y)) => x.as_str() == y.as_str(),
         (Repr::List(x), Repr::List(y)) => {
-            x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| deep_equal(p, q))
+            // A nil slice is not deeply equal to an empty one.
+            a.is_nil_list() == b.is_nil_list()
+                && x.len() == y.len()
+                && x.iter().zip(y.iter()).all(|(p, q)| deep_equal(p, q))
         }
         (Repr::Map(x), Repr::Map(y)) => {
             if x.ptr_eq(y) {

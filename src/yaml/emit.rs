@@ -348,6 +348,8 @@ impl Emitter {
                 }
                 None => self.string(&TStr::plain(o.display()), &v.deps, simple_key),
             },
+            // toYaml goes through encoding/json: a nil slice is `null`.
+            Repr::List(_) if v.is_nil_list() => self.plain_text("null", &v.deps),
             Repr::List(items) => {
                 if items.is_empty() {
                     self.write_indicator("[", true, true, false);
@@ -368,7 +370,7 @@ impl Emitter {
             Repr::Str(s) => self.string(s, &v.deps, simple_key),
             Repr::Nil => self.plain_text("null", &v.deps),
             Repr::Bool(b) => self.plain_text(if *b { "true" } else { "false" }, &v.deps),
-            Repr::Int(i) => self.plain_text(&i.to_string(), &v.deps),
+            Repr::Int(i, _) => self.plain_text(&i.to_string(), &v.deps),
             Repr::Float(x) => {
                 if !x.is_finite() {
                     return Err(format!(

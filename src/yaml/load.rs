@@ -376,6 +376,13 @@ trait Attribution {
     fn deps(&mut self, anchor: &Node, node: &Node) -> Deps;
     /// The traced text of a string scalar.
     fn text(&mut self, n: &Node, value: &str, deps: &Deps) -> TStr;
+    /// True when a float -0 reads as 0: for `-f` files, which Helm's
+    /// engine receives as JSON decoded and encoded again by its caller
+    /// (`-0` comes back as the integer 0); a chart's own `values.yaml` and
+    /// `fromYaml` keep -0.
+    fn loses_negative_zero(&self) -> bool {
+        false
+    }
 }
 
 /// Values files: one origin per node.
@@ -386,6 +393,10 @@ struct Origins<'a> {
 }
 
 impl Attribution for Origins<'_> {
+    fn loses_negative_zero(&self) -> bool {
+        self.layer == Layer::UserFile
+    }
+
     fn deps(&mut self, n: &Node, _node: &Node) -> Deps {
         let id = self.table.add(Origin {
             path: String::new(),
@@ -574,8 +585,12 @@ impl Converter<'_> {
                                 format!("json: unsupported value: {}", go_format_g(f, false)),
                             ));
                         }
-                        // The YAML→JSON step writes integral floats as integers: -0 becomes 0.
-                        Value::float(if f == 0.0 { 0.0 } else { f })
+                        // A float -0 stays -0 through the YAML→JSON step (an int -0 is 0).
+                        if f == 0.0 && self.attr.loses_negative_zero() {
+                            Value::float(0.0)
+                        } else {
+                            Value::float(f)
+                        }
                     }
                     Scalar::Str(s) => {
                         let t = if s == *value {

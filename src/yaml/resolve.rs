@@ -428,9 +428,18 @@ pub(crate) fn go_format_g(x: f64, single: bool) -> String {
 /// yaml.v2 (integers stay integers) and printed again.
 pub(crate) fn yaml_float_text(x: f64) -> String {
     if x.is_finite() && x == x.trunc() && x.abs() < 1e21 {
-        let i = x as i128;
-        if i >= i128::from(i64::MIN) && i <= i128::from(u64::MAX) {
-            return i.to_string();
+        // JSON writes the shortest digits in fixed notation
+        // (9223372036854776000); yaml.v2 keeps that text when it reads as an
+        // int64 or a uint64, and reads anything wider back as a float.
+        let (digits, dp) = shortest_digits(x.abs(), false);
+        let body = fmt_f(&digits, dp);
+        let text = if x.is_sign_negative() && x != 0.0 {
+            format!("-{body}")
+        } else {
+            body
+        };
+        if text.parse::<i64>().is_ok() || text.parse::<u64>().is_ok() {
+            return text;
         }
     }
     let s = go_format_g(x, false);
