@@ -98,6 +98,7 @@ struct Encoder<'a> {
     loc: TplLoc,
     site: &'a Rc<Source>,
     scratch: String,
+    cycles: crate::limits::CycleGuard,
 }
 
 impl Encoder<'_> {
@@ -181,6 +182,7 @@ impl Encoder<'_> {
                     self.punct("[]");
                     return Ok(());
                 }
+                self.cycles.enter(None).map_err(|_| cycle())?;
                 self.punct("[");
                 for (i, item) in items.iter().enumerate() {
                     if i > 0 {
@@ -195,10 +197,14 @@ impl Encoder<'_> {
                     self.newline(depth);
                 }
                 self.punct("]");
+                self.cycles.leave(None, false);
             }
             Repr::Map(m) => {
-                let m = m.borrow();
-                self.map(&m, depth)?;
+                let addr = Some(m.addr());
+                let kept = self.cycles.enter(addr).map_err(|_| cycle())?;
+                let data = m.borrow();
+                self.map(&data, depth)?;
+                self.cycles.leave(addr, kept);
             }
             Repr::Object(o) => match o.to_map() {
                 Some(m) => {
@@ -210,6 +216,11 @@ impl Encoder<'_> {
         }
         Ok(())
     }
+}
+
+/// encoding/json's error for a map that contains itself.
+fn cycle() -> JsonError {
+    JsonError(crate::limits::JSON_CYCLE_ERROR.to_string())
 }
 
 /// Encode a value as Go's encoding/json would, as traced text: punctuation
@@ -227,6 +238,7 @@ pub fn encode(
         loc,
         site,
         scratch: String::new(),
+        cycles: Default::default(),
     };
     e.value(v, 0)?;
     Ok(e.b.finish())

@@ -167,8 +167,21 @@ fn f_chunk(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
     Ok(Value::list(out))
 }
 
-/// Sprig's `untilStep`.
-pub fn until_step(start: i64, stop: i64, step: i64) -> Vec<i64> {
+/// Sprig's `untilStep`; a list longer than the render budget is an error
+/// (Go would try to allocate it).
+pub fn until_step(start: i64, stop: i64, step: i64) -> Result<Vec<i64>, FuncError> {
+    let count = if step != 0
+        && (i128::from(stop) - i128::from(start)).signum() == i128::from(step).signum()
+    {
+        (i128::from(stop) - i128::from(start)).unsigned_abs() / i128::from(step).unsigned_abs()
+    } else {
+        0
+    };
+    crate::limits::check_list(count).map_err(FuncError)?;
+    Ok(until_step_unchecked(start, stop, step))
+}
+
+fn until_step_unchecked(start: i64, stop: i64, step: i64) -> Vec<i64> {
     let mut v = Vec::new();
     if stop < start {
         if step >= 0 {
@@ -177,7 +190,10 @@ pub fn until_step(start: i64, stop: i64, step: i64) -> Vec<i64> {
         let mut i = start;
         while i > stop {
             v.push(i);
-            i += step;
+            let Some(next) = i.checked_add(step) else {
+                break;
+            };
+            i = next;
         }
         return v;
     }
@@ -187,7 +203,10 @@ pub fn until_step(start: i64, stop: i64, step: i64) -> Vec<i64> {
     let mut i = start;
     while i < stop {
         v.push(i);
-        i += step;
+        let Some(next) = i.checked_add(step) else {
+            break;
+        };
+        i = next;
     }
     v
 }
@@ -198,7 +217,7 @@ fn ints(v: Vec<i64>) -> Value {
 
 fn f_until(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
     let n = to_int64(&arg(&a, 0));
-    Ok(ints(until_step(0, n, if n < 0 { -1 } else { 1 })))
+    Ok(ints(until_step(0, n, if n < 0 { -1 } else { 1 })?))
 }
 
 fn f_until_step(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
@@ -206,7 +225,7 @@ fn f_until_step(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
         to_int64(&arg(&a, 0)),
         to_int64(&arg(&a, 1)),
         to_int64(&arg(&a, 2)),
-    )))
+    )?))
 }
 
 fn f_seq(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
@@ -219,7 +238,7 @@ fn f_seq(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
                 (p[0], p[1])
             };
             let inc = if end < start { -1 } else { 1 };
-            until_step(start, end + inc, inc)
+            until_step(start, end.saturating_add(inc), inc)?
         }
         3 => {
             let (start, step, end) = (p[0], p[1], p[2]);
@@ -230,7 +249,7 @@ fn f_seq(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
                     return Ok(Value::str(""));
                 }
             }
-            until_step(start, end + inc, step)
+            until_step(start, end.saturating_add(inc), step)?
         }
         _ => Vec::new(),
     };

@@ -134,7 +134,20 @@ fn f_atoi(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
         let body = s.strip_prefix(['+', '-']).unwrap_or(&s);
         !body.is_empty() && body.bytes().all(|b| b.is_ascii_digit())
     };
-    Ok(Value::int(if ok { s.parse().unwrap_or(0) } else { 0 }))
+    // strconv.Atoi returns the nearest int64 with its range error, which
+    // Sprig drops.
+    let clamped = || {
+        if s.starts_with('-') {
+            i64::MIN
+        } else {
+            i64::MAX
+        }
+    };
+    Ok(Value::int(if ok {
+        s.parse().unwrap_or_else(|_| clamped())
+    } else {
+        0
+    }))
 }
 
 fn f_to_decimal(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
