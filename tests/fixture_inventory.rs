@@ -115,7 +115,7 @@ fn only_error_fixtures_fail() {
         .iter()
         .filter(|g| g.name.starts_with("errors/"))
         .count();
-    assert_eq!(errors, 13, "error fixtures");
+    assert_eq!(errors, 14, "error fixtures");
 }
 
 #[test]

@@ -399,7 +399,14 @@ impl GoObject for Files {
         };
         Some(match name {
             "Get" | "GetBytes" => {
-                want(1).map(|()| Value::str(self.find(&arg()).map(text).unwrap_or_default()))
+                // A Go string: binary files (compressed CRDs) keep their bytes.
+                want(1).map(|()| {
+                    Value::tstr(
+                        self.find(&arg())
+                            .map(|f| crate::traced::TStr::from_bytes(&f.data))
+                            .unwrap_or_default(),
+                    )
+                })
             }
             "Glob" => want(1).map(|()| {
                 let pat = arg();

@@ -2,8 +2,9 @@
 //! padded alphabets; a decoding error is returned as the result text, as
 //! Sprig does), and the URL helpers `urlParse` and `urlJoin`.
 
-use super::types::strval;
+use super::types::{strval, strval_bytes};
 use super::{def, FuncCtx, FuncDef, FuncResult, Ty};
+use crate::traced::TStr;
 use crate::value::{MapData, Value};
 
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -69,18 +70,19 @@ fn decode(s: &str, alphabet: &[u8], bits: u32, block: usize) -> Result<Vec<u8>, 
 }
 
 fn f_b64enc(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
-    Ok(Value::str(encode(strval(&a[0]).as_bytes(), B64, 6, 4)))
+    Ok(Value::str(encode(&strval_bytes(&a[0]), B64, 6, 4)))
 }
 
 fn f_b64dec(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
-    Ok(Value::str(match decode(&strval(&a[0]), B64, 6, 4) {
-        Ok(d) => String::from_utf8_lossy(&d).into_owned(),
-        Err(i) => format!("illegal base64 data at input byte {i}"),
-    }))
+    // Decoded bytes stay exact (a Go string), UTF-8 or not.
+    Ok(match decode(&strval(&a[0]), B64, 6, 4) {
+        Ok(d) => Value::tstr(TStr::from_bytes(&d)),
+        Err(i) => Value::str(format!("illegal base64 data at input byte {i}")),
+    })
 }
 
 fn f_b32enc(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
-    Ok(Value::str(encode(strval(&a[0]).as_bytes(), B32, 5, 8)))
+    Ok(Value::str(encode(&strval_bytes(&a[0]), B32, 5, 8)))
 }
 
 fn f_b32dec(_: &FuncCtx, a: Vec<Value>) -> FuncResult {

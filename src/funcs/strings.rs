@@ -180,7 +180,14 @@ pub(crate) fn apply_edits(s: &TStr, edits: &[(Range<usize>, TStr)]) -> TStr {
         nd.end = map(d.end as usize, true).max(nd.start as usize) as u32;
         decisions.push(nd);
     }
-    TStr::from_parts(text, Trace { runs, decisions })
+    TStr::from_parts(
+        text,
+        Trace {
+            runs,
+            decisions,
+            raw: None,
+        },
+    )
 }
 
 fn tv(s: TStr) -> FuncResult {

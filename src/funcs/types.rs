@@ -18,6 +18,15 @@ pub fn strval(v: &Value) -> String {
     }
 }
 
+/// The bytes of Sprig's `strval`: a string's exact bytes (also when they
+/// are not UTF-8, see [`TStr::from_bytes`]), anything else as `%v` prints it.
+pub fn strval_bytes(v: &Value) -> std::borrow::Cow<'_, [u8]> {
+    match &v.repr {
+        Repr::Str(s) => std::borrow::Cow::Borrowed(s.bytes()),
+        _ => std::borrow::Cow::Owned(sprint_value(v).into_bytes()),
+    }
+}
+
 /// The source for text a function derives from `v`: the call site plus `v`'s deps.
 pub fn derived_source(ctx: &FuncCtx, v: &Value) -> Rc<Source> {
     if v.deps.is_empty() {
