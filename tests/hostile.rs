@@ -701,3 +701,34 @@ mod fuzz_regressions {
         }
     }
 }
+
+/// Number literals and conversions at the edges of int64, as Go does them.
+mod numbers {
+    use super::*;
+
+    #[test]
+    fn integer_literal_beyond_int64_overflows_int() {
+        // Oracle: "9223372036854775808 overflows int" (and for 2^64-1).
+        for lit in ["9223372036854775808", "18446744073709551615"] {
+            let c = chart(&format!("lit-{lit}"), &format!("{{{{ {lit} }}}}"), "");
+            assert_refused(&render(&c, &[]), &format!("{lit} overflows int"));
+        }
+        // Oracle: a literal beyond uint64 does not parse.
+        let c = chart("lit-huge", "{{ 99999999999999999999 }}", "");
+        assert_refused(&render(&c, &[]), "parse error at (c/templates/t.yaml:1)");
+    }
+
+    #[test]
+    fn int64_arithmetic_wraps_like_go() {
+        // Oracle: -9223372036854775808 -2 -9223372036854775808 0.
+        let c = chart(
+            "wrap",
+            "{{ add 9223372036854775807 1 }} {{ mul 9223372036854775807 2 }} {{ div -9223372036854775808 -1 }} {{ mod -9223372036854775808 -1 }}",
+            "",
+        );
+        assert_eq!(
+            rendered(&render(&c, &[])),
+            "-9223372036854775808 -2 -9223372036854775808 0"
+        );
+    }
+}

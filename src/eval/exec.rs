@@ -642,9 +642,8 @@ impl Evaluator {
         if let Some(i) = n.int {
             return Ok(Value::int(i));
         }
-        if let Some(f) = n.float {
-            return Ok(Value::float(f));
-        }
+        // An integer literal beyond int64 (Go's IsUint constant) is an error
+        // where it is used, not a float.
         Err(self.error(
             st,
             n.pos,
