@@ -119,6 +119,9 @@ pub fn check_list(len: u128) -> Result<(), String> {
 
 thread_local! {
     static TRIPPED: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// Whether `TRIPPED` holds a message: the cheap check made after every
+    /// action and function call.
+    static ANY_TRIPPED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// Record that a limit was exceeded where no error can be returned (the
@@ -130,10 +133,16 @@ pub fn trip(message: String) {
             *t = Some(message);
         }
     });
+    ANY_TRIPPED.with(|a| a.set(true));
 }
 
 /// Take the message recorded by [`trip`], if any.
+#[inline]
 pub fn take_tripped() -> Option<String> {
+    if !ANY_TRIPPED.with(std::cell::Cell::get) {
+        return None;
+    }
+    ANY_TRIPPED.with(|a| a.set(false));
     TRIPPED.with(|t| t.borrow_mut().take())
 }
 
