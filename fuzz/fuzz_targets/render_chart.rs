@@ -13,7 +13,8 @@ fn tgz(files: &[(&str, &[u8])]) -> Option<Vec<u8>> {
         h.set_size(data.len() as u64);
         h.set_mode(0o644);
         h.set_cksum();
-        tar.append_data(&mut h, format!("fuzz/{name}"), *data).ok()?;
+        tar.append_data(&mut h, format!("fuzz/{name}"), *data)
+            .ok()?;
     }
     tar.into_inner().ok()?.finish().ok()
 }
@@ -24,9 +25,15 @@ fuzz_target!(|data: &[u8]| {
         None => (data, &b""[..]),
     };
     let Some(blob) = tgz(&[
-        ("Chart.yaml", b"apiVersion: v2\nname: fuzz\nversion: 0.1.0\n"),
+        (
+            "Chart.yaml",
+            b"apiVersion: v2\nname: fuzz\nversion: 0.1.0\n",
+        ),
         ("templates/t.yaml", template),
-        ("templates/_helpers.tpl", b"{{ define \"h\" }}[{{ . }}]{{ end }}"),
+        (
+            "templates/_helpers.tpl",
+            b"{{ define \"h\" }}[{{ . }}]{{ end }}",
+        ),
         ("values.yaml", values),
         ("files/a.txt", b"a: 1\nb: [x, y]\n"),
     ]) else {
