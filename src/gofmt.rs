@@ -13,6 +13,9 @@ use std::rc::Rc;
 use crate::traced::{Source, TStr, TextBuilder, TplLoc};
 use crate::value::{Repr, Value};
 
+/// Containers deeper than this are not printed (see `print_arg`).
+const MAX_PRINT_DEPTH: usize = 10_000;
+
 /// Go's `fmt.Sprint` of one value (`%v`): what `{{ . }}` prints.
 pub fn sprint_value(v: &Value) -> String {
     if let Repr::Str(s) = &v.repr {
@@ -692,6 +695,16 @@ impl Printer {
 
     /// Go's `printArg`/`printValue`; `depth > 0` inside containers.
     fn print_arg(&mut self, v: &Value, verb: char, depth: usize) {
+        // Go's fmt recurses without bound (a map that contains itself kills
+        // Helm with a stack overflow); give up with an error instead.
+        if depth > MAX_PRINT_DEPTH || self.buf.len() > crate::limits::get().string_bytes {
+            crate::limits::trip(if depth > MAX_PRINT_DEPTH {
+                format!("cannot print a value nested more than {MAX_PRINT_DEPTH} levels deep (does a map contain itself?)")
+            } else {
+                crate::limits::string_error(self.buf.len() as u128)
+            });
+            return;
+        }
         if depth == 0 && verb == 'T' {
             if v.is_nil() {
                 self.pad("<nil>");

@@ -98,6 +98,7 @@ struct Encoder<'a> {
     loc: TplLoc,
     site: &'a Rc<Source>,
     scratch: String,
+    cycles: crate::limits::CycleGuard,
 }
 
 impl Encoder<'_> {
@@ -200,6 +201,7 @@ impl Encoder<'_> {
                     self.punct("[]");
                     return Ok(());
                 }
+                self.cycles.enter(None).map_err(|_| cycle())?;
                 self.punct("[");
                 for (i, item) in items.iter().enumerate() {
                     if i > 0 {
@@ -214,10 +216,14 @@ impl Encoder<'_> {
                     self.newline(depth);
                 }
                 self.punct("]");
+                self.cycles.leave(None, false);
             }
             Repr::Map(m) => {
-                let m = m.borrow();
-                self.map(&m, depth)?;
+                let addr = Some(m.addr());
+                let kept = self.cycles.enter(addr).map_err(|_| cycle())?;
+                let data = m.borrow();
+                self.map(&data, depth)?;
+                self.cycles.leave(addr, kept);
             }
             Repr::Object(o) => {
                 if let Some(fields) = o.json_fields() {
@@ -238,6 +244,11 @@ impl Encoder<'_> {
     }
 }
 
+/// encoding/json's error for a map that contains itself.
+fn cycle() -> JsonError {
+    JsonError(crate::limits::JSON_CYCLE_ERROR.to_string())
+}
+
 /// Encode a value as Go's encoding/json would, as traced text: punctuation
 /// and keys come from `site`, each scalar from a source at `loc` with the
 /// scalar's deps.
@@ -253,6 +264,7 @@ pub fn encode(
         loc,
         site,
         scratch: String::new(),
+        cycles: Default::default(),
     };
     e.value(v, 0)?;
     Ok(e.b.finish())

@@ -13,6 +13,7 @@ pub mod eval;
 pub mod funcs;
 pub mod gofmt;
 pub mod json;
+pub mod limits;
 pub mod location;
 pub mod manifest;
 pub mod model;

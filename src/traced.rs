@@ -121,6 +121,12 @@ pub struct Trace {
     pub runs: Vec<Run>,
     /// Decisions, in the order they finished executing.
     pub decisions: Vec<Decision>,
+    /// The string's exact bytes when they are not UTF-8 (Go strings are
+    /// bytes: `.Files.Get` of a binary file, `b64dec`); the text then holds
+    /// them with invalid sequences replaced. Functions that read bytes
+    /// (`b64enc`, `len`, `sha256sum`) use these; any edit of the text drops
+    /// them.
+    pub raw: Option<Rc<[u8]>>,
 }
 
 /// A traced string: text plus an optional shared trace.
@@ -167,13 +173,14 @@ impl TStr {
                     source,
                 }],
                 decisions: Vec::new(),
+                raw: None,
             })),
         }
     }
 
     /// Text with an explicit trace.
     pub fn from_parts(text: impl Into<Rc<str>>, trace: Trace) -> Self {
-        let trace = if trace.runs.is_empty() && trace.decisions.is_empty() {
+        let trace = if trace.runs.is_empty() && trace.decisions.is_empty() && trace.raw.is_none() {
             None
         } else {
             Some(Rc::new(trace))
@@ -181,6 +188,30 @@ impl TStr {
         TStr {
             text: text.into(),
             trace,
+        }
+    }
+
+    /// A Go string of arbitrary bytes: UTF-8 text as is (no copy beyond
+    /// the text), other bytes kept exactly beside their lossy text.
+    pub fn from_bytes(data: &[u8]) -> Self {
+        match std::str::from_utf8(data) {
+            Ok(s) => TStr::plain(s),
+            Err(_) => TStr {
+                text: Rc::from(String::from_utf8_lossy(data).as_ref()),
+                trace: Some(Rc::new(Trace {
+                    raw: Some(Rc::from(data)),
+                    ..Trace::default()
+                })),
+            },
+        }
+    }
+
+    /// The string's bytes as Go sees them: the exact bytes of a string made
+    /// from non-UTF-8 data ([`TStr::from_bytes`]), else the text.
+    pub fn bytes(&self) -> &[u8] {
+        match self.trace.as_deref().and_then(|t| t.raw.as_deref()) {
+            Some(raw) => raw,
+            None => self.text.as_bytes(),
         }
     }
 
@@ -273,7 +304,14 @@ impl TStr {
                 ..d.clone()
             })
             .collect();
-        TStr::from_parts(self.text.clone(), Trace { runs, decisions })
+        TStr::from_parts(
+            self.text.clone(),
+            Trace {
+                runs,
+                decisions,
+                raw: t.raw.clone(),
+            },
+        )
     }
 
     /// The same text with some run sources replaced: `f` returns the new
@@ -296,6 +334,7 @@ impl TStr {
             Trace {
                 runs,
                 decisions: t.decisions.clone(),
+                raw: t.raw.clone(),
             },
         )
     }
@@ -559,6 +598,7 @@ impl TextBuilder {
             Trace {
                 runs: self.runs,
                 decisions: self.decisions,
+                raw: None,
             },
         )
     }

@@ -133,6 +133,11 @@ impl MapRef {
         self.borrow().is_empty()
     }
 
+    /// The map's identity (its address), for cycle detection.
+    pub fn addr(&self) -> usize {
+        Rc::as_ptr(&self.0) as usize
+    }
+
     /// True when both refer to the same map.
     pub fn ptr_eq(&self, other: &MapRef) -> bool {
         Rc::ptr_eq(&self.0, &other.0)

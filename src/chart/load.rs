@@ -18,10 +18,25 @@ pub fn load_chart(path: &Path) -> Result<Chart, ChartError> {
     if meta.is_dir() {
         load_dir(path)
     } else {
-        let data = std::fs::read(path).map_err(|source| ChartError::Io {
-            path: path.display().to_string(),
-            source,
+        if !meta.is_file() {
+            return Err(irregular(path));
+        }
+        // The archive itself is held to the decompressed chart size: it
+        // cannot be larger than what it unpacks to, short of a bomb.
+        let data = read_limited(path, crate::limits::get().chart_bytes).map_err(|source| {
+            ChartError::Io {
+                path: path.display().to_string(),
+                source,
+            }
         })?;
+        let Some(data) = data else {
+            return Err(ChartError::Refused(format!(
+                "chart archive {:?} is larger than the maximum size {} (raise it with {})",
+                path.display().to_string(),
+                crate::limits::get().chart_bytes,
+                crate::limits::ENV_CHART_SIZE
+            )));
+        };
         if !data.starts_with(&[0x1f, 0x8b]) {
             return Err(ChartError::Archive(format!(
                 "file '{}' does not appear to be a gzipped archive; got '{}'",
@@ -31,6 +46,27 @@ pub fn load_chart(path: &Path) -> Result<Chart, ChartError> {
         }
         load_chart_archive(&data, None)
     }
+}
+
+/// Helm's refusal of a FIFO, a device or a socket among a chart's files.
+fn irregular(path: &Path) -> ChartError {
+    ChartError::Refused(format!(
+        "cannot load irregular file {} as it has file mode type bits set",
+        path.display()
+    ))
+}
+
+/// The bytes of a file, or `None` when it holds more than `limit` bytes
+/// (read at most `limit + 1` bytes, so a file that grows is still bounded).
+fn read_limited(path: &Path, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
+    let f = std::fs::File::open(path)?;
+    let hint = f.metadata().map(|m| m.len()).unwrap_or(0).min(limit);
+    let mut data = Vec::with_capacity(hint as usize);
+    f.take(limit.saturating_add(1)).read_to_end(&mut data)?;
+    if data.len() as u64 > limit {
+        return Ok(None);
+    }
+    Ok(Some(data))
 }
 
 fn mime_guess(data: &[u8]) -> &'static str {
@@ -97,7 +133,10 @@ fn gunzip_whole(data: &[u8]) -> Option<Vec<u8>> {
     }
     // ISIZE: the uncompressed size modulo 2^32, in the last four bytes.
     let size = u32::from_le_bytes([data[n - 4], data[n - 3], data[n - 2], data[n - 1]]) as usize;
-    if size > 1 << 30 {
+    // Beyond the chart size limit (plus tar headers) the streaming reader
+    // finds the entry that is too large.
+    let limit = crate::limits::get().chart_bytes.saturating_mul(2);
+    if size as u64 > limit.min(1 << 30) {
         return None;
     }
     let mut out = vec![0u8; size];
@@ -121,6 +160,8 @@ fn archive_entries<R: Read>(mut archive: tar::Archive<R>) -> Result<Vec<ChartFil
         .entries()
         .map_err(|e| ChartError::Archive(e.to_string()))?;
     let mut files = Vec::new();
+    let limits = crate::limits::get();
+    let mut remaining = limits.chart_bytes;
     for entry in entries {
         let mut entry = entry.map_err(|e| ChartError::Archive(e.to_string()))?;
         let kind = entry.header().entry_type();
@@ -161,10 +202,35 @@ fn archive_entries<R: Read>(mut archive: tar::Archive<R>) -> Result<Vec<ChartFil
         if !kind.is_file() {
             continue;
         }
-        let mut buf = Vec::with_capacity(entry.size().min(64 << 20) as usize);
-        entry
+        // Helm's MaxDecompressedChartSize and MaxDecompressedFileSize,
+        // checked on the header before reading, then on what was read.
+        let too_big = || {
+            ChartError::Refused(format!(
+                "decompressed chart is larger than the maximum size {} (raise it with {})",
+                limits.chart_bytes,
+                crate::limits::ENV_CHART_SIZE
+            ))
+        };
+        let size = entry.size();
+        if size > remaining {
+            return Err(too_big());
+        }
+        if size > limits.file_bytes {
+            return Err(ChartError::Refused(format!(
+                "decompressed chart file {raw:?} is larger than the maximum file size {} (raise it with {})",
+                limits.file_bytes,
+                crate::limits::ENV_FILE_SIZE
+            )));
+        }
+        let mut buf = Vec::with_capacity(size as usize);
+        (&mut entry)
+            .take(remaining)
             .read_to_end(&mut buf)
             .map_err(|e| ChartError::Archive(e.to_string()))?;
+        remaining -= buf.len() as u64;
+        if (buf.len() as u64) < size || remaining == 0 {
+            return Err(too_big());
+        }
         files.push(ChartFile {
             name: n,
             data: Arc::new(buf),
@@ -211,8 +277,11 @@ fn clean_path(p: &str) -> String {
 
 fn load_dir(dir: &Path) -> Result<Chart, ChartError> {
     let mut rules = IgnoreRules::default();
-    if let Ok(text) = std::fs::read_to_string(dir.join(".helmignore")) {
-        rules = IgnoreRules::parse(&text);
+    let ignore_file = dir.join(".helmignore");
+    if std::fs::metadata(&ignore_file).is_ok_and(|m| m.is_file()) {
+        if let Ok(Some(data)) = read_limited(&ignore_file, crate::limits::get().file_bytes) {
+            rules = IgnoreRules::parse(&String::from_utf8_lossy(&data));
+        }
     }
     rules.add("templates/.?*");
     let mut files = Vec::new();
@@ -239,13 +308,39 @@ fn load_dir(dir: &Path) -> Result<Chart, ChartError> {
             }
             continue;
         }
+        if entry.path_is_symlink() {
+            // Helm's sympath.Walk follows links and says so.
+            let resolved = std::fs::canonicalize(entry.path())
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
+            eprintln!(
+                "warning: found symbolic link in path: {} resolves to {resolved}. Contents of linked file included and used",
+                entry.path().display()
+            );
+        }
         if is_dir {
             continue;
         }
-        let data = std::fs::read(entry.path()).map_err(|source| ChartError::Io {
-            path: entry.path().display().to_string(),
-            source,
-        })?;
+        if !entry.file_type().is_file() {
+            return Err(irregular(entry.path()));
+        }
+        let limit = crate::limits::get().file_bytes;
+        let too_big = || {
+            ChartError::Refused(format!(
+                "chart file {:?} is larger than the maximum file size {limit} (raise it with {})",
+                entry.file_name().to_string_lossy(),
+                crate::limits::ENV_FILE_SIZE
+            ))
+        };
+        if entry.metadata().map(|m| m.len()).unwrap_or(0) > limit {
+            return Err(too_big());
+        }
+        let data = read_limited(entry.path(), limit)
+            .map_err(|source| ChartError::Io {
+                path: entry.path().display().to_string(),
+                source,
+            })?
+            .ok_or_else(too_big)?;
         files.push(ChartFile {
             name,
             data: Arc::new(data),
@@ -273,6 +368,7 @@ fn load_files(
     let mut templates = Vec::new();
     let mut other = Vec::new();
     let mut sub_files: Vec<(String, Vec<ChartFile>)> = Vec::new();
+    let mut values_bad_utf8 = None;
     for f in files {
         let name = f.name.as_str();
         if name == "Chart.yaml" {
@@ -284,6 +380,7 @@ fn load_files(
         } else if name == "Chart.lock" {
             continue;
         } else if name == "values.yaml" {
+            values_bad_utf8 = crate::yaml::utf8_error(&f.data);
             values_text = Some(lossy_text(&f.data));
         } else if name == "values.schema.json" {
             schema = Some(lossy_text(&f.data));
@@ -380,6 +477,14 @@ fn load_files(
         subcharts.push(sc);
     }
     let values_tree = std::cell::OnceCell::new();
+    if let Some(msg) = values_bad_utf8 {
+        let _ = values_tree.set(Err(crate::yaml::YamlError {
+            file: format!("{location}/values.yaml"),
+            line: 1,
+            column: 1,
+            message: format!("error converting YAML to JSON: {msg}"),
+        }));
+    }
     if values_text.is_some() {
         let path = format!("{}values.yaml", place.folder);
         if let Some(tree) = place.ahead.and_then(|a| a.values(&path)) {

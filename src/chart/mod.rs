@@ -132,6 +132,10 @@ pub enum ChartError {
     /// A `.tgz` could not be read or holds entries Helm refuses.
     #[error("{0}")]
     Archive(String),
+    /// A chart file Helm's loader refuses: irregular (a FIFO, a device), or
+    /// over a size limit (see [`crate::limits`]); Helm's message.
+    #[error("{0}")]
+    Refused(String),
     /// A values document could not be read.
     #[error("cannot load {file}: {message}")]
     BadValues {

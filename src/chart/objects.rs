@@ -469,7 +469,16 @@ impl GoObject for Files {
             }
         };
         Some(match name {
-            "Get" => want(1).map(|()| Value::str(self.find(&arg()).map(text).unwrap_or_default())),
+            "Get" => {
+                // A Go string: binary files (compressed CRDs) keep their bytes.
+                want(1).map(|()| {
+                    Value::tstr(
+                        self.find(&arg())
+                            .map(|f| crate::traced::TStr::from_bytes(&f.data))
+                            .unwrap_or_default(),
+                    )
+                })
+            }
             "GetBytes" => want(1).map(|()| Bytes::value(self.find(&arg()).map(|f| f.data.clone()))),
             "Glob" => want(1).map(|()| {
                 let pat = arg();

@@ -79,6 +79,10 @@ const TYPE_ORDER: &[&str] = &[
 
 struct Validator<'a> {
     root: &'a J,
+    /// The schemas entered through `$ref` (and the root): schema, instance
+    /// path, keyword path. A `$ref` back to one entered for the same
+    /// instance is jsonschema's reference cycle, an error (not a loop).
+    refs: std::cell::RefCell<Vec<(*const J, String, String)>>,
 }
 
 impl Validator<'_> {
@@ -110,7 +114,33 @@ impl Validator<'_> {
         };
         if let Some(r) = s.get("$ref").and_then(J::as_str) {
             if let Some(target) = self.resolve(r) {
+                let tp: *const J = target;
+                let mut refs = self.refs.borrow_mut();
+                let base = refs
+                    .last()
+                    .filter(|f| f.1 == path)
+                    .map(|f| f.2.clone())
+                    .unwrap_or_default();
+                let kw = format!("{base}/$ref");
+                let seen = refs
+                    .iter()
+                    .rev()
+                    .take_while(|f| f.1 == path)
+                    .find(|f| std::ptr::eq(f.0, tp))
+                    .map(|f| f.2.clone());
+                if let Some(prev) = seen {
+                    drop(refs);
+                    let frag = r.strip_prefix('#').unwrap_or(r);
+                    err(
+                        out,
+                        format!("both {kw} and {prev} resolve to \"file:///values.schema.json#{frag}\" causing reference cycle"),
+                    );
+                    return;
+                }
+                refs.push((tp, path.to_string(), kw));
+                drop(refs);
                 self.validate(target, v, path, out);
+                self.refs.borrow_mut().pop();
             }
         }
         if let Some(t) = s.get("type") {
@@ -380,7 +410,11 @@ fn render(errs: &[Err], indent: usize, out: &mut String) {
 pub fn validate(schema: &str, values: &MapRef) -> Result<Option<String>, String> {
     let root: J =
         serde_json::from_str(schema).map_err(|e| format!("unable to parse schema: {e}"))?;
-    let v = Validator { root: &root };
+    let root_ptr: *const J = &root;
+    let v = Validator {
+        root: &root,
+        refs: std::cell::RefCell::new(vec![(root_ptr, String::new(), String::new())]),
+    };
     let mut errs = Vec::new();
     v.validate(&root, &Value::map(values.clone()), "", &mut errs);
     if errs.is_empty() {

@@ -46,6 +46,52 @@ fn stdin_text() -> Result<String, String> {
         .clone()
 }
 
+/// Go's text for an I/O error of `op` (`open`, `read`) on `path`.
+fn go_io_error(op: &str, path: &str, e: &std::io::Error) -> String {
+    let what = match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        std::io::ErrorKind::IsADirectory => "is a directory".to_string(),
+        _ => {
+            // "Is a directory (os error 21)" → "is a directory", as Go prints errno.
+            let s = e.to_string();
+            let s = s.split(" (os error").next().unwrap_or(&s).to_string();
+            let mut c = s.chars();
+            match c.next() {
+                Some(f) => f.to_lowercase().chain(c).collect(),
+                None => s,
+            }
+        }
+    };
+    format!("{op} {path}: {what}")
+}
+
+/// A `-f` file's text with Helm's errors: Go's `open`/`read` error, the
+/// size limit of [`crate::limits`], yaml.v2's complaint about bytes that
+/// are not UTF-8.
+fn read_values_file(path: &std::path::Path, shown: &str) -> Result<String, ChartError> {
+    use std::io::Read;
+    let f = std::fs::File::open(path)
+        .map_err(|e| ChartError::UserValues(go_io_error("open", shown, &e)))?;
+    let limit = crate::limits::get().values_bytes;
+    let mut data = Vec::new();
+    f.take(limit.saturating_add(1))
+        .read_to_end(&mut data)
+        .map_err(|e| ChartError::UserValues(go_io_error("read", shown, &e)))?;
+    if data.len() as u64 > limit {
+        return Err(ChartError::UserValues(format!(
+            "values file {shown} is larger than the maximum size {limit} (raise it with {})",
+            crate::limits::ENV_VALUES_SIZE
+        )));
+    }
+    String::from_utf8(data).map_err(|e| {
+        let msg = crate::yaml::utf8_error(e.as_bytes()).unwrap_or("yaml: invalid UTF-8");
+        ChartError::UserValues(format!(
+            "failed to parse {shown}: error converting YAML to JSON: {msg}"
+        ))
+    })
+}
+
 /// Helm's `mergeMaps`: `b` over `a`, maps merged recursively, into a new top map.
 pub fn merge_maps(a: &MapRef, b: &MapRef) -> MapRef {
     let out = MapRef::from_data(a.borrow().clone());
@@ -116,10 +162,7 @@ impl UserValues {
             let (text, origin_file) = if shown == "-" {
                 (stdin_text().map_err(ChartError::UserValues)?, STDIN_NAME)
             } else {
-                let text = std::fs::read_to_string(path).map_err(|_| {
-                    ChartError::UserValues(format!("open {shown}: no such file or directory"))
-                })?;
-                (text, shown.as_str())
+                (read_values_file(path, &shown)?, shown.as_str())
             };
             let v = loader(&text, Rc::from(origin_file), Layer::UserFile, origins)
                 .map_err(|e| ChartError::UserValues(format!("failed to parse {shown}: {e}")))?;
@@ -166,7 +209,7 @@ impl UserValues {
             })?;
         }
         let reader = |p: &str| -> Result<String, String> {
-            std::fs::read_to_string(p).map_err(|_| format!("open {p}: no such file or directory"))
+            read_values_file(std::path::Path::new(p), p).map_err(|e| e.to_string())
         };
         for (i, value) in self.set_file.iter().enumerate() {
             let mut id = flag_origin(origins, "--set-file", i);

@@ -17,6 +17,20 @@ use crate::template::ast::{
 use crate::traced::{Decision, DecisionKind, FileId, Source, TStr, TextBuilder, TplLoc};
 use crate::value::{IntKind, Repr, Value};
 
+/// The render budget for a function's result: a string or list over the
+/// limit is an error of that call (also what the Go formatter gave up on).
+fn within_budget(v: Value) -> Result<Value, funcs::FuncError> {
+    match &v.repr {
+        Repr::Str(s) => crate::limits::check_string(s.len() as u128).map_err(funcs::FuncError)?,
+        Repr::List(l) => crate::limits::check_list(l.len() as u128).map_err(funcs::FuncError)?,
+        _ => {}
+    }
+    if let Some(msg) = crate::limits::take_tripped() {
+        return Err(funcs::FuncError(msg));
+    }
+    Ok(v)
+}
+
 /// Go's limit on nested template calls.
 const MAX_EXEC_DEPTH: u32 = 100_000;
 /// Helm's limit on nested `include`s of one name.
@@ -244,12 +258,13 @@ impl Evaluator {
         match node {
             Node::Text(t) => {
                 self.write_text(st, t.pos, &t.text);
-                Ok(())
+                self.check_output(st, t.pos)
             }
             Node::Action(a) => {
                 let v = self.eval_pipeline(st, dot, &a.pipe)?;
                 if a.pipe.decl.is_empty() {
                     self.print_value(st, a.pipe.pos, &v);
+                    self.check_output(st, a.pipe.pos)?;
                 }
                 Ok(())
             }
@@ -261,6 +276,24 @@ impl Evaluator {
             Node::Break(_) => Err(Flow::Break),
             Node::Continue(_) => Err(Flow::Continue),
         }
+    }
+
+    /// The render budget for one template's output (and anything the Go
+    /// formatter gave up on while printing).
+    fn check_output(&self, st: &State, pos: u32) -> Res<()> {
+        let limit = crate::limits::get().output_bytes;
+        if st.out.len() > limit {
+            let msg = format!(
+                "rendered output of {} bytes exceeds the render budget of {limit} bytes (raise it with {})",
+                st.out.len(),
+                crate::limits::ENV_OUTPUT
+            );
+            return Err(self.error(st, pos, st.tmpl_name.to_string(), msg).into());
+        }
+        if let Some(msg) = crate::limits::take_tripped() {
+            return Err(self.error(st, pos, st.tmpl_name.to_string(), msg).into());
+        }
+        Ok(())
     }
 
     fn write_text(&mut self, st: &mut State, pos: u32, text: &str) {
@@ -632,9 +665,8 @@ impl Evaluator {
         if let Some(i) = n.int {
             return Ok(Value::int(i));
         }
-        if let Some(f) = n.float {
-            return Ok(Value::float(f));
-        }
+        // An integer literal beyond int64 (Go's IsUint constant) is an error
+        // where it is used, not a float.
         Err(self.error(
             st,
             n.pos,
@@ -945,7 +977,7 @@ impl Evaluator {
         let deps = Deps::union_all(argv.iter().map(|v| &v.deps));
         let loc = self.loc(st, cmd.pos);
         let ctx = FuncCtx::in_render(loc, Rc::clone(&self.yaml_trees));
-        match (def.body)(&ctx, argv) {
+        match (def.body)(&ctx, argv).and_then(within_budget) {
             Ok(v) => Ok(attach_provenance(name, v, deps, loc)),
             Err(e) => {
                 let mut err = self.error(
@@ -1082,6 +1114,12 @@ impl Evaluator {
         if let Some(c) = self.include_counts.get_mut(&name) {
             *c -= 1;
         }
+        let r = r.and_then(
+            |text| match crate::limits::check_string(text.len() as u128) {
+                Ok(()) => Ok(text),
+                Err(msg) => Err(Box::new(ExecError::plain(&name, msg))),
+            },
+        );
         match r {
             Ok(text) => {
                 let deps = text.all_deps().union(&name_v.deps);
@@ -1132,16 +1170,16 @@ impl Evaluator {
         );
         let call = self.loc(st, cmd.pos);
         self.set.set_tpl_call(id, call);
-        let saved_counts = std::mem::take(&mut self.include_counts);
         // Go executes the template `tpl` just parsed, not whatever the name
         // "gotpl" resolves to: an empty text does not replace an outer `tpl`'s
         // tree in the name table (Go's `associate`), yet it is what runs.
+        // Helm's `tpl` shares the include counts of the render (one
+        // `includedNames` map), so recursion through `tpl` meets the limit.
         let named = Named {
             file: id,
             body: self.set.file(id).root.clone(),
         };
         let r = self.execute_body("gotpl", named, data);
-        self.include_counts = saved_counts;
         self.set.restore_names(snapshot);
         match r {
             Ok(out) => {

@@ -218,7 +218,7 @@ fn len(_: &FuncCtx, args: Vec<Value>) -> FuncResult {
     let v = args.first().cloned().unwrap_or_default();
     let n = match &v.repr {
         Repr::Nil => return Err(FuncError::new("len of nil pointer")),
-        Repr::Str(s) => s.len(),
+        Repr::Str(s) => s.bytes().len(),
         Repr::List(l) => l.len(),
         Repr::Map(m) => m.len(),
         Repr::Object(o) => match o.slice_items().map(|l| l.len()).or_else(|| o.map_len()) {

@@ -19,7 +19,7 @@ use rand_core::{OsRng, RngCore};
 use sha1::{Digest, Sha1};
 use sha2::{Sha256, Sha512};
 
-use super::types::strval;
+use super::types::{strval, strval_bytes};
 use super::{def, FuncCtx, FuncDef, FuncError, FuncResult, Ty};
 use crate::value::Value;
 
@@ -65,19 +65,19 @@ pub fn random_u64() -> u64 {
 }
 
 fn f_sha1(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
-    Ok(Value::str(hex(&Sha1::digest(strval(&a[0]).as_bytes()))))
+    Ok(Value::str(hex(&Sha1::digest(strval_bytes(&a[0])))))
 }
 
 fn f_sha256(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
-    Ok(Value::str(hex(&Sha256::digest(strval(&a[0]).as_bytes()))))
+    Ok(Value::str(hex(&Sha256::digest(strval_bytes(&a[0])))))
 }
 
 fn f_sha512(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
-    Ok(Value::str(hex(&Sha512::digest(strval(&a[0]).as_bytes()))))
+    Ok(Value::str(hex(&Sha512::digest(strval_bytes(&a[0])))))
 }
 
 fn f_adler32(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
-    Ok(Value::str(adler32(strval(&a[0]).as_bytes()).to_string()))
+    Ok(Value::str(adler32(&strval_bytes(&a[0])).to_string()))
 }
 
 fn f_uuidv4(_: &FuncCtx, _: Vec<Value>) -> FuncResult {

@@ -180,7 +180,14 @@ fn f_merge_overwrite(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
 }
 
 fn f_deep_copy(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
-    Ok(arg(&a, 0).deep_copy())
+    let v = arg(&a, 0);
+    if v.is_nil() {
+        // copystructure reflects on the nil interface and panics.
+        return Err(FuncError::new(
+            "reflect: call of reflect.Value.Type on zero Value",
+        ));
+    }
+    Ok(v.deep_copy())
 }
 
 fn conversion_panic(v: &Value, want: &str) -> FuncError {
@@ -259,6 +266,18 @@ mod tests {
     use crate::funcs::types::testutil::*;
     use crate::origin::OriginId;
     use crate::value::Value;
+
+    #[test]
+    fn deep_copy_of_nil_fails_like_copystructure() {
+        // Oracle: error calling mustDeepCopy: reflect: call of reflect.Value.Type on zero Value.
+        for name in ["deepCopy", "mustDeepCopy"] {
+            let e = call(name, vec![Value::nil()]).unwrap_err();
+            assert!(
+                e.contains("reflect: call of reflect.Value.Type on zero Value"),
+                "{e}"
+            );
+        }
+    }
 
     #[test]
     fn dict_oracle_table() {

@@ -2,8 +2,9 @@
 //! padded alphabets; a decoding error is returned as the result text, as
 //! Sprig does), and the URL helpers `urlParse` and `urlJoin`.
 
-use super::types::strval;
-use super::{def, FuncCtx, FuncDef, FuncResult, Ty};
+use super::types::{strval, strval_bytes};
+use super::{def, FuncCtx, FuncDef, FuncError, FuncResult, Ty};
+use crate::traced::TStr;
 use crate::value::{MapData, Value};
 
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -75,18 +76,19 @@ fn decode(s: &str, alphabet: &[u8], bits: u32, block: usize) -> Result<Vec<u8>, 
 }
 
 fn f_b64enc(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
-    Ok(Value::str(encode(strval(&a[0]).as_bytes(), B64, 6, 4)))
+    Ok(Value::str(encode(&strval_bytes(&a[0]), B64, 6, 4)))
 }
 
 fn f_b64dec(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
-    Ok(Value::str(match decode(&strval(&a[0]), B64, 6, 4) {
-        Ok(d) => String::from_utf8_lossy(&d).into_owned(),
-        Err(i) => format!("illegal base64 data at input byte {i}"),
-    }))
+    // Decoded bytes stay exact (a Go string), UTF-8 or not.
+    Ok(match decode(&strval(&a[0]), B64, 6, 4) {
+        Ok(d) => Value::tstr(TStr::from_bytes(&d)),
+        Err(i) => Value::str(format!("illegal base64 data at input byte {i}")),
+    })
 }
 
 fn f_b32enc(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
-    Ok(Value::str(encode(strval(&a[0]).as_bytes(), B32, 5, 8)))
+    Ok(Value::str(encode(&strval_bytes(&a[0]), B32, 5, 8)))
 }
 
 fn f_b32dec(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
@@ -184,6 +186,139 @@ fn f_url_parse(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
     Ok(Value::map_from(url_parse(&strval(&a[0]))))
 }
 
+/// Which part of a URL Go's `url.escape` is escaping.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum UrlPart {
+    Host,
+    Path,
+    UserPassword,
+    Fragment,
+}
+
+/// Go's `net/url.shouldEscape`.
+fn should_escape(c: u8, part: UrlPart) -> bool {
+    if c.is_ascii_alphanumeric() {
+        return false;
+    }
+    if part == UrlPart::Host
+        && matches!(
+            c,
+            b'!' | b'$'
+                | b'&'
+                | b'\''
+                | b'('
+                | b')'
+                | b'*'
+                | b'+'
+                | b','
+                | b';'
+                | b'='
+                | b':'
+                | b'['
+                | b']'
+                | b'<'
+                | b'>'
+                | b'"'
+        )
+    {
+        return false;
+    }
+    match c {
+        b'-' | b'_' | b'.' | b'~' => return false,
+        b'$' | b'&' | b'+' | b',' | b'/' | b':' | b';' | b'=' | b'?' | b'@' => {
+            return match part {
+                UrlPart::Path => c == b'?',
+                UrlPart::UserPassword => matches!(c, b'@' | b'/' | b'?' | b':'),
+                UrlPart::Fragment => false,
+                UrlPart::Host => true,
+            }
+        }
+        _ => {}
+    }
+    !(part == UrlPart::Fragment && matches!(c, b'!' | b'(' | b')' | b'*'))
+}
+
+/// Percent-decoding of a userinfo part (`None` on a bad escape).
+fn url_unescape(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    Some(String::from_utf8_lossy(&out).into_owned())
+}
+
+/// Sprig's userinfo: parsed by `url.Parse` (refused with Go's error when
+/// it holds characters a userinfo cannot), printed escaped.
+fn userinfo(user: &str) -> Result<String, FuncError> {
+    let valid = user.bytes().all(|c| {
+        c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                b'-' | b'.'
+                    | b'_'
+                    | b':'
+                    | b'~'
+                    | b'!'
+                    | b'$'
+                    | b'&'
+                    | b'\''
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b'+'
+                    | b','
+                    | b';'
+                    | b'='
+                    | b'%'
+                    | b'@'
+            )
+    });
+    let bad = || {
+        FuncError(format!(
+            "unable to parse userinfo in dict: parse \"proto://{user}@host\": net/url: invalid userinfo"
+        ))
+    };
+    if !valid {
+        return Err(bad());
+    }
+    let (u, p) = match user.split_once(':') {
+        Some((u, p)) => (u, Some(p)),
+        None => (user, None),
+    };
+    let mut out = url_escape(&url_unescape(u).ok_or_else(bad)?, UrlPart::UserPassword);
+    if let Some(p) = p {
+        out.push(':');
+        out.push_str(&url_escape(
+            &url_unescape(p).ok_or_else(bad)?,
+            UrlPart::UserPassword,
+        ));
+    }
+    Ok(out)
+}
+
+/// Go's `net/url.escape` for one part of a URL (non-ASCII bytes are all
+/// escaped).
+fn url_escape(s: &str, part: UrlPart) -> String {
+    let mut out = Vec::with_capacity(s.len());
+    for &b in s.as_bytes() {
+        if should_escape(b, part) {
+            out.extend_from_slice(format!("%{b:02X}").as_bytes());
+        } else {
+            out.push(b);
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
 fn f_url_join(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
     let get = |k: &str| {
         a.first()
@@ -206,16 +341,16 @@ fn f_url_join(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
         if !scheme.is_empty() || !host.is_empty() || !user.is_empty() {
             out.push_str("//");
             if !user.is_empty() {
-                out.push_str(&user);
+                out.push_str(&userinfo(&user)?);
                 out.push('@');
             }
-            out.push_str(&host);
+            out.push_str(&url_escape(&host, UrlPart::Host));
         }
         let path = get("path");
         if !path.is_empty() && !path.starts_with('/') && !host.is_empty() {
             out.push('/');
         }
-        out.push_str(&path);
+        out.push_str(&url_escape(&path, UrlPart::Path));
     }
     let query = get("query");
     if !query.is_empty() {
@@ -225,7 +360,7 @@ fn f_url_join(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
     let fragment = get("fragment");
     if !fragment.is_empty() {
         out.push('#');
-        out.push_str(&fragment);
+        out.push_str(&url_escape(&fragment, UrlPart::Fragment));
     }
     Ok(Value::str(out))
 }

@@ -181,8 +181,21 @@ fn f_chunk(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
     Ok(Value::list(out))
 }
 
-/// Sprig's `untilStep`.
-pub fn until_step(start: i64, stop: i64, step: i64) -> Vec<i64> {
+/// Sprig's `untilStep`; a list longer than the render budget is an error
+/// (Go would try to allocate it).
+pub fn until_step(start: i64, stop: i64, step: i64) -> Result<Vec<i64>, FuncError> {
+    let count = if step != 0
+        && (i128::from(stop) - i128::from(start)).signum() == i128::from(step).signum()
+    {
+        (i128::from(stop) - i128::from(start)).unsigned_abs() / i128::from(step).unsigned_abs()
+    } else {
+        0
+    };
+    crate::limits::check_list(count).map_err(FuncError)?;
+    Ok(until_step_unchecked(start, stop, step))
+}
+
+fn until_step_unchecked(start: i64, stop: i64, step: i64) -> Vec<i64> {
     let mut v = Vec::new();
     if stop < start {
         if step >= 0 {
@@ -219,7 +232,7 @@ fn ints(v: Vec<i64>) -> Value {
 
 fn f_until(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
     let n = to_int64(&arg(&a, 0));
-    Ok(ints(until_step(0, n, if n < 0 { -1 } else { 1 })))
+    Ok(ints(until_step(0, n, if n < 0 { -1 } else { 1 })?))
 }
 
 fn f_until_step(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
@@ -227,7 +240,7 @@ fn f_until_step(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
         to_int64(&arg(&a, 0)),
         to_int64(&arg(&a, 1)),
         to_int64(&arg(&a, 2)),
-    )))
+    )?))
 }
 
 fn f_seq(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
@@ -240,7 +253,7 @@ fn f_seq(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
                 (p[0], p[1])
             };
             let inc = if end < start { -1 } else { 1 };
-            until_step(start, end.wrapping_add(inc), inc)
+            until_step(start, end.wrapping_add(inc), inc)?
         }
         3 => {
             let (start, step, end) = (p[0], p[1], p[2]);
@@ -251,7 +264,7 @@ fn f_seq(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
                     return Ok(Value::str(""));
                 }
             }
-            until_step(start, end.wrapping_add(inc), step)
+            until_step(start, end.wrapping_add(inc), step)?
         }
         _ => Vec::new(),
     };

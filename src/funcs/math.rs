@@ -138,15 +138,17 @@ fn f_atoi(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
         let body = s.strip_prefix(['+', '-']).unwrap_or(&s);
         !body.is_empty() && body.bytes().all(|b| b.is_ascii_digit())
     };
-    // strconv.Atoi returns the clamped value with its range error, and
-    // Sprig drops the error.
-    let clamped = if s.starts_with('-') {
-        i64::MIN
-    } else {
-        i64::MAX
+    // strconv.Atoi returns the nearest int64 with its range error, which
+    // Sprig drops.
+    let clamped = || {
+        if s.starts_with('-') {
+            i64::MIN
+        } else {
+            i64::MAX
+        }
     };
     Ok(Value::int(if ok {
-        s.parse().unwrap_or(clamped)
+        s.parse().unwrap_or_else(|_| clamped())
     } else {
         0
     }))

@@ -102,6 +102,115 @@ pub fn translate(pat: &str) -> String {
     out
 }
 
+/// A repetition operator `{n,m}` at `chars[i]`: the index past it.
+fn counted_repeat(chars: &[char], i: usize) -> Option<usize> {
+    let mut j = i + 1;
+    let digits = |j: &mut usize| {
+        let s = *j;
+        while chars.get(*j).is_some_and(char::is_ascii_digit) {
+            *j += 1;
+        }
+        *j > s
+    };
+    if !digits(&mut j) {
+        return None;
+    }
+    if chars.get(j) == Some(&',') {
+        j += 1;
+        digits(&mut j);
+    }
+    (chars.get(j) == Some(&'}')).then_some(j + 1)
+}
+
+/// RE2 refuses stacked repetition operators (`a**`, `a++`, `a{2}*`) that
+/// Rust's parser reads another way: the offending text, as Go quotes it.
+fn nested_repetition(pat: &str) -> Option<String> {
+    let chars: Vec<char> = pat.chars().collect();
+    let mut last: Option<usize> = None;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let end = match c {
+            '*' | '+' | '?' => Some(i + 1),
+            '{' => counted_repeat(&chars, i),
+            _ => None,
+        };
+        let Some(mut end) = end else {
+            last = None;
+            match c {
+                '\\' => i += 2,
+                '[' => {
+                    // Skip the class: a `]` first (after `^`) is literal.
+                    let mut j = i + 1;
+                    if chars.get(j) == Some(&'^') {
+                        j += 1;
+                    }
+                    if chars.get(j) == Some(&']') {
+                        j += 1;
+                    }
+                    while j < chars.len() && chars[j] != ']' {
+                        j += if chars[j] == '\\' { 2 } else { 1 };
+                    }
+                    i = j + 1;
+                }
+                _ => i += 1,
+            }
+            continue;
+        };
+        if chars.get(end) == Some(&'?') {
+            end += 1;
+        }
+        if let Some(start) = last {
+            return Some(chars[start..end].iter().collect());
+        }
+        last = Some(i);
+        i = end;
+    }
+    None
+}
+
+/// Go allows a group name more than once; Rust's parser does not. Names
+/// are not used by Sprig's functions, so later uses are renamed.
+fn dedupe_group_names(re: &str) -> String {
+    if !re.contains("(?P<") && !re.contains("(?<") {
+        return re.to_string();
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut dups = 0;
+    let mut out = String::with_capacity(re.len());
+    let mut rest = re;
+    while let Some(p) = rest.find("(?") {
+        let after = &rest[p + 2..];
+        let (open, body) = if let Some(b) = after.strip_prefix("P<") {
+            ("(?P<", b)
+        } else if let Some(b) = after
+            .strip_prefix('<')
+            .filter(|b| !b.starts_with(['=', '!']))
+        {
+            ("(?<", b)
+        } else {
+            out.push_str(&rest[..p + 2]);
+            rest = after;
+            continue;
+        };
+        let Some(close) = body.find('>') else {
+            break;
+        };
+        let name = &body[..close];
+        out.push_str(&rest[..p]);
+        out.push_str(open);
+        out.push_str(name);
+        if !seen.insert(name.to_string()) {
+            dups += 1;
+            out.push_str(&format!("__dup{dups}"));
+        }
+        out.push('>');
+        rest = &body[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 thread_local! {
     static CACHE: RefCell<HashMap<String, Rc<Regex>>> = RefCell::new(HashMap::new());
 }
@@ -111,7 +220,13 @@ pub fn compile(pat: &str) -> Result<Rc<Regex>, FuncError> {
     if let Some(r) = CACHE.with(|c| c.borrow().get(pat).cloned()) {
         return Ok(r);
     }
-    match Regex::new(&translate(pat)) {
+    if let Some(bad) = nested_repetition(pat) {
+        return Err(FuncError::new(format!(
+            "regexp: Compile({}): error parsing regexp: invalid nested repetition operator: `{bad}`",
+            backquote(pat)
+        )));
+    }
+    match Regex::new(&dedupe_group_names(&translate(pat))) {
         Ok(r) => {
             let r = Rc::new(r);
             CACHE.with(|c| c.borrow_mut().insert(pat.to_string(), r.clone()));
@@ -484,6 +599,36 @@ mod tests {
     use crate::funcs::types::testutil::*;
     use crate::origin::{Deps, OriginId};
     use crate::traced::{FileId, Source, TplLoc};
+
+    #[test]
+    fn re2_syntax_like_go() {
+        // Oracle: regexMatch with a++, a**, a*?, a{2}{3}, (a*)*, [*+]+,
+        // three groups named x, ${x} of two, a\*+ →
+        // "false false true false true true true a true".
+        check_table(vec![
+            ("regexMatch", vec![s("a++"), s("aa")], "false"),
+            ("regexMatch", vec![s("a**"), s("aa")], "false"),
+            ("regexMatch", vec![s("a*?"), s("aa")], "true"),
+            ("regexMatch", vec![s("a{2}{3}"), s("aa")], "false"),
+            ("regexMatch", vec![s("(a*)*"), s("aa")], "true"),
+            ("regexMatch", vec![s("[*+]+"), s("+")], "true"),
+            (
+                "regexMatch",
+                vec![s("(?P<x>a)(?P<x>b)(?P<x>c)"), s("abc")],
+                "true",
+            ),
+            (
+                "regexReplaceAll",
+                vec![s("(?P<x>a)(?P<x>b)"), s("ab"), s("${x}")],
+                "a",
+            ),
+            ("regexMatch", vec![s("a\\*+"), s("a**")], "true"),
+        ]);
+        // Oracle: mustRegexMatch names the stacked operators as Go quotes them.
+        assert_eq!(nested_repetition("a*??").as_deref(), Some("*??"));
+        assert_eq!(nested_repetition("x{1,2}{3}").as_deref(), Some("{1,2}{3}"));
+        assert_eq!(nested_repetition("a{,2}*"), None);
+    }
 
     #[test]
     fn regex_oracle_table() {

@@ -180,7 +180,14 @@ pub(crate) fn apply_edits(s: &TStr, edits: &[(Range<usize>, TStr)]) -> TStr {
         nd.end = map(d.end as usize, true).max(nd.start as usize) as u32;
         decisions.push(nd);
     }
-    TStr::from_parts(text, Trace { runs, decisions })
+    TStr::from_parts(
+        text,
+        Trace {
+            runs,
+            decisions,
+            raw: None,
+        },
+    )
 }
 
 fn tv(s: TStr) -> FuncResult {
@@ -390,6 +397,7 @@ fn f_repeat(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
     if n < 0 {
         return Err(FuncError::new("strings: negative Repeat count"));
     }
+    crate::limits::check_string(s.len() as u128 * n as u128).map_err(FuncError)?;
     let mut b = TextBuilder::with_capacity(s.len() * n as usize);
     for _ in 0..n {
         b.push_tstr(&s);
@@ -589,6 +597,8 @@ pub(crate) fn indent(
     if n < 0 {
         return Err(FuncError::new("strings: negative Repeat count"));
     }
+    let lines = s.as_str().bytes().filter(|&b| b == b'\n').count() as u128 + 1;
+    crate::limits::check_string(s.len() as u128 + lines * n as u128 + 1).map_err(FuncError)?;
     let pad = TStr::with_source(" ".repeat(n as usize), ctx.site.clone());
     let t = s.as_str();
     let mut edits: Vec<(Range<usize>, TStr)> = Vec::with_capacity(t.len() / 16 + 2);

@@ -19,6 +19,15 @@ pub fn strval(v: &Value) -> String {
     }
 }
 
+/// The bytes of Sprig's `strval`: a string's exact bytes (also when they
+/// are not UTF-8, see [`TStr::from_bytes`]), anything else as `%v` prints it.
+pub fn strval_bytes(v: &Value) -> std::borrow::Cow<'_, [u8]> {
+    match &v.repr {
+        Repr::Str(s) => std::borrow::Cow::Borrowed(s.bytes()),
+        _ => std::borrow::Cow::Owned(sprint_value(v).into_bytes()),
+    }
+}
+
 /// The source for text a function derives from `v`: the call site plus `v`'s deps.
 pub fn derived_source(ctx: &FuncCtx, v: &Value) -> Rc<Source> {
     if v.deps.is_empty() {
@@ -235,7 +244,12 @@ pub fn to_float64(v: &Value) -> f64 {
         Repr::Int(i, _) => *i as f64,
         Repr::Float(f) => *f,
         Repr::Bool(b) => f64::from(u8::from(*b)),
-        Repr::Str(s) => parse_float(s.as_str()).unwrap_or(0.0),
+        // ParseFloat's range error (a finite literal too large) makes cast give 0.
+        Repr::Str(s) => match parse_float(s.as_str()) {
+            Some(f) if f.is_infinite() && !s.as_str().to_ascii_lowercase().contains("inf") => 0.0,
+            Some(f) => f,
+            None => 0.0,
+        },
         _ => 0.0,
     }
 }
@@ -649,6 +663,24 @@ mod tests {
             ("int64", vec![s("0x10")], "16"),
             ("float64", vec![s("1.5e3")], "1500"),
             ("atoi", vec![s("12a")], "0"),
+            // Oracle: out of range, as Go converts on amd64 and as
+            // strconv/cast report range errors (Sprig drops them).
+            ("int", vec![f(1e30)], "-9223372036854775808"),
+            ("int", vec![f(-1e30)], "-9223372036854775808"),
+            ("int", vec![f(9.3e18)], "-9223372036854775808"),
+            (
+                "atoi",
+                vec![s("-99999999999999999999")],
+                "-9223372036854775808",
+            ),
+            (
+                "atoi",
+                vec![s("99999999999999999999")],
+                "9223372036854775807",
+            ),
+            ("float64", vec![s("1e400")], "0"),
+            ("float64", vec![s("inf")], "+Inf"),
+            ("int64", vec![s("1e30")], "0"),
             ("atoi", vec![s("-12")], "-12"),
             ("toDecimal", vec![s("0777")], "511"),
         ]);

@@ -247,6 +247,8 @@ struct Emitter {
     width: usize,
     /// Bytes of the current scalar copied but not yet written (batched copies).
     pending: Option<(TStr, Rc<Source>, usize, usize)>,
+    /// encoding/json's cycle check (toYaml marshals to JSON first).
+    cycles: crate::limits::CycleGuard,
 }
 
 impl Emitter {
@@ -327,10 +329,14 @@ impl Emitter {
     fn node(&mut self, v: &Value, mapping_ctx: bool, simple_key: bool) -> Result<(), String> {
         match &v.repr {
             Repr::Map(m) => {
-                let m = m.borrow();
-                let mut entries: Vec<(&crate::value::MapKey, &Value)> = m.iter().collect();
+                let addr = Some(m.addr());
+                let kept = self.cycles.enter(addr).map_err(|_| cycle_error())?;
+                let data = m.borrow();
+                let mut entries: Vec<(&crate::value::MapKey, &Value)> = data.iter().collect();
                 entries.sort_by(|a, b| key_cmp(a.0, b.0));
-                self.mapping(&entries, mapping_ctx)
+                self.mapping(&entries, mapping_ctx)?;
+                self.cycles.leave(addr, kept);
+                Ok(())
             }
             Repr::Object(o) if o.json_value().is_some() || o.slice_items().is_some() => {
                 let v = o
@@ -356,6 +362,7 @@ impl Emitter {
                     self.write_indicator("]", false, false, false);
                     return Ok(());
                 }
+                self.cycles.enter(None).map_err(|_| cycle_error())?;
                 let indentless = !self.pretty && mapping_ctx && !self.indention;
                 self.increase_indent(false, indentless);
                 let site = self.site.clone();
@@ -365,6 +372,7 @@ impl Emitter {
                     self.node(it, false, false)?;
                 }
                 self.pop_indent();
+                self.cycles.leave(None, false);
                 Ok(())
             }
             Repr::Str(s) => self.string(s, &v.deps, simple_key),
@@ -683,6 +691,14 @@ impl Emitter {
     }
 }
 
+/// sigs.k8s.io/yaml's error for a map that contains itself.
+fn cycle_error() -> String {
+    format!(
+        "error marshaling into JSON: {}",
+        crate::limits::JSON_CYCLE_ERROR
+    )
+}
+
 fn emit(v: &Value, loc: Option<TplLoc>, pretty: bool) -> Result<TStr, String> {
     let e = Emitter {
         b: TextBuilder::new(),
@@ -699,6 +715,7 @@ fn emit(v: &Value, loc: Option<TplLoc>, pretty: bool) -> Result<TStr, String> {
         pretty,
         width: if pretty { usize::MAX } else { BEST_WIDTH },
         pending: None,
+        cycles: Default::default(),
     };
     let out = e.document(v)?;
     // Helm trims the final newline.

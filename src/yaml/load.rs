@@ -137,7 +137,26 @@ fn libyaml_message(info: &str) -> (String, bool) {
 struct Builder<'t> {
     text: &'t str,
     chars: CharMap,
-    anchors: HashMap<usize, Node>,
+    /// Anchored nodes, with the number of nodes decoding them visits.
+    anchors: HashMap<usize, (Node, u64)>,
+    /// yaml.v2's `decodeCount` and `aliasCount`: nodes decoded, and those
+    /// of them decoded again through an alias.
+    decoded: u64,
+    aliased: u64,
+}
+
+/// yaml.v2's `allowedAliasRatio`: the share of decoded nodes that may come
+/// from alias expansion, 99% for small documents down to 10% for large ones.
+fn allowed_alias_ratio(decoded: u64) -> f64 {
+    const LOW: u64 = 400_000;
+    const HIGH: u64 = 4_000_000;
+    if decoded <= LOW {
+        0.99
+    } else if decoded >= HIGH {
+        0.10
+    } else {
+        0.99 - 0.89 * ((decoded - LOW) as f64 / (HIGH - LOW) as f64)
+    }
 }
 
 impl<'t> Builder<'t> {
@@ -160,10 +179,18 @@ impl<'t> Builder<'t> {
                 .chars()
                 .take_while(|c| !c.is_whitespace() && !",[]{}".contains(*c))
                 .collect();
+            // An anchor seen before but not known yet is one whose node is
+            // still open: yaml.v2 names that case.
+            let open = self.text[..at].contains(&format!("&{name}"));
+            let message = if open {
+                format!("yaml: anchor '{name}' value contains itself")
+            } else {
+                format!("yaml: unknown anchor '{name}' referenced")
+            };
             return Fail {
                 line: m.line() as u32,
                 column: m.col() as u32 + 1,
-                message: format!("yaml: unknown anchor '{name}' referenced"),
+                message,
             };
         }
         let (msg, is_scanner) = libyaml_message(e.info());
@@ -236,6 +263,8 @@ impl<'t> Builder<'t> {
             line,
             column,
         };
+        let before = self.decoded;
+        self.decoded += 1;
         match ev {
             Event::Scalar(value, style, anchor, tag) => {
                 let n = mk(Kind::Scalar {
@@ -244,7 +273,8 @@ impl<'t> Builder<'t> {
                     tag: tag.map(|t| short_tag(&t)),
                 });
                 if anchor > 0 {
-                    self.anchors.insert(anchor, n.clone());
+                    self.anchors
+                        .insert(anchor, (n.clone(), self.decoded - before));
                 }
                 Ok(n)
             }
@@ -264,7 +294,8 @@ impl<'t> Builder<'t> {
                 let mut n = mk(Kind::Seq(items));
                 n.end = last_end;
                 if anchor > 0 {
-                    self.anchors.insert(anchor, n.clone());
+                    self.anchors
+                        .insert(anchor, (n.clone(), self.decoded - before));
                 }
                 Ok(n)
             }
@@ -286,22 +317,46 @@ impl<'t> Builder<'t> {
                 let mut n = mk(Kind::Map(entries));
                 n.end = last_end;
                 if anchor > 0 {
-                    self.anchors.insert(anchor, n.clone());
+                    self.anchors
+                        .insert(anchor, (n.clone(), self.decoded - before));
                 }
                 Ok(n)
             }
             Event::Alias(id) => match self.anchors.get(&id) {
-                Some(n) => Ok(n.clone()),
+                Some((n, size)) => {
+                    // yaml.v2 refuses a document whose decoding is mostly
+                    // alias expansion ("billion laughs"), before expanding.
+                    self.decoded += size - 1;
+                    self.aliased += size;
+                    if self.aliased > 100
+                        && self.decoded > 1000
+                        && self.aliased as f64 / self.decoded as f64
+                            > allowed_alias_ratio(self.decoded)
+                    {
+                        return Err(Fail {
+                            line,
+                            column,
+                            message: "yaml: document contains excessive aliasing".to_string(),
+                        });
+                    }
+                    Ok(n.clone())
+                }
                 None => {
                     let name: String = self.text[start..]
                         .trim_start_matches('*')
                         .chars()
                         .take_while(|c| !c.is_whitespace() && !",[]{}".contains(*c))
                         .collect();
+                    let open = self.text[..start].contains(&format!("&{name}"));
+                    let message = if open {
+                        format!("yaml: anchor '{name}' value contains itself")
+                    } else {
+                        format!("yaml: unknown anchor '{name}' referenced")
+                    };
                     Err(Fail {
                         line,
                         column,
-                        message: format!("yaml: unknown anchor '{name}' referenced"),
+                        message,
                     })
                 }
             },
@@ -320,6 +375,8 @@ fn parse_tree(text: &str) -> Result<Option<Node>, Fail> {
         text,
         chars: CharMap::new(text),
         anchors: HashMap::new(),
+        decoded: 0,
+        aliased: 0,
     };
     let mut p = Parser::new_from_str(text);
     loop {
@@ -717,24 +774,113 @@ fn convert(tree: Option<&Node>, attr: &mut dyn Attribution) -> Result<Value, Fai
 /// render turns it into values with origins of its own ([`values_from_tree`]),
 /// so a chart's `values.yaml` is parsed when the chart is loaded, as Helm's
 /// loader does, not on every render.
+/// A chart's `values.yaml` may hold several documents (Helm 4 merges them).
 #[derive(Clone, Debug)]
-pub struct ValuesTree(std::sync::Arc<Option<Node>>);
+pub struct ValuesTree(std::sync::Arc<Vec<Option<Node>>>);
 
-/// Parse a values document; errors name `file`.
-pub fn parse_values_tree(text: &str, file: &str) -> Result<ValuesTree, YamlError> {
-    let tree = parse_tree(text).map_err(|f| to_error(file, f))?;
-    Ok(ValuesTree(std::sync::Arc::new(tree)))
+/// The documents of a stream as Kubernetes' `YAMLReader` splits it (Helm
+/// 4's `LoadValues`): at lines starting with `---`, which may be followed by
+/// spaces and a comment only. Each is `(start, end, lines before it)`;
+/// empty ones are left out.
+fn split_documents(text: &str) -> Result<Vec<(usize, usize, u32)>, String> {
+    let bytes = text.as_bytes();
+    // Fast path: no line starts with `---`.
+    if !bytes.starts_with(b"---") && memchr::memmem::find(bytes, b"\n---").is_none() {
+        return Ok(vec![(0, text.len(), 0)]);
+    }
+    let mut docs = Vec::new();
+    let (mut start, mut start_line) = (0usize, 0u32);
+    let (mut at, mut line) = (0usize, 0u32);
+    for l in text.split_inclusive('\n') {
+        if let Some(rest) = l.strip_prefix("---") {
+            let trimmed = rest.trim();
+            if !trimmed.is_empty() && !trimmed.starts_with('#') {
+                return Err(format!("invalid Yaml document separator: {trimmed}"));
+            }
+            if at > start {
+                docs.push((start, at, start_line));
+            }
+            start = at + l.len();
+            start_line = line + 1;
+        }
+        at += l.len();
+        line += 1;
+    }
+    if text.len() > start {
+        docs.push((start, text.len(), start_line));
+    }
+    Ok(docs)
 }
 
-/// Load a values document (see [`super::load_values`]).
+/// Move the positions of a document's nodes to where it sits in its file.
+fn shift_node(n: &mut Node, bytes: usize, lines: u32) {
+    n.start += bytes;
+    n.end += bytes;
+    n.line += lines;
+    match &mut n.kind {
+        Kind::Scalar { .. } => {}
+        Kind::Seq(items) => items.iter_mut().for_each(|it| shift_node(it, bytes, lines)),
+        Kind::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
+            shift_node(k, bytes, lines);
+            shift_node(v, bytes, lines);
+        }),
+    }
+}
+
+/// Parse a chart's `values.yaml`: every document; errors name `file` (the
+/// message gives the line within the document, as Helm does).
+pub fn parse_values_tree(text: &str, file: &str) -> Result<ValuesTree, YamlError> {
+    let docs = split_documents(text).map_err(|m| YamlError {
+        file: file.to_string(),
+        line: 1,
+        column: 1,
+        message: format!("error reading yaml document: {m}"),
+    })?;
+    let mut trees = Vec::with_capacity(docs.len());
+    for (start, end, lines) in docs {
+        let mut tree = parse_tree(&text[start..end]).map_err(|mut f| {
+            f.line += lines;
+            to_error(file, f)
+        })?;
+        if let Some(n) = tree.as_mut().filter(|_| start > 0) {
+            shift_node(n, start, lines);
+        }
+        trees.push(tree);
+    }
+    Ok(ValuesTree(std::sync::Arc::new(trees)))
+}
+
+/// Load a values document (see [`super::load_values`]): the first document
+/// only, as Helm reads a `-f` file.
 pub(crate) fn load(
     text: &str,
     file: Rc<str>,
     layer: Layer,
     origins: &mut OriginTable,
 ) -> Result<Value, YamlError> {
-    let tree = parse_values_tree(text, &file)?;
+    let tree = parse_tree(text).map_err(|f| to_error(&file, f))?;
+    let tree = ValuesTree(std::sync::Arc::new(vec![tree]));
     values_from_tree(&tree, file, layer, origins)
+}
+
+/// Helm's `MergeMaps`: `b` over `a`, maps merged recursively, into `a`.
+fn merge_documents(a: &crate::value::MapRef, b: &crate::value::MapRef) {
+    let entries: Vec<(crate::value::MapKey, Value)> = b
+        .borrow()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    for (k, v) in entries {
+        if let (Some(vm), Some(existing)) = (v.as_map(), a.get(&k)) {
+            if let Some(em) = existing.as_map() {
+                let merged = crate::value::MapRef::from_data(em.borrow().clone());
+                merge_documents(&merged, vm);
+                a.insert(k, Value::map(merged).with_deps(v.deps.clone()));
+                continue;
+            }
+        }
+        a.insert(k, v);
+    }
 }
 
 /// The values of a parsed document, every node with an origin (see
@@ -745,8 +891,20 @@ pub fn values_from_tree(
     layer: Layer,
     origins: &mut OriginTable,
 ) -> Result<Value, YamlError> {
-    let tree = tree.0.as_ref();
-    let root_pos = tree.as_ref().map(|n| (n.line, n.column)).unwrap_or((1, 1));
+    let docs = tree.0.as_ref();
+    if docs.len() > 1 {
+        let out = crate::value::MapRef::new();
+        for doc in docs {
+            let one = ValuesTree(std::sync::Arc::new(vec![doc.clone()]));
+            let v = values_from_tree(&one, file.clone(), layer.clone(), origins)?;
+            if let Some(m) = v.as_map() {
+                merge_documents(&out, m);
+            }
+        }
+        return Ok(Value::map(out));
+    }
+    let tree = docs.first().and_then(Option::as_ref);
+    let root_pos = tree.map(|n| (n.line, n.column)).unwrap_or((1, 1));
     // Helm decodes `-f` files into its `common.Values` type, chart values into a plain map.
     let target = if layer == Layer::UserFile {
         "common.Values"
@@ -758,7 +916,7 @@ pub fn values_from_tree(
         layer,
         table: origins,
     };
-    let v = convert(tree.as_ref(), &mut attr).map_err(|f| to_error(&file, f))?;
+    let v = convert(tree, &mut attr).map_err(|f| to_error(&file, f))?;
     let kind = match &v.repr {
         crate::value::Repr::Nil => return Ok(Value::map_from(MapData::new())),
         crate::value::Repr::Map(_) => return Ok(v),

@@ -51,6 +51,39 @@ pub fn load_values(
     load::load(text, file, layer, origins)
 }
 
+/// What libyaml's reader (and so yaml.v2) says of bytes that are not UTF-8,
+/// or `None` when they are: Helm refuses such a values file.
+pub fn utf8_error(data: &[u8]) -> Option<&'static str> {
+    let at = match std::str::from_utf8(data) {
+        Ok(_) => return None,
+        Err(e) => e.valid_up_to(),
+    };
+    let raw = &data[at..];
+    let lead = raw[0];
+    let width = match lead {
+        b if b & 0x80 == 0 => 1,
+        b if b & 0xE0 == 0xC0 => 2,
+        b if b & 0xF0 == 0xE0 => 3,
+        b if b & 0xF8 == 0xF0 => 4,
+        _ => return Some("yaml: invalid leading UTF-8 octet"),
+    };
+    if raw.len() < width {
+        return Some("yaml: incomplete UTF-8 octet sequence");
+    }
+    let mut value = u32::from(lead) & [0x7F, 0x1F, 0x0F, 0x07][width - 1];
+    for &b in &raw[1..width] {
+        if b & 0xC0 != 0x80 {
+            return Some("yaml: invalid trailing UTF-8 octet");
+        }
+        value = (value << 6) | u32::from(b & 0x3F);
+    }
+    let min = [0, 0x80, 0x800, 0x10000][width - 1];
+    if value < min {
+        return Some("yaml: invalid length of a UTF-8 sequence");
+    }
+    Some("yaml: invalid Unicode character")
+}
+
 /// The JSON type name Go's decoder reports for a value of the wrong shape
 /// (`array`, `object`, `string`, ...), for `fromYaml`'s error messages.
 pub fn json_kind(v: &Value) -> &'static str {
