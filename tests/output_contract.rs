@@ -291,3 +291,27 @@ fn readme_examples_are_what_the_commands_print() {
     }
     assert!(checked >= 4, "only {checked} README examples are checked");
 }
+
+/// `--color always` colours roles, keys and headings even when piped;
+/// `never` and a pipe with `auto` do not; the text is the same without the
+/// colour codes.
+#[test]
+fn color_follows_the_flag() {
+    let dep = fixture("manifest-deployment");
+    let base = ["rel", dep.as_str(), "--key", "image.tag"];
+    let with = |flag: &str| {
+        let mut args = base.to_vec();
+        args.extend(["--color", flag]);
+        run(&args, Some(100)).1
+    };
+    let always = with("always");
+    let never = with("never");
+    let auto = with("auto");
+    assert!(always.contains("\u{1b}["), "{always}");
+    assert!(!never.contains('\u{1b}'), "{never}");
+    assert_eq!(auto, never);
+    let stripped = regex::Regex::new("\u{1b}\\[[0-9;]*m")
+        .expect("regex")
+        .replace_all(&always, "");
+    assert_eq!(stripped, never);
+}
