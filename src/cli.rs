@@ -53,6 +53,10 @@ pub struct Cli {
     #[arg(long)]
     pub all: bool,
 
+    /// Colour the text output: `auto` on a terminal unless `NO_COLOR` is set.
+    #[arg(long, global = true, value_enum, default_value_t = crate::term::ColorWhen::Auto)]
+    pub color: crate::term::ColorWhen,
+
     /// Output format (with `json`, errors are JSON too: see docs/json.md).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,

@@ -64,6 +64,7 @@ impl Failure {
             let loc = self.location.clone().unwrap_or_default();
             let file = (!loc.file.is_empty()).then_some(loc.file);
             let doc = json!({
+                "version": crate::output::JSON_VERSION,
                 "error": {
                     "message": self.message,
                     "file": file,

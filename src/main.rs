@@ -6,6 +6,7 @@
 mod cli;
 mod failure;
 mod output;
+mod term;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -45,6 +46,7 @@ fn main() -> ExitCode {
         }
     };
     let json = cli.wants_json();
+    term::init(cli.color);
     // Deep include chains recurse deeply: run on a thread with a large stack.
     let worker = std::thread::Builder::new()
         .stack_size(512 * 1024 * 1024)
@@ -141,12 +143,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     &survey.sets,
                 ),
                 DocFormat::Json => {
-                    let mut t = serde_json::to_string_pretty(&trace_value::docs::reference::json(
-                        &survey.keys,
-                        &survey.sets,
-                    ))?;
-                    t.push('\n');
-                    t
+                    let mut t = Vec::new();
+                    output::write_docs_json(
+                        &mut t,
+                        trace_value::docs::reference::json(&survey.keys, &survey.sets),
+                    )?;
+                    String::from_utf8(t)?
                 }
             };
             match &cmd.out {

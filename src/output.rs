@@ -5,37 +5,126 @@ use std::io::Write;
 use anyhow::Result;
 use serde_json::{json, Value as Json};
 
+use crate::term::{self, middle, paint, Paint, Table};
 use trace_value::docs::check::Finding;
 use trace_value::query::{BlameLine, BlockMatch, KeyAnswer, KeyRow, ResourceMatch, Role};
 use trace_value::render::RenderOutput;
 
+/// The version of the `--format json` contract (docs/json.md,
+/// docs/trace-value.schema.json): raised when a field changes meaning or
+/// goes away, not when one is added.
+pub const JSON_VERSION: u32 = 1;
+
+/// A location as data: `{"file", "line", "column"}` from the `file:line` or
+/// `file:line:column` text the query layer gives (`null` line or column
+/// when the text has none; a trailing ` (note)` is left out).
+fn loc(text: &str) -> Json {
+    let text = match text.find(" (") {
+        Some(i) if text.ends_with(')') => &text[..i],
+        _ => text,
+    };
+    let num = |s: &str| -> Option<u64> {
+        (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse().ok())
+            .flatten()
+    };
+    let mut parts = text.rsplitn(3, ':');
+    let last = parts.next().unwrap_or_default();
+    let mid = parts.next();
+    let first = parts.next();
+    let (file, line, column) = match (num(last), mid, first) {
+        (Some(c), Some(m), Some(f)) if num(m).is_some() => (f.to_string(), num(m), Some(c)),
+        (Some(l), Some(m), Some(f)) => (format!("{f}:{m}"), Some(l), None),
+        (Some(l), Some(m), None) => (m.to_string(), Some(l), None),
+        _ => (text.to_string(), None, None),
+    };
+    json!({ "file": file, "line": line, "column": column })
+}
+
+fn locs(items: &[String]) -> Vec<Json> {
+    items.iter().map(|s| loc(s)).collect()
+}
+
+/// A line range as data.
+fn range(lines: (usize, usize)) -> Json {
+    json!({ "start": lines.0, "end": lines.1 })
+}
+
+/// Print a JSON document with the contract version first.
+fn write_doc(w: &mut dyn Write, body: Json) -> Result<()> {
+    let mut doc = serde_json::Map::new();
+    doc.insert("version".into(), json!(JSON_VERSION));
+    if let Json::Object(fields) = body {
+        doc.extend(fields);
+    }
+    serde_json::to_writer_pretty(&mut *w, &Json::Object(doc))?;
+    writeln!(w)?;
+    Ok(())
+}
+
+/// `docs --format json`: the reference with the contract version.
+pub fn write_docs_json(w: &mut dyn Write, reference: Json) -> Result<()> {
+    write_doc(w, reference)
+}
+
+/// One key's row as data.
+fn key_row_json(k: &KeyRow, with_lines: bool) -> Json {
+    let mut v = json!({
+        "key": k.key,
+        "role": k.role.as_str(),
+        "value": k.value_json,
+        "read_at": locs(&k.read_at),
+        "set_at": k.set_at.as_deref().map(loc),
+    });
+    if with_lines {
+        v["lines"] = json!(k.lines);
+    }
+    v
+}
+
 /// How many context rows the default view shows.
 const DEFAULT_CONTEXT_ROWS: usize = 3;
 
-/// Print rows as left-aligned columns separated by two spaces.
-fn table(w: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> Result<()> {
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+/// Print a table that fits the terminal (the shared layout of every text
+/// answer: [`crate::term::Table`]); a column's colour follows its heading.
+pub fn table(w: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> Result<()> {
+    table_indented(w, 0, header, rows)
+}
+
+/// [`table`] under a group heading, indented by `indent` spaces.
+fn table_indented(
+    w: &mut dyn Write,
+    indent: usize,
+    header: &[&str],
+    rows: &[Vec<String>],
+) -> Result<()> {
+    let paints: Vec<Paint> = header
+        .iter()
+        .map(|h| match *h {
+            "ROLE" => Paint::Role,
+            "KEY" => Paint::Key,
+            "PROBLEM" => Paint::Strong,
+            "READ AT" | "SET AT" | "TEMPLATE" | "AT" | "FILE" => Paint::Location,
+            _ => Paint::Plain,
+        })
+        .collect();
+    let mut t = Table::new(header, &paints).indent(indent);
     for r in rows {
-        for (i, c) in r.iter().enumerate() {
-            widths[i] = widths[i].max(c.chars().count());
-        }
+        t.row(r.clone());
     }
-    let line = |cells: Vec<&str>| -> String {
-        let mut s = String::new();
-        for (i, c) in cells.iter().enumerate() {
-            if i + 1 == cells.len() {
-                s.push_str(c);
-            } else {
-                s.push_str(c);
-                s.push_str(&" ".repeat(widths[i] - c.chars().count() + 2));
-            }
-        }
-        s.trim_end().to_string()
-    };
-    writeln!(w, "{}", line(header.to_vec()))?;
-    for r in rows {
-        writeln!(w, "{}", line(r.iter().map(String::as_str).collect()))?;
-    }
+    w.write_all(t.render().as_bytes())?;
+    Ok(())
+}
+
+/// A heading line (a block, resource, file or path), cut to the width.
+fn heading(w: &mut dyn Write, text: &str) -> Result<()> {
+    writeln!(w, "{}", paint(Paint::Heading, &middle(text, term::width())))?;
+    Ok(())
+}
+
+/// A note line, cut to the width.
+fn note(w: &mut dyn Write, text: &str) -> Result<()> {
+    writeln!(w, "{}", middle(text, term::width()))?;
     Ok(())
 }
 
@@ -78,14 +167,16 @@ pub fn write_block_text(w: &mut dyn Write, matches: &[BlockMatch], all: bool) ->
         if i > 0 {
             writeln!(w)?;
         }
-        writeln!(w, "{}", m.address)?;
-        writeln!(
+        heading(w, &m.address)?;
+        note(
             w,
-            "  config lines {}-{} of {} ({})",
-            m.lines.0, m.lines.1, m.collector, m.file
+            &format!(
+                "  config lines {}-{} of {} ({})",
+                m.lines.0, m.lines.1, m.collector, m.file
+            ),
         )?;
         if let Some(at) = &m.header_at {
-            writeln!(w, "  header written at {at}")?;
+            note(w, &format!("  header written at {at}"))?;
         }
         writeln!(w)?;
         let mut rows: Vec<Vec<String>> = Vec::new();
@@ -114,13 +205,13 @@ pub fn write_block_text(w: &mut dyn Write, matches: &[BlockMatch], all: bool) ->
             rows.push(vec![
                 k.role.as_str().to_string(),
                 k.key.clone(),
-                shorten(&k.value, 40),
+                k.value.clone(),
                 k.read_at.join(", "),
                 k.set_at.clone().unwrap_or_default(),
             ]);
             i += 1;
         }
-        table(w, &["ROLE", "KEY", "VALUE", "READ AT", "SET AT"], &rows)?;
+        table_indented(w, 2, &["ROLE", "KEY", "VALUE", "READ AT", "SET AT"], &rows)?;
         if hidden > 0 {
             writeln!(w, "  ({hidden} more context keys: --all shows them)")?;
         }
@@ -143,11 +234,13 @@ pub fn write_block_text(w: &mut dyn Write, matches: &[BlockMatch], all: bool) ->
             } else {
                 keys.join(", ")
             };
-            writeln!(
+            note(
                 w,
-                "  config line{} {}: {who}",
-                if lines.len() == 1 { "" } else { "s" },
-                lines.join(", ")
+                &format!(
+                    "  config line{} {}: {who}",
+                    if lines.len() == 1 { "" } else { "s" },
+                    lines.join(", ")
+                ),
             )?;
         }
     }
@@ -164,32 +257,26 @@ pub fn write_block_json(w: &mut dyn Write, matches: &[BlockMatch]) -> Result<()>
                 "component_id": m.component_id,
                 "collector": m.collector,
                 "file": m.file,
-                "lines": [m.lines.0, m.lines.1],
-                "header_at": m.header_at,
-                "keys": m.keys.iter().map(|k| json!({
-                    "role": k.role.as_str(),
-                    "key": k.key,
-                    "value": k.value,
-                    "read_at": k.read_at,
-                    "set_at": k.set_at,
-                    "lines": k.lines,
-                })).collect::<Vec<_>>(),
+                "lines": range(m.lines),
+                "header_at": m.header_at.as_deref().map(loc),
+                "keys": m.keys.iter().map(|k| key_row_json(k, true)).collect::<Vec<_>>(),
             })
         })
         .collect();
-    serde_json::to_writer_pretty(&mut *w, &json!({ "matches": arr }))?;
-    writeln!(w)?;
-    Ok(())
+    write_doc(w, json!({ "matches": arr }))
 }
 
-/// `--key` as text.
+/// `--key` as text: the key, its value and where it is set and read; then
+/// what it renders into, one group per resource (manifests) or collector
+/// (Alloy configs) with a heading instead of a column repeated on each row.
 pub fn write_key_text(w: &mut dyn Write, a: &KeyAnswer) -> Result<()> {
-    writeln!(w, "{}", a.key)?;
+    let width = term::width();
+    writeln!(w, "{}", paint(Paint::Key, &middle(&a.key, width)))?;
     if !a.value.is_empty() {
-        writeln!(w, "  value: {}", shorten(&a.value, 80))?;
+        note(w, &format!("  value: {}", a.value))?;
     }
     for d in &a.defined_at {
-        writeln!(w, "  set at: {d}")?;
+        note(w, &format!("  set at: {d}"))?;
     }
     if a.chain.len() > 1 {
         let links: Vec<String> = a
@@ -203,7 +290,7 @@ pub fn write_key_text(w: &mut dyn Write, a: &KeyAnswer) -> Result<()> {
                 }
             })
             .collect();
-        writeln!(w, "  override chain: {}", links.join(" < "))?;
+        note(w, &format!("  override chain: {}", links.join(" < ")))?;
     }
     if a.covered.len() > 1 {
         writeln!(w, "  covers {} keys below it", a.covered.len() - 1)?;
@@ -213,80 +300,98 @@ pub fn write_key_text(w: &mut dyn Write, a: &KeyAnswer) -> Result<()> {
     } else {
         writeln!(w, "  read at:")?;
         for r in &a.read_at {
-            writeln!(w, "    {r}")?;
+            writeln!(
+                w,
+                "    {}",
+                paint(Paint::Location, &middle(r, width.saturating_sub(4)))
+            )?;
         }
     }
-    writeln!(w)?;
     if let Some(why) = &a.no_effect {
-        writeln!(w, "No effect on the output: {why}")?;
+        writeln!(w)?;
+        note(w, &format!("No effect on the output: {why}"))?;
         return Ok(());
     }
-    if !a.manifest.is_empty() {
-        let rows: Vec<Vec<String>> = a
+    // Manifest places, grouped by resource (and file, when two documents
+    // share kind and name).
+    let mut groups: Vec<(String, Vec<Vec<String>>)> = Vec::new();
+    for m in &a.manifest {
+        let shared = a
             .manifest
             .iter()
-            .map(|m| {
-                vec![
-                    role_label(m.role, m.derived),
-                    resource_label(
-                        &m.resource,
-                        m.namespace.as_deref(),
-                        a.manifest.iter().any(|o| {
-                            o.resource == m.resource
-                                && (o.namespace != m.namespace || o.file != m.file)
-                        }),
-                    ),
-                    if m.path.is_empty() {
-                        "(document)".to_string()
-                    } else {
-                        m.path.clone()
-                    },
-                    format!("{}-{}", m.lines.0, m.lines.1),
-                    shorten_list(&m.at, 3),
-                ]
-            })
-            .collect();
-        table(w, &["ROLE", "RESOURCE", "PATH", "LINES", "TEMPLATE"], &rows)?;
-        writeln!(w)?;
+            .any(|o| o.resource == m.resource && (o.namespace != m.namespace || o.file != m.file));
+        let title = format!(
+            "{} ({})",
+            resource_label(&m.resource, m.namespace.as_deref(), shared),
+            m.file
+        );
+        let row = vec![
+            role_label(m.role, m.derived),
+            if m.path.is_empty() {
+                "(document)".to_string()
+            } else {
+                m.path.clone()
+            },
+            format!("{}-{}", m.lines.0, m.lines.1),
+            shorten_list(&m.at, 3),
+        ];
+        match groups.iter_mut().find(|(t, _)| *t == title) {
+            Some((_, rows)) => rows.push(row),
+            None => groups.push((title, vec![row])),
+        }
     }
-    let rows: Vec<Vec<String>> = a
-        .places
-        .iter()
-        .map(|p| {
-            vec![
-                p.role.as_str().to_string(),
-                p.collector.clone().unwrap_or_else(|| "-".into()),
-                match (&p.block, &p.attribute) {
-                    (Some(b), Some(a)) => format!("{b} › {a}"),
-                    (Some(b), None) => b.clone(),
-                    (None, _) => "-".into(),
-                },
-                format!("{}-{}", p.lines.0, p.lines.1),
-                shorten_list(&p.at, 3),
-                p.file.clone(),
-            ]
-        })
-        .collect();
-    table(
-        w,
-        &["ROLE", "COLLECTOR", "BLOCK", "LINES", "TEMPLATE", "FILE"],
-        &rows,
-    )
+    for (title, rows) in &groups {
+        writeln!(w)?;
+        heading(w, title)?;
+        table_indented(w, 2, &["ROLE", "PATH", "LINES", "TEMPLATE"], rows)?;
+    }
+    // Alloy config places, grouped by collector and file.
+    let mut groups: Vec<(String, Vec<Vec<String>>)> = Vec::new();
+    for p in &a.places {
+        let title = match &p.collector {
+            Some(c) => format!("{c} ({})", p.file),
+            None => p.file.clone(),
+        };
+        let row = vec![
+            p.role.as_str().to_string(),
+            match (&p.block, &p.attribute) {
+                (Some(b), Some(a)) => format!("{b} › {a}"),
+                (Some(b), None) => b.clone(),
+                (None, _) => "-".into(),
+            },
+            format!("{}-{}", p.lines.0, p.lines.1),
+            shorten_list(&p.at, 3),
+        ];
+        match groups.iter_mut().find(|(t, _)| *t == title) {
+            Some((_, rows)) => rows.push(row),
+            None => groups.push((title, vec![row])),
+        }
+    }
+    for (title, rows) in &groups {
+        writeln!(w)?;
+        heading(w, title)?;
+        table_indented(w, 2, &["ROLE", "BLOCK", "LINES", "TEMPLATE"], rows)?;
+    }
+    Ok(())
 }
 
 /// `--key` as JSON.
 pub fn write_key_json(w: &mut dyn Write, a: &KeyAnswer) -> Result<()> {
     let v = json!({
         "key": a.key,
-        "value": a.value,
-        "set_at": a.defined_at,
+        "value": a.value_json,
+        "set_at": a.defined_at.iter().map(|d| {
+            let mut l = loc(d);
+            l["overridden"] = json!(d.ends_with("(overridden)"));
+            l
+        }).collect::<Vec<_>>(),
         "chain": a.chain.iter().map(|l| json!({
-            "at": l.at,
+            "at": loc(&l.at),
             "layer": l.layer,
             "won": l.won,
         })).collect::<Vec<_>>(),
         "covered": a.covered,
-        "read_at": a.read_at,
+        "read_at": locs(&a.read_at),
         "no_effect": a.no_effect,
         "manifest_places": a.manifest.iter().map(|m| json!({
             "resource": m.resource,
@@ -295,8 +400,8 @@ pub fn write_key_json(w: &mut dyn Write, a: &KeyAnswer) -> Result<()> {
             "role": m.role.as_str(),
             "derived": m.derived,
             "file": m.file,
-            "lines": [m.lines.0, m.lines.1],
-            "template": m.at,
+            "lines": range(m.lines),
+            "template": locs(&m.at),
         })).collect::<Vec<_>>(),
         "places": a.places.iter().map(|p| json!({
             "role": p.role.as_str(),
@@ -304,13 +409,11 @@ pub fn write_key_json(w: &mut dyn Write, a: &KeyAnswer) -> Result<()> {
             "collector": p.collector,
             "block": p.block,
             "attribute": p.attribute,
-            "lines": [p.lines.0, p.lines.1],
-            "template": p.at,
+            "lines": range(p.lines),
+            "template": locs(&p.at),
         })).collect::<Vec<_>>(),
     });
-    serde_json::to_writer_pretty(&mut *w, &v)?;
-    writeln!(w)?;
-    Ok(())
+    write_doc(w, v)
 }
 
 /// A role as shown; derived places (checksums) say so.
@@ -351,7 +454,7 @@ fn key_rows(keys: &[KeyRow], all: bool) -> (Vec<Vec<String>>, usize) {
         rows.push(vec![
             k.role.as_str().to_string(),
             k.key.clone(),
-            shorten(&k.value, 40),
+            k.value.clone(),
             shorten_list(&k.read_at, 3),
             k.set_at.clone().unwrap_or_default(),
         ]);
@@ -365,11 +468,13 @@ pub fn write_resource_text(w: &mut dyn Write, matches: &[ResourceMatch], all: bo
         if i > 0 {
             writeln!(w)?;
         }
-        writeln!(
+        heading(
             w,
-            "{} ({})",
-            resource_label(&m.resource, m.namespace.as_deref(), matches.len() > 1),
-            m.file
+            &format!(
+                "{} ({})",
+                resource_label(&m.resource, m.namespace.as_deref(), matches.len() > 1),
+                m.file
+            ),
         )?;
         for p in &m.paths {
             writeln!(w)?;
@@ -379,16 +484,16 @@ pub fn write_resource_text(w: &mut dyn Write, matches: &[ResourceMatch], all: bo
                 p.path.as_str()
             };
             if p.lines.1 == 0 {
-                writeln!(w, "{path}")?;
+                heading(w, path)?;
             } else {
-                writeln!(w, "{path}  (lines {}-{})", p.lines.0, p.lines.1)?;
+                heading(w, &format!("{path}  (lines {}-{})", p.lines.0, p.lines.1))?;
             }
             if p.keys.is_empty() {
                 writeln!(w, "  no values key produced or decided it")?;
                 continue;
             }
             let (rows, hidden) = key_rows(&p.keys, all);
-            table(w, &["ROLE", "KEY", "VALUE", "READ AT", "SET AT"], &rows)?;
+            table_indented(w, 2, &["ROLE", "KEY", "VALUE", "READ AT", "SET AT"], &rows)?;
             if hidden > 0 {
                 writeln!(w, "  ({hidden} more context keys: --all shows them)")?;
             }
@@ -409,35 +514,30 @@ pub fn write_resource_json(w: &mut dyn Write, matches: &[ResourceMatch]) -> Resu
                 "places": m.paths.iter().map(|p| json!({
                     "resource": m.resource,
                     "path": p.path,
-                    "lines": if p.lines.1 == 0 { Json::Null } else { json!([p.lines.0, p.lines.1]) },
-                    "keys": p.keys.iter().map(|k| json!({
-                        "key": k.key,
-                        "role": k.role.as_str(),
-                        "value": k.value,
-                        "read_at": k.read_at,
-                        "set_at": k.set_at,
-                    })).collect::<Vec<_>>(),
+                    "lines": if p.lines.1 == 0 { Json::Null } else { range(p.lines) },
+                    "keys": p.keys.iter().map(|k| key_row_json(k, false)).collect::<Vec<_>>(),
                 })).collect::<Vec<_>>(),
             })
         })
         .collect();
-    serde_json::to_writer_pretty(&mut *w, &json!({ "matches": arr }))?;
-    writeln!(w)?;
-    Ok(())
+    write_doc(w, json!({ "matches": arr }))
 }
 
-/// `blame` as text: the line, then its annotations.
+/// `blame` as text: the line, then its annotations, both cut with `…` in
+/// the middle so a line fits the width.
 pub fn write_blame_text(w: &mut dyn Write, lines: &[BlameLine]) -> Result<()> {
-    let width = lines
+    // "NNNNN | " before the text, "  # " before the notes.
+    let room = term::width().saturating_sub(8);
+    let longest = lines
         .iter()
         .map(|l| l.text.chars().count())
         .max()
-        .unwrap_or(0)
-        .min(100);
+        .unwrap_or(0);
+    let text_width = longest.min(room / 2);
     for l in lines {
         let mut notes = Vec::new();
         if !l.keys.is_empty() {
-            notes.push(l.keys.join(" "));
+            notes.push(paint(Paint::Key, &l.keys.join(" ")));
         }
         if let Some((kind, keys, at)) = &l.gate {
             if keys.is_empty() {
@@ -447,26 +547,34 @@ pub fn write_blame_text(w: &mut dyn Write, lines: &[BlameLine]) -> Result<()> {
             }
         }
         if let Some(at) = &l.template_at {
-            notes.push(format!("({at})"));
+            notes.push(paint(Paint::Location, &format!("({at})")));
         }
         if let (Some((resource, path)), false) = (&l.place, l.keys.is_empty()) {
             notes.push(format!("<{resource} {path}>"));
         }
-        let pad = width.saturating_sub(l.text.chars().count());
         if notes.is_empty() {
-            writeln!(w, "{:>5} | {}", l.number, l.text)?;
+            writeln!(w, "{:>5} | {}", l.number, middle(&l.text, room))?;
         } else {
-            writeln!(
-                w,
-                "{:>5} | {}{}  # {}",
-                l.number,
-                l.text,
-                " ".repeat(pad),
+            let text = middle(&l.text, text_width);
+            let pad = text_width.saturating_sub(text.chars().count());
+            // Notes are cut as plain text; colour codes only when uncut.
+            let plain: Vec<String> = notes.iter().map(|n| strip(n)).collect();
+            let joined = plain.join(" ");
+            let room_notes = room.saturating_sub(text_width + 4);
+            let notes = if joined.chars().count() <= room_notes {
                 notes.join(" ")
-            )?;
+            } else {
+                middle(&joined, room_notes)
+            };
+            writeln!(w, "{:>5} | {text}{}  # {notes}", l.number, " ".repeat(pad))?;
         }
     }
     Ok(())
+}
+
+/// `text` without colour codes.
+fn strip(text: &str) -> String {
+    anstream::adapter::strip_str(text).to_string()
 }
 
 /// `blame` as JSON.
@@ -477,26 +585,18 @@ pub fn write_blame_json(w: &mut dyn Write, lines: &[BlameLine]) -> Result<()> {
             json!({
                 "line": l.number,
                 "text": l.text,
-                "keys": l.keys,
-                "gate": l.gate.as_ref().map(|(kind, k, at)| json!({"kind": kind, "keys": k, "at": at})),
-                "template": l.template_at,
+                "keys": l.keys.iter().map(|k| json!({"key": k, "role": "content"})).collect::<Vec<_>>(),
+                "gate": l.gate.as_ref().map(|(kind, k, at)| json!({
+                    "kind": kind,
+                    "keys": k.iter().map(|k| json!({"key": k, "role": "gate"})).collect::<Vec<_>>(),
+                    "at": loc(at),
+                })),
+                "template": l.template_at.as_deref().map(loc),
                 "place": l.place.as_ref().map(|(resource, path)| json!({"resource": resource, "path": path})),
             })
         })
         .collect();
-    serde_json::to_writer_pretty(&mut *w, &json!({ "lines": arr }))?;
-    writeln!(w)?;
-    Ok(())
-}
-
-fn shorten(s: &str, max: usize) -> String {
-    let one_line = s.replace('\n', "\\n");
-    if one_line.chars().count() <= max {
-        one_line
-    } else {
-        let cut: String = one_line.chars().take(max - 1).collect();
-        format!("{cut}…")
-    }
+    write_doc(w, json!({ "lines": arr }))
 }
 
 /// `check` as text.
@@ -533,11 +633,11 @@ pub fn write_check_text(w: &mut dyn Write, findings: &[Finding]) -> Result<()> {
 pub fn write_check_json(w: &mut dyn Write, findings: &[Finding]) -> Result<()> {
     let arr: Vec<Json> = findings
         .iter()
-        .map(|f| json!({"problem": f.kind.as_str(), "key": f.key, "at": f.at, "hint": f.hint}))
+        .map(
+            |f| json!({"problem": f.kind.as_str(), "key": f.key, "at": loc(&f.at), "hint": f.hint}),
+        )
         .collect();
-    serde_json::to_writer_pretty(&mut *w, &json!({ "findings": arr }))?;
-    writeln!(w)?;
-    Ok(())
+    write_doc(w, json!({ "findings": arr }))
 }
 
 /// How many rows from the start are items of one list (`a[0]`, `a[1]`, ...)

@@ -280,7 +280,7 @@ fn render_chart(
                 .flat_map(|c| c.templates.iter().map(|t| &t.1)),
         );
     }
-    let origin_values = snapshot_values(&prepared.values);
+    let (origin_values, origin_json) = snapshot_values(&prepared.values);
 
     // One template set, parsed in Helm's order; each template's context.
     let mut by_name: HashMap<String, (SourceText, MapRef, String, String)> = HashMap::new();
@@ -356,6 +356,7 @@ fn render_chart(
         chart_name: chart.name().to_string(),
         release_name: release.name,
         origin_values,
+        origin_json,
         disabled_subcharts,
         crds,
     })
@@ -481,28 +482,71 @@ pub fn parse_tpl_text(name: &str, text: &str) -> Result<ParsedFile, String> {
 }
 
 /// Each origin's value before rendering, shortened for display.
-fn snapshot_values(values: &MapRef) -> HashMap<OriginId, String> {
-    fn walk(v: &Value, out: &mut HashMap<OriginId, String>) {
+fn snapshot_values(
+    values: &MapRef,
+) -> (
+    HashMap<OriginId, String>,
+    HashMap<OriginId, serde_json::Value>,
+) {
+    fn walk(
+        v: &Value,
+        out: &mut HashMap<OriginId, String>,
+        json: &mut HashMap<OriginId, serde_json::Value>,
+    ) {
         if let [id] = v.deps.as_slice() {
-            out.entry(*id).or_insert_with(|| short_value(v));
+            if !out.contains_key(id) {
+                out.insert(*id, short_value(v));
+                json.insert(*id, json_value(v));
+            }
         }
         match &v.repr {
             Repr::Map(m) => {
                 for (_, c) in m.borrow().iter() {
-                    walk(c, out);
+                    walk(c, out, json);
                 }
             }
             Repr::List(l) => {
                 for c in l.iter() {
-                    walk(c, out);
+                    walk(c, out, json);
                 }
             }
             _ => {}
         }
     }
     let mut out = HashMap::new();
-    walk(&Value::map(values.clone()), &mut out);
-    out
+    let mut json = HashMap::new();
+    walk(&Value::map(values.clone()), &mut out, &mut json);
+    (out, json)
+}
+
+/// A values node as JSON data (`--format json`): scalars as themselves,
+/// maps and lists with their contents (values come from YAML, so every node
+/// has a JSON form; a Go object, which values never hold, is its text).
+pub fn json_value(v: &Value) -> serde_json::Value {
+    use serde_json::Value as J;
+    match &v.repr {
+        Repr::Nil => J::Null,
+        Repr::Bool(b) => J::Bool(*b),
+        Repr::Int(i) => J::from(*i),
+        Repr::Float(f) => {
+            // Whole floats (YAML `3`) are numbers without a fraction, as
+            // Go's encoding/json writes them.
+            if f.fract() == 0.0 && f.abs() < 9.0e15 {
+                J::from(*f as i64)
+            } else {
+                serde_json::Number::from_f64(*f).map_or(J::Null, J::Number)
+            }
+        }
+        Repr::Str(s) => J::String(s.as_str().to_string()),
+        Repr::List(l) => J::Array(l.iter().map(json_value).collect()),
+        Repr::Map(m) => J::Object(
+            m.borrow()
+                .iter()
+                .map(|(k, c)| (k.to_string(), json_value(c)))
+                .collect(),
+        ),
+        Repr::Object(_) => J::String(crate::gofmt::sprint_value(v)),
+    }
 }
 
 /// A one-line rendering of a value for tables: JSON-like, long text cut.

@@ -236,7 +236,13 @@ fn json_error(args: &[&str], code: i32) -> serde_json::Value {
     for field in ["message", "file", "line", "column", "kind"] {
         assert!(e.get(field).is_some(), "{args:?}: no {field} in {out}");
     }
-    assert_eq!(doc.as_object().map(|o| o.len()), Some(1), "{out}");
+    // The contract version and the error, nothing else (docs/json.md).
+    let fields: Vec<&str> = doc
+        .as_object()
+        .map(|o| o.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    assert_eq!(fields, ["version", "error"], "{out}");
+    assert_eq!(doc["version"], 1, "{out}");
     e.clone()
 }
 

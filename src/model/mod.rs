@@ -79,6 +79,8 @@ pub struct RenderOutput {
     pub release_name: String,
     /// Each origin's value before rendering, shortened for display.
     pub origin_values: HashMap<OriginId, String>,
+    /// Each origin's value before rendering as JSON data (`--format json`).
+    pub origin_json: HashMap<OriginId, serde_json::Value>,
     /// Subcharts of the top chart that these values disable, with the keys
     /// their `values.yaml` documents (their values are not part of the render).
     pub disabled_subcharts: Vec<DisabledSubchart>,

@@ -21,6 +21,8 @@ pub struct KeyRow {
     pub key: String,
     /// Current value, shortened.
     pub value: String,
+    /// Current value as JSON data (`null` when unknown).
+    pub value_json: serde_json::Value,
     /// Template locations (`path:line`) that used it for this block.
     pub read_at: Vec<String>,
     /// Where the value was set (`file:line`).
@@ -147,6 +149,7 @@ fn explain(out: &RenderOutput, cfg: &Config<'_>, m: &Match<'_>) -> BlockMatch {
             role,
             key: key.to_string(),
             value: out.origin_values.get(&id).cloned().unwrap_or_default(),
+            value_json: out.origin_json.get(&id).cloned().unwrap_or_default(),
             read_at: Vec::new(),
             set_at: out.describe_origin_pos(id),
             lines: Vec::new(),

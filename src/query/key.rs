@@ -145,6 +145,8 @@ pub struct KeyAnswer {
     pub chain: Vec<ChainLink>,
     /// Current value, shortened.
     pub value: String,
+    /// Current value as JSON data (`null` when no value is set).
+    pub value_json: serde_json::Value,
     /// Template locations that read it.
     pub read_at: Vec<String>,
     /// Rendered places it affected, by file, collector and Alloy block.
@@ -213,6 +215,11 @@ pub fn key_answer(index: &Index<'_>, key: &str) -> Result<KeyAnswer, QueryError>
         .iter()
         .filter(|&&id| out.origins.get(id).path == key)
         .find_map(|id| out.origin_values.get(id).cloned())
+        .unwrap_or_default();
+    let value_json = ids
+        .iter()
+        .filter(|&&id| out.origins.get(id).path == key)
+        .find_map(|id| out.origin_json.get(id).cloned())
         .unwrap_or_default();
     let touches = |deps: &crate::origin::Deps| ids.iter().any(|&id| deps.contains(id));
 
@@ -314,6 +321,7 @@ pub fn key_answer(index: &Index<'_>, key: &str) -> Result<KeyAnswer, QueryError>
         defined_at,
         chain,
         value,
+        value_json,
         read_at,
         places,
         manifest,
@@ -520,6 +528,7 @@ fn key_in_disabled_subchart(out: &RenderOutput, key: &str) -> Option<KeyAnswer> 
             defined_at: vec![format!("{}:{}", sub.values_file, doc.line)],
             chain: Vec::new(),
             value: String::new(),
+            value_json: serde_json::Value::Null,
             read_at: Vec::new(),
             places: Vec::new(),
             manifest: Vec::new(),
