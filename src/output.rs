@@ -5,7 +5,6 @@ use std::io::Write;
 use anyhow::Result;
 use serde_json::{json, Value as Json};
 
-use trace_value::docs::check::Finding;
 use trace_value::query::{BlameLine, BlockMatch, KeyAnswer, KeyRow, ResourceMatch, Role};
 use trace_value::render::RenderOutput;
 
@@ -497,47 +496,6 @@ fn shorten(s: &str, max: usize) -> String {
         let cut: String = one_line.chars().take(max - 1).collect();
         format!("{cut}…")
     }
-}
-
-/// `check` as text.
-pub fn write_check_text(w: &mut dyn Write, findings: &[Finding]) -> Result<()> {
-    if findings.is_empty() {
-        writeln!(
-            w,
-            "No problems found: every key set is read, and every key read has an effect."
-        )?;
-        return Ok(());
-    }
-    let rows: Vec<Vec<String>> = findings
-        .iter()
-        .map(|f| {
-            vec![
-                f.kind.as_str().to_string(),
-                f.key.clone(),
-                f.at.clone(),
-                f.hint.clone().unwrap_or_default(),
-            ]
-        })
-        .collect();
-    table(w, &["PROBLEM", "KEY", "AT", "HINT"], &rows)?;
-    writeln!(
-        w,
-        "\n{} problem{} found.",
-        findings.len(),
-        if findings.len() == 1 { "" } else { "s" }
-    )?;
-    Ok(())
-}
-
-/// `check` as JSON.
-pub fn write_check_json(w: &mut dyn Write, findings: &[Finding]) -> Result<()> {
-    let arr: Vec<Json> = findings
-        .iter()
-        .map(|f| json!({"problem": f.kind.as_str(), "key": f.key, "at": f.at, "hint": f.hint}))
-        .collect();
-    serde_json::to_writer_pretty(&mut *w, &json!({ "findings": arr }))?;
-    writeln!(w)?;
-    Ok(())
 }
 
 /// How many rows from the start are items of one list (`a[0]`, `a[1]`, ...)
