@@ -83,7 +83,14 @@ pub fn check(sets: &[SetFindings]) -> Vec<Finding> {
             if set.user_set.keys().any(|k| is_under(k, key)) {
                 continue;
             }
-            if !read_or_below(&set.read, key) {
+            // An item of a list counts as read when the list is: `has`,
+            // `len`, `range` and `toYaml` take a list whole.
+            let mut list = key.as_str();
+            while let Some(open) = list.strip_suffix(']').and_then(|l| l.rfind('[')) {
+                list = &list[..open];
+            }
+            let list_read = list != key && set.read.contains(list);
+            if !list_read && !read_or_below(&set.read, key) {
                 let (kind, hint) = match turned_off(key, set) {
                     Some(why) => (Rule::DisabledUserKey, Some(why)),
                     None => (Rule::UnusedUserKey, did_you_mean(key, set)),
