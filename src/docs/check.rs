@@ -115,7 +115,7 @@ pub fn check(sets: &[SetFindings]) -> Vec<Finding> {
                 .range(key.clone()..)
                 .take_while(|x| x.starts_with(key.as_str()))
                 .any(|x| is_under(x, key));
-            if !has_effect(key) && !below {
+            if !has_effect(key) && !below && !(list != key && has_effect(list)) {
                 out.push(Finding {
                     kind: Rule::ReadWithoutEffect,
                     key: key.clone(),
