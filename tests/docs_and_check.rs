@@ -239,3 +239,53 @@ fn the_first_failing_value_set_is_reported() {
         );
     }
 }
+
+/// The precision test: on every correct k8s-monitoring example, `check`
+/// reports exactly the findings `scripts/verify_check.py` recorded, and each
+/// of them is true: changing that key in the example's values left Helm's
+/// own render (the oracle) unchanged.
+#[test]
+fn check_on_the_k8s_monitoring_examples_reports_only_true_findings() {
+    let Some(shared) = common::shared_dir() else {
+        return;
+    };
+    let chart = shared.join("charts/k8s-monitoring-3.5.2");
+    let data: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(common::repo_dir().join("testdata/check-precision.json"))
+            .expect("testdata/check-precision.json"),
+    )
+    .expect("JSON");
+    let examples = data["examples"].as_object().expect("examples");
+    assert!(!examples.is_empty());
+    for (name, recorded) in examples {
+        let recorded = recorded.as_array().expect("an example's findings");
+        for r in recorded {
+            assert_eq!(
+                r["changed"],
+                serde_json::json!(false),
+                "{name}: a false finding (Helm's output changed): {r}"
+            );
+        }
+        let values = chart.join("docs/examples").join(name).join("values.yaml");
+        let s = survey(&request(chart.clone(), vec![values], "k8smon"), &[]).expect(name);
+        let mut found: Vec<(String, String)> = check(&s.sets)
+            .iter()
+            .map(|f| (f.key.clone(), f.kind.id().to_string()))
+            .collect();
+        let mut expected: Vec<(String, String)> = recorded
+            .iter()
+            .map(|r| {
+                (
+                    r["key"].as_str().unwrap_or("").to_string(),
+                    r["rule"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect();
+        found.sort();
+        expected.sort();
+        assert_eq!(
+            found, expected,
+            "{name}: check's findings differ from the verified ones (run scripts/verify_check.py)"
+        );
+    }
+}
