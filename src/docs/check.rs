@@ -115,7 +115,8 @@ pub fn check(sets: &[SetFindings]) -> Vec<Finding> {
                 .range(key.clone()..)
                 .take_while(|x| x.starts_with(key.as_str()))
                 .any(|x| is_under(x, key));
-            if !has_effect(key) && !below && !(list != key && has_effect(list)) {
+            let list_has_effect = list != key && has_effect(list);
+            if !(has_effect(key) || below || list_has_effect) {
                 out.push(Finding {
                     kind: Rule::ReadWithoutEffect,
                     key: key.clone(),
