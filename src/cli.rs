@@ -72,9 +72,12 @@ pub enum Command {
     Blame(BlameCmd),
     /// Generate a values reference that says what each key renders into.
     Docs(DocsCmd),
-    /// Report values that change nothing: unread user keys, documented keys no
-    /// template reads, keys read without effect.
+    /// Is anything in my values doing nothing? Keys set that no template reads,
+    /// keys set under a disabled feature, keys read without effect.
     Check(CheckCmd),
+    /// For chart maintainers: documented keys no template reads under any value
+    /// set, documented keys read under another name, keys read but not documented.
+    Lint(LintCmd),
     /// Print a shell completion script (`trace-value completions bash > /etc/bash_completion.d/trace-value`).
     Completions {
         /// The shell.
@@ -111,12 +114,41 @@ pub struct CheckCmd {
     /// Also render every values file under this folder (repeatable).
     #[arg(long = "values-dir")]
     pub values_dir: Vec<PathBuf>,
-    /// Exit non-zero when anything is found.
+    /// Exit 1 when anything is found (for CI).
     #[arg(long)]
     pub strict: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    /// Output format (`sarif`: SARIF 2.1.0 for GitHub code scanning).
+    #[arg(long, value_enum, default_value_t = FindingsFormat::Text)]
+    pub format: FindingsFormat,
+}
+
+/// `lint`.
+#[derive(Args, Debug)]
+pub struct LintCmd {
+    /// The chart (and values) to render; the chart's defaults are one value set.
+    #[command(flatten)]
+    pub render: RenderArgs,
+    /// Also render every values file under this folder, one value set each
+    /// (repeatable); a set that fails to render is reported and skipped.
+    #[arg(long = "values-dir")]
+    pub values_dir: Vec<PathBuf>,
+    /// Exit 1 when anything is found (for CI).
+    #[arg(long)]
+    pub strict: bool,
+    /// Output format (`sarif`: SARIF 2.1.0 for GitHub code scanning).
+    #[arg(long, value_enum, default_value_t = FindingsFormat::Text)]
+    pub format: FindingsFormat,
+}
+
+/// Formats of `check` and `lint`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FindingsFormat {
+    /// A table.
+    Text,
+    /// JSON.
+    Json,
+    /// SARIF 2.1.0.
+    Sarif,
 }
 
 /// Formats of `docs`.
@@ -347,7 +379,8 @@ impl Cli {
             Some(Command::Render(c)) => c.json,
             Some(Command::Blame(c)) => c.format == Format::Json,
             Some(Command::Docs(c)) => c.format == DocFormat::Json,
-            Some(Command::Check(c)) => c.format == Format::Json,
+            Some(Command::Check(c)) => c.format == FindingsFormat::Json,
+            Some(Command::Lint(c)) => c.format == FindingsFormat::Json,
             Some(Command::Completions { .. } | Command::Man) => false,
         }
     }

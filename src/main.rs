@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{CommandFactory, Parser};
 
-use cli::{Cli, Command, DocFormat, Format};
+use cli::{Cli, Command, DocFormat, FindingsFormat, Format};
 use failure::{Failure, EXIT_NO_MATCH};
 use trace_value::query::{self, BlameTarget};
 use trace_value::render::{self, RenderRequest};
@@ -130,12 +130,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Some(Command::Docs(cmd)) => {
             let survey = trace_value::docs::survey(&cmd.render.request()?, &cmd.values_dir)?;
-            for (name, error) in &survey.skipped {
-                eprintln!(
-                    "note: left out the {name}, which do not render: {}",
-                    first_line(error)
-                );
-            }
+            note_skipped(&survey.skipped);
             let text = match cmd.format {
                 DocFormat::Markdown => trace_value::docs::reference::markdown(
                     &survey.chart_name,
@@ -160,19 +155,37 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Some(Command::Check(cmd)) => {
             let survey = trace_value::docs::survey(&cmd.render.request()?, &cmd.values_dir)?;
-            for (name, error) in &survey.skipped {
-                eprintln!(
-                    "note: left out the {name}, which do not render: {}",
-                    first_line(error)
-                );
+            note_skipped(&survey.skipped);
+            let findings = trace_value::docs::check::check(&survey.sets);
+            write_findings(
+                &mut w,
+                &findings,
+                cmd.format,
+                "trace-value check",
+                "No problems found: every key set is read and changes the output.",
+            )?;
+            if cmd.strict && !findings.is_empty() {
+                return Ok(ExitCode::from(EXIT_NO_MATCH));
             }
-            let findings = trace_value::docs::check::check(&survey.keys, &survey.sets);
-            if cmd.format == Format::Json {
-                output::write_check_json(&mut w, &findings)?;
-            } else {
-                output::write_check_text(&mut w, &findings)?;
+        }
+        Some(Command::Lint(cmd)) => {
+            let req = cmd.render.request()?;
+            let survey = trace_value::docs::survey_lenient(&req, &cmd.values_dir)?;
+            if survey.sets.is_empty() {
+                // Nothing rendered: there is nothing to lint against.
+                if let Some((name, error)) = survey.skipped.first() {
+                    anyhow::bail!("rendering value set {name}: {error}");
+                }
             }
-            w.flush().context("writing output")?;
+            note_skipped(&survey.skipped);
+            let findings = trace_value::docs::lint::lint(&req.chart, &survey.keys, &survey.sets);
+            write_findings(
+                &mut w,
+                &findings,
+                cmd.format,
+                "trace-value lint",
+                "No problems found: every documented key is read, and every key read is documented.",
+            )?;
             if cmd.strict && !findings.is_empty() {
                 return Ok(ExitCode::from(EXIT_NO_MATCH));
             }
@@ -241,4 +254,41 @@ fn do_render(req: &RenderRequest) -> anyhow::Result<render::RenderOutput> {
             _ => anyhow::Error::new(e),
         }
     })
+}
+
+/// Tell on stderr which value sets were left out because they do not render.
+fn note_skipped(skipped: &[(String, String)]) {
+    for (name, error) in skipped {
+        eprintln!(
+            "note: left out the {name}, which do not render: {}",
+            first_line(error)
+        );
+    }
+}
+
+/// `check` and `lint` findings in the asked format.
+fn write_findings(
+    w: &mut dyn Write,
+    findings: &[trace_value::docs::findings::Finding],
+    format: FindingsFormat,
+    tool: &str,
+    none: &str,
+) -> anyhow::Result<()> {
+    use trace_value::docs::findings;
+    match format {
+        FindingsFormat::Text => output::write_findings_text(w, findings, none)?,
+        FindingsFormat::Json | FindingsFormat::Sarif => {
+            let doc = if format == FindingsFormat::Json {
+                let mut doc = findings::json(findings);
+                doc["version"] = serde_json::json!(output::JSON_VERSION);
+                doc
+            } else {
+                findings::sarif(findings, tool)
+            };
+            serde_json::to_writer_pretty(&mut *w, &doc)?;
+            writeln!(w)?;
+        }
+    }
+    w.flush().context("writing output")?;
+    Ok(())
 }

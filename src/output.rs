@@ -6,7 +6,6 @@ use anyhow::Result;
 use serde_json::{json, Value as Json};
 
 use crate::term::{self, middle, paint, Paint, Table};
-use trace_value::docs::check::Finding;
 use trace_value::query::{BlameLine, BlockMatch, KeyAnswer, KeyRow, ResourceMatch, Role};
 use trace_value::render::RenderOutput;
 
@@ -599,47 +598,6 @@ pub fn write_blame_json(w: &mut dyn Write, lines: &[BlameLine]) -> Result<()> {
     write_doc(w, json!({ "lines": arr }))
 }
 
-/// `check` as text.
-pub fn write_check_text(w: &mut dyn Write, findings: &[Finding]) -> Result<()> {
-    if findings.is_empty() {
-        writeln!(
-            w,
-            "No problems found: every key set is read, and every key read has an effect."
-        )?;
-        return Ok(());
-    }
-    let rows: Vec<Vec<String>> = findings
-        .iter()
-        .map(|f| {
-            vec![
-                f.kind.as_str().to_string(),
-                f.key.clone(),
-                f.at.clone(),
-                f.hint.clone().unwrap_or_default(),
-            ]
-        })
-        .collect();
-    table(w, &["PROBLEM", "KEY", "AT", "HINT"], &rows)?;
-    writeln!(
-        w,
-        "\n{} problem{} found.",
-        findings.len(),
-        if findings.len() == 1 { "" } else { "s" }
-    )?;
-    Ok(())
-}
-
-/// `check` as JSON.
-pub fn write_check_json(w: &mut dyn Write, findings: &[Finding]) -> Result<()> {
-    let arr: Vec<Json> = findings
-        .iter()
-        .map(
-            |f| json!({"problem": f.kind.as_str(), "key": f.key, "at": loc(&f.at), "hint": f.hint}),
-        )
-        .collect();
-    write_doc(w, json!({ "findings": arr }))
-}
-
 /// How many rows from the start are items of one list (`a[0]`, `a[1]`, ...)
 /// with the same role and readers, and the list's key.
 fn list_run(keys: &[trace_value::query::KeyRow]) -> (usize, String) {
@@ -663,4 +621,32 @@ fn list_run(keys: &[trace_value::query::KeyRow]) -> (usize, String) {
         })
         .count();
     (run, list)
+}
+
+/// `check` and `lint` findings as a table that fits the terminal
+/// (`PROBLEM KEY AT HINT`) and a count line; `none` when there are none.
+pub fn write_findings_text(
+    w: &mut dyn Write,
+    findings: &[trace_value::docs::findings::Finding],
+    none: &str,
+) -> Result<()> {
+    if findings.is_empty() {
+        writeln!(w, "{none}")?;
+        return Ok(());
+    }
+    let rows: Vec<Vec<String>> = findings
+        .iter()
+        .map(|f| {
+            vec![
+                f.kind.as_str().to_string(),
+                f.key.clone(),
+                f.at.clone(),
+                f.hint.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    table(w, &["PROBLEM", "KEY", "AT", "HINT"], &rows)?;
+    let n = findings.len();
+    writeln!(w, "\n{n} problem{} found.", if n == 1 { "" } else { "s" })?;
+    Ok(())
 }

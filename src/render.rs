@@ -527,7 +527,7 @@ pub fn json_value(v: &Value) -> serde_json::Value {
     match &v.repr {
         Repr::Nil => J::Null,
         Repr::Bool(b) => J::Bool(*b),
-        Repr::Int(i) => J::from(*i),
+        Repr::Int(i, _) => J::from(*i),
         Repr::Float(f) => {
             // Whole floats (YAML `3`) are numbers without a fraction, as
             // Go's encoding/json writes them.

@@ -339,6 +339,7 @@ fn missing_dependency_is_refused_with_helms_message() {
         vec!["template", "rel", chart.as_str()],
         vec!["--chart", chart.as_str(), "--key", "greeting"],
         vec!["check", chart.as_str()],
+        vec!["lint", chart.as_str()],
     ] {
         let (code, out, err) = run(&args);
         assert_eq!(code, 2, "{args:?}");
@@ -535,6 +536,7 @@ fn completions_and_man_page_come_from_the_clap_definitions() {
         "blame",
         "docs",
         "check",
+        "lint",
         "completions",
         "man",
     ];

@@ -1,4 +1,5 @@
-//! `docs` (the values reference) and `check` (values that change nothing).
+//! `docs` (the values reference), `check` (values that change nothing) and
+//! `lint` (the chart's documentation against what templates read).
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -7,6 +8,8 @@ mod common;
 use std::path::PathBuf;
 
 use trace_value::docs::check::{check, FindingKind};
+use trace_value::docs::findings;
+use trace_value::docs::lint::lint;
 use trace_value::docs::{reference, survey, Survey};
 use trace_value::render::RenderRequest;
 
@@ -53,36 +56,93 @@ fn committed_reference_is_up_to_date_and_deterministic() {
     assert!(fresh.contains("| Key | Type | Default | Description | Renders into |"));
 }
 
+/// `check` judges only the user's keys: the typo, with the read key of a
+/// close name under the same parent; the chart's misnamed key is `lint`'s.
 #[test]
-fn check_finds_a_misnamed_key_and_a_typo() {
+fn check_finds_the_typo_and_lint_the_misnamed_key() {
     let chart = fixture("misnamed-key");
     let s = survey(
         &request(chart.clone(), vec![chart.join("ci/typo.yaml")], "rel"),
         &[],
     )
     .expect("survey");
-    let found = check(&s.keys, &s.sets);
-    let unread = found
-        .iter()
-        .find(|f| f.kind == FindingKind::UnreadDocumentedKey)
-        .expect("the documented key nobody reads");
-    assert_eq!(unread.key, "kubelet.extraDiscoveryRules");
-    assert_eq!(unread.at, "values.yaml:7");
-    assert!(unread
+    let found = check(&s.sets);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].kind, FindingKind::UnusedUserKey);
+    assert_eq!(found[0].key, "kubelet.scrapInterval");
+    assert!(found[0].at.ends_with("ci/typo.yaml:5:3"), "{}", found[0].at);
+    assert_eq!(
+        found[0].hint.as_deref(),
+        Some("did you mean `kubelet.scrapeInterval`?")
+    );
+
+    let found = lint(&chart, &s.keys, &s.sets);
+    assert_eq!(found.len(), 1, "{found:?}");
+    let misnamed = &found[0];
+    assert_eq!(misnamed.kind, FindingKind::ReadUnderAnotherName);
+    assert_eq!(misnamed.key, "kubelet.extraDiscoveryRules");
+    assert!(
+        misnamed.at.ends_with("misnamed-key/values.yaml:7"),
+        "{}",
+        misnamed.at
+    );
+    assert!(misnamed
         .hint
         .as_deref()
         .is_some_and(|h| h.contains("`kubelet.extraRelabelingRules`")
             && h.contains("templates/configmap.yaml:11")));
-    let typo = found
-        .iter()
-        .find(|f| f.kind == FindingKind::UnusedUserKey)
-        .expect("the misspelled user key");
-    assert_eq!(typo.key, "kubelet.scrapInterval");
-    assert_eq!(
-        typo.hint.as_deref(),
-        Some("did you mean `kubelet.scrapeInterval`?")
-    );
-    assert_eq!(found.len(), 2, "{found:?}");
+}
+
+/// SARIF 2.1.0 as GitHub code scanning reads it: version, schema, a rule per
+/// problem, and each result on its line of the values file.
+#[test]
+fn sarif_output_has_rules_and_located_results() {
+    let chart = fixture("misnamed-key");
+    let s = survey(
+        &request(chart.clone(), vec![chart.join("ci/typo.yaml")], "rel"),
+        &[],
+    )
+    .expect("survey");
+    let mut all = check(&s.sets);
+    all.extend(lint(&chart, &s.keys, &s.sets));
+    let log = findings::sarif(&all, "trace-value check");
+    assert_eq!(log["version"], "2.1.0");
+    assert!(log["$schema"]
+        .as_str()
+        .is_some_and(|s| s.contains("sarif-2.1.0")));
+    let run = &log["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
+    let ids: Vec<&str> = rules.iter().filter_map(|r| r["id"].as_str()).collect();
+    let mut unique = ids.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), ids.len(), "rule ids are unique: {ids:?}");
+    assert_eq!(ids.len(), findings::Rule::ALL.len());
+    let results = run["results"].as_array().expect("results");
+    assert_eq!(results.len(), 2);
+    for (r, f) in results.iter().zip(&all) {
+        let id = r["ruleId"].as_str().expect("ruleId");
+        assert!(ids.contains(&id));
+        assert_eq!(id, f.kind.id());
+        let index = r["ruleIndex"].as_u64().expect("ruleIndex") as usize;
+        assert_eq!(rules[index]["id"], id);
+        let loc = &r["locations"][0]["physicalLocation"];
+        let uri = loc["artifactLocation"]["uri"].as_str().expect("uri");
+        let line = loc["region"]["startLine"].as_u64().expect("startLine");
+        assert!(line >= 1);
+        // The line named holds the key's last name.
+        let name = f.key.rsplit('.').next().expect("name");
+        let path = uri.strip_prefix("file://").unwrap_or(uri);
+        let text = std::fs::read_to_string(path).expect("uri names the values file");
+        let at = text.lines().nth(line as usize - 1).expect("line in file");
+        assert!(
+            at.trim_start().starts_with(&format!("{name}:")),
+            "{uri}:{line}: {at}"
+        );
+        if let Some(col) = loc["region"]["startColumn"].as_u64() {
+            assert_eq!(at.len() - at.trim_start().len() + 1, col as usize);
+        }
+    }
 }
 
 #[test]
@@ -176,6 +236,56 @@ fn the_first_failing_value_set_is_reported() {
                 .to_string()
                 .contains(&format!("mode \"{first}-bad\" is not supported")),
             "{bad:?}: {error}"
+        );
+    }
+}
+
+/// The precision test: on every correct k8s-monitoring example, `check`
+/// reports exactly the findings `scripts/verify_check.py` recorded, and each
+/// of them is true: changing that key in the example's values left Helm's
+/// own render (the oracle) unchanged.
+#[test]
+fn check_on_the_k8s_monitoring_examples_reports_only_true_findings() {
+    let Some(shared) = common::shared_dir() else {
+        return;
+    };
+    let chart = shared.join("charts/k8s-monitoring-3.5.2");
+    let data: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(common::repo_dir().join("testdata/check-precision.json"))
+            .expect("testdata/check-precision.json"),
+    )
+    .expect("JSON");
+    let examples = data["examples"].as_object().expect("examples");
+    assert!(!examples.is_empty());
+    for (name, recorded) in examples {
+        let recorded = recorded.as_array().expect("an example's findings");
+        for r in recorded {
+            assert_eq!(
+                r["changed"],
+                serde_json::json!(false),
+                "{name}: a false finding (Helm's output changed): {r}"
+            );
+        }
+        let values = chart.join("docs/examples").join(name).join("values.yaml");
+        let s = survey(&request(chart.clone(), vec![values], "k8smon"), &[]).expect(name);
+        let mut found: Vec<(String, String)> = check(&s.sets)
+            .iter()
+            .map(|f| (f.key.clone(), f.kind.id().to_string()))
+            .collect();
+        let mut expected: Vec<(String, String)> = recorded
+            .iter()
+            .map(|r| {
+                (
+                    r["key"].as_str().unwrap_or("").to_string(),
+                    r["rule"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect();
+        found.sort();
+        expected.sort();
+        assert_eq!(
+            found, expected,
+            "{name}: check's findings differ from the verified ones (run scripts/verify_check.py)"
         );
     }
 }

@@ -3,6 +3,8 @@
 
 pub mod check;
 pub mod comments;
+pub mod findings;
+pub mod lint;
 pub mod reference;
 pub mod sets;
 
@@ -54,6 +56,20 @@ pub struct Survey {
 /// and `--set`) count as a set of their own; when folders are given and the
 /// given values alone do not render, that set is left out and noted.
 pub fn survey(req: &RenderRequest, values_dirs: &[PathBuf]) -> Result<Survey, DocsError> {
+    survey_with(req, values_dirs, false)
+}
+
+/// [`survey`] where any value set that fails to render (a folder's as well
+/// as the given values) is left out and noted in [`Survey::skipped`].
+pub fn survey_lenient(req: &RenderRequest, values_dirs: &[PathBuf]) -> Result<Survey, DocsError> {
+    survey_with(req, values_dirs, true)
+}
+
+fn survey_with(
+    req: &RenderRequest,
+    values_dirs: &[PathBuf],
+    lenient: bool,
+) -> Result<Survey, DocsError> {
     // Value sets are read before rendering so folder errors come first.
     let mut dir_sets = Vec::new();
     for dir in values_dirs {
@@ -78,7 +94,7 @@ pub fn survey(req: &RenderRequest, values_dirs: &[PathBuf]) -> Result<Survey, Do
         files: Vec::new(),
     };
     let req = req.clone();
-    let skip_failing_given = !values_dirs.is_empty();
+    let skip_failing_given = lenient || !values_dirs.is_empty();
     // One thread, one chart load for every value set.
     let outcome = crate::render::with_large_stack(move || {
         let chart = crate::render::LoadedChart::load(&req.chart)?;
@@ -90,7 +106,14 @@ pub fn survey(req: &RenderRequest, values_dirs: &[PathBuf]) -> Result<Survey, Do
             Err((set, error)) if skip_failing_given => skipped.push((set, error.to_string())),
             Err((set, error)) => return Ok(Err(DocsError::Render { set, error })),
         }
-        if let Err((set, error)) =
+        if lenient {
+            for result in sets::render_sets_lenient(&chart, &req, &dir_sets) {
+                match result {
+                    Ok(f) => found.push(f),
+                    Err((set, error)) => skipped.push((set, error.to_string())),
+                }
+            }
+        } else if let Err((set, error)) =
             sets::render_sets_with(&chart, &req, &dir_sets).map(|f| found.extend(f))
         {
             return Ok(Err(DocsError::Render { set, error }));

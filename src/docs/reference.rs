@@ -102,6 +102,23 @@ pub fn manifest_into(path: &str, sets: &[SetFindings]) -> Vec<ManifestInto> {
 /// How many manifest places a Markdown cell lists before "and N more".
 const MANIFEST_CELL_PLACES: usize = 4;
 
+/// Blocks listed in a "Renders into" cell before "and N more".
+const BLOCK_CELL_ITEMS: usize = 4;
+
+/// Characters of a default shown in its cell (a chart's default can be a
+/// whole config); the JSON reference has it whole.
+const DEFAULT_CELL_CHARS: usize = 120;
+
+/// `text` cut to `max` characters with `…` at the end.
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
 fn type_of(v: &Value) -> &'static str {
     match &v.repr {
         Repr::Nil => "null",
@@ -377,7 +394,9 @@ pub fn markdown(chart_name: &str, keys: &[DocKey], sets: &[SetFindings]) -> Stri
                         None => "nothing under these values".to_string(),
                     }
                 } else {
-                    into.iter()
+                    let shown: Vec<String> = into
+                        .iter()
+                        .take(BLOCK_CELL_ITEMS)
                         .map(|e| {
                             format!(
                                 "`{}` in {} ({})",
@@ -386,8 +405,18 @@ pub fn markdown(chart_name: &str, keys: &[DocKey], sets: &[SetFindings]) -> Stri
                                 roles_text(&e.roles, sets.len())
                             )
                         })
-                        .collect::<Vec<_>>()
-                        .join("<br>")
+                        .collect();
+                    if into.len() > BLOCK_CELL_ITEMS {
+                        // "16 blocks: a, b, c, d, and 12 more".
+                        format!(
+                            "{} blocks: {}, and {} more",
+                            into.len(),
+                            shown.join(", "),
+                            into.len() - BLOCK_CELL_ITEMS
+                        )
+                    } else {
+                        shown.join("<br>")
+                    }
                 };
                 let places = manifest_into(&k.path, sets);
                 let mut lines: Vec<String> = places
@@ -422,7 +451,7 @@ pub fn markdown(chart_name: &str, keys: &[DocKey], sets: &[SetFindings]) -> Stri
                     "| `{}` | {} | `{}` | {} | {} |",
                     md_escape(&k.path),
                     md_escape(&k.type_name),
-                    md_escape(&k.default),
+                    md_escape(&shorten(&k.default, DEFAULT_CELL_CHARS)),
                     md_escape(&k.description),
                     md_escape(&into_text)
                 );

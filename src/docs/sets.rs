@@ -86,6 +86,10 @@ pub struct SetFindings {
     pub present: BTreeSet<String>,
     /// Keys templates asked for that the values did not have, with where.
     pub missing: BTreeMap<String, String>,
+    /// Feature switches (`*.enabled` keys) that are off in this set.
+    pub off: BTreeSet<String>,
+    /// Subcharts these values disable: (key in the parent's values, condition).
+    pub disabled_subcharts: Vec<(String, String)>,
 }
 
 fn add_keys(out: &RenderOutput, deps: &Deps, into: &mut BTreeSet<String>) {
@@ -117,16 +121,31 @@ pub fn findings(out: &RenderOutput, name: &str) -> SetFindings {
     }
     // What was used was read.
     f.read.extend(f.used.iter().cloned());
+    let prefix = format!("{}/", out.chart_name);
     for (id, o) in out.origins.iter() {
         if o.path.is_empty() {
             continue;
         }
         f.present.insert(o.path.clone());
         if matches!(o.layer, Layer::UserFile | Layer::SetFlag) {
-            let at = out.describe_origin_pos(id).unwrap_or_default();
+            // `file:line:column`, the file as the user gave it.
+            let at = o.pos.as_ref().map_or_else(String::new, |p| {
+                let file = p.file.strip_prefix(&prefix).unwrap_or(&p.file);
+                format!("{file}:{}:{}", p.line, p.column)
+            });
             f.user_set.entry(o.path.clone()).or_insert(at);
         }
+        // Only the values in effect have a snapshot: an overridden default has none.
+        if o.path.ends_with(".enabled") && out.origin_values.get(&id).is_some_and(|v| v == "false")
+        {
+            f.off.insert(o.path.clone());
+        }
     }
+    f.disabled_subcharts = out
+        .disabled_subcharts
+        .iter()
+        .map(|d| (d.alias.clone(), d.condition.clone()))
+        .collect();
     for m in &out.missing_reads {
         for id in m.map.iter() {
             if let Some(k) = origin_key(out, id) {
@@ -158,58 +177,93 @@ pub fn render_sets_with(
     base: &RenderRequest,
     sets: &[ValueSet],
 ) -> Result<Vec<SetFindings>, (String, RenderError)> {
-    let failed = |(_, name, e): (usize, String, RenderError)| (name, e);
+    render_in_pairs(chart, base, sets, true)
+        .into_iter()
+        .collect()
+}
+
+/// Like [`render_sets_with`], but a set that fails to render does not stop
+/// the others: each set's findings or its failure, in the order of `sets`.
+pub fn render_sets_lenient(
+    chart: &LoadedChart,
+    base: &RenderRequest,
+    sets: &[ValueSet],
+) -> Vec<Result<SetFindings, (String, RenderError)>> {
+    render_in_pairs(chart, base, sets, false)
+}
+
+type SetResult = Result<SetFindings, (String, RenderError)>;
+
+/// Results in set order; with `stop`, each thread ends at its first failure,
+/// and the results end at the first failure in set order.
+fn render_in_pairs(
+    chart: &LoadedChart,
+    base: &RenderRequest,
+    sets: &[ValueSet],
+    stop: bool,
+) -> Vec<SetResult> {
     if sets.len() < 4 {
-        return render_each(chart, base, sets.iter()).map_err(failed);
+        return cut_at_failure(render_each(chart, base, sets.iter(), stop));
     }
     let odd_sets: Vec<&ValueSet> = sets.iter().skip(1).step_by(2).collect();
     let (mine, theirs) = std::thread::scope(|scope| {
         let helper = std::thread::Builder::new()
             .stack_size(crate::render::RENDER_STACK_BYTES)
-            .spawn_scoped(scope, || {
-                let chart = LoadedChart::load(&base.chart)
-                    .map_err(|e| (0, "chart".to_string(), RenderError::Chart(e)))?;
-                render_each(&chart, base, odd_sets.iter().copied())
+            .spawn_scoped(scope, || match LoadedChart::load(&base.chart) {
+                Ok(chart) => render_each(&chart, base, odd_sets.iter().copied(), stop),
+                Err(e) => vec![Err(("chart".to_string(), RenderError::Chart(e)))],
             });
-        let mine = render_each(chart, base, sets.iter().step_by(2));
+        let mine = render_each(chart, base, sets.iter().step_by(2), stop);
         let theirs = helper.ok().and_then(|h| h.join().ok());
         (mine, theirs)
     });
     // Without an answer from the helper, its sets render here.
-    let theirs = theirs.unwrap_or_else(|| render_each(chart, base, odd_sets.iter().copied()));
-    match (mine, theirs) {
-        (Ok(even), Ok(odd)) => {
-            let mut out = Vec::with_capacity(sets.len());
-            let mut odd = odd.into_iter();
-            for f in even {
-                out.push(f);
-                out.extend(odd.next());
-            }
-            out.extend(odd);
-            Ok(out)
-        }
-        (Err(e), Ok(_)) | (Ok(_), Err(e)) => Err(failed(e)),
-        // Both halves failed: the earlier set's failure, as in set order
-        // (even position i is set 2i, odd position j is set 2j + 1).
-        (Err(even), Err(odd)) => Err(failed(if even.0 <= odd.0 { even } else { odd })),
+    let theirs = theirs.unwrap_or_else(|| render_each(chart, base, odd_sets.iter().copied(), stop));
+    // Interleave: even position i is set 2i, odd position j is set 2j + 1.
+    let mut out = Vec::with_capacity(sets.len());
+    let mut odd = theirs.into_iter();
+    for f in mine {
+        out.push(f);
+        out.extend(odd.next());
+    }
+    out.extend(odd);
+    if stop {
+        cut_at_failure(out)
+    } else {
+        out
     }
 }
 
-/// Findings of sets rendered in turn; the first failure ends it, with its
-/// position among `sets`.
+/// The results up to and including the first failure.
+fn cut_at_failure(mut all: Vec<SetResult>) -> Vec<SetResult> {
+    if let Some(i) = all.iter().position(Result::is_err) {
+        all.truncate(i + 1);
+    }
+    all
+}
+
+/// Findings of sets rendered in turn; with `stop`, the first failure ends it.
 fn render_each<'s>(
     chart: &LoadedChart,
     base: &RenderRequest,
     sets: impl Iterator<Item = &'s ValueSet>,
-) -> Result<Vec<SetFindings>, (usize, String, RenderError)> {
+    stop: bool,
+) -> Vec<SetResult> {
     let mut all = Vec::new();
-    for (i, set) in sets.enumerate() {
+    for set in sets {
         let mut req = base.clone();
         req.values_files.extend(set.files.iter().cloned());
-        let out = render_loaded(chart, &req).map_err(|e| (i, set.name.clone(), e))?;
-        all.push(findings(&out, &set.name));
+        match render_loaded(chart, &req) {
+            Ok(out) => all.push(Ok(findings(&out, &set.name))),
+            Err(e) => {
+                all.push(Err((set.name.clone(), e)));
+                if stop {
+                    break;
+                }
+            }
+        }
     }
-    Ok(all)
+    all
 }
 
 /// [`render_sets_with`] on its own large-stack thread, loading the chart.
