@@ -280,7 +280,7 @@ fn render_chart(
                 .flat_map(|c| c.templates.iter().map(|t| &t.1)),
         );
     }
-    let origin_values = snapshot_values(&prepared.values);
+    let (origin_values, origin_digests) = snapshot_values(&prepared.values);
 
     // One template set, parsed in Helm's order; each template's context.
     let mut by_name: HashMap<String, (SourceText, MapRef, String, String)> = HashMap::new();
@@ -356,6 +356,7 @@ fn render_chart(
         chart_name: chart.name().to_string(),
         release_name: release.name,
         origin_values,
+        origin_digests,
         disabled_subcharts,
         crds,
     })
@@ -481,10 +482,22 @@ pub fn parse_tpl_text(name: &str, text: &str) -> Result<ParsedFile, String> {
 }
 
 /// Each origin's value before rendering, shortened for display.
-fn snapshot_values(values: &MapRef) -> HashMap<OriginId, String> {
-    fn walk(v: &Value, out: &mut HashMap<OriginId, String>) {
+fn snapshot_values(values: &MapRef) -> (HashMap<OriginId, String>, HashMap<OriginId, u64>) {
+    type Snap = (HashMap<OriginId, String>, HashMap<OriginId, u64>);
+    fn walk(v: &Value, out: &mut Snap) {
         if let [id] = v.deps.as_slice() {
-            out.entry(*id).or_insert_with(|| short_value(v));
+            let short = short_value(v);
+            // A shortened string hides its end: keep a digest of the whole
+            // text, so that `diff` sees changes past the cut.
+            if let Repr::Str(s) = &v.repr {
+                if short.ends_with('…') {
+                    use std::hash::{Hash, Hasher};
+                    let mut h = std::collections::hash_map::DefaultHasher::new();
+                    s.as_str().hash(&mut h);
+                    out.1.entry(*id).or_insert(h.finish());
+                }
+            }
+            out.0.entry(*id).or_insert(short);
         }
         match &v.repr {
             Repr::Map(m) => {
@@ -500,7 +513,7 @@ fn snapshot_values(values: &MapRef) -> HashMap<OriginId, String> {
             _ => {}
         }
     }
-    let mut out = HashMap::new();
+    let mut out = (HashMap::new(), HashMap::new());
     walk(&Value::map(values.clone()), &mut out);
     out
 }
