@@ -175,17 +175,56 @@ impl<'a> Side<'a> {
         lines
     }
 
-    /// Origins whose trace reaches `range` of document `d`'s file: runs
-    /// overlapping it and decisions inside or around it (for an empty range,
-    /// the decisions at or around that point).
-    fn reach(&self, d: usize, range: &Range<usize>, into: &mut BTreeSet<OriginId>) {
+    /// Origins whose trace reaches the changed `lines` of document `d`
+    /// (byte ranges in its file), or, with none, the insertion point
+    /// `point` (the gap between two lines): runs overlapping a changed line,
+    /// decisions whose output lies inside or around one, and decisions that
+    /// output nothing in the gap.
+    fn reach(
+        &self,
+        d: usize,
+        lines: &[Range<usize>],
+        point: &Range<usize>,
+        into: &mut BTreeSet<OriginId>,
+    ) {
         let (text, _) = self.doc_text(d);
-        for run in runs_in(text, range) {
-            into.extend(run.source.deps.iter());
+        let s = text.as_str();
+        let span = match (lines.first(), lines.last()) {
+            (Some(f), Some(l)) => f.start..l.end,
+            _ => point.clone(),
+        };
+        let near: Vec<_> = text
+            .decisions()
+            .iter()
+            .filter(|dec| dec.start as usize <= span.end && dec.end as usize >= span.start)
+            .collect();
+        if lines.is_empty() {
+            for dec in &near {
+                let (ds, de) = (dec.start as usize, dec.end as usize);
+                let empty_here = ds == de && ds >= point.start && ds <= point.end;
+                if empty_here || relate(dec, point) == Relation::Contains {
+                    into.extend(dec.deps.iter());
+                }
+            }
+            return;
         }
-        for dec in text.decisions() {
-            if relate(dec, range) != Relation::Unrelated {
-                into.extend(dec.deps.iter());
+        // Blank lines are left out when the change has other lines: their
+        // whitespace often comes from around the decision that made the rest.
+        let all_blank = lines.iter().all(|r| s[r.clone()].trim().is_empty());
+        for r in lines {
+            let line = &s[r.clone()];
+            if !all_blank && line.trim().is_empty() {
+                continue;
+            }
+            let lead = line.len() - line.trim_start().len();
+            let r = r.start + lead..r.end;
+            for run in runs_in(text, &r) {
+                into.extend(run.source.deps.iter());
+            }
+            for dec in &near {
+                if relate(dec, &r) != Relation::Unrelated {
+                    into.extend(dec.deps.iter());
+                }
             }
         }
     }
@@ -225,19 +264,35 @@ pub fn diff(old: &RenderOutput, new: &RenderOutput, templates: bool) -> Vec<Hunk
         let sa: Vec<&str> = la.iter().map(|r| &ta[r.clone()]).collect();
         let sb: Vec<&str> = lb.iter().map(|r| &tb[r.clone()]).collect();
         let ops = line_ops(&sa, &sb);
+        let ctx = HunkCtx {
+            a: &a,
+            b: &b,
+            da,
+            db,
+            la: &la,
+            lb: &lb,
+            changed: &changed,
+            templates,
+        };
+        // Changes whose contexts touch share a hunk when they have the same
+        // causes; changes with different causes stay apart, each named by its own.
+        let mut last: Option<(Range<usize>, Hunk)> = None;
         for group in group_ops(&ops) {
-            let ctx = HunkCtx {
-                a: &a,
-                b: &b,
-                da,
-                db,
-                la: &la,
-                lb: &lb,
-                changed: &changed,
-                templates,
+            let h = ctx.hunk(&ops[group.clone()], &sa, &sb);
+            last = match last {
+                Some((prev, ph)) if prev.end >= group.start && ph.keys == h.keys => {
+                    let joined = prev.start..group.end;
+                    let h = ctx.hunk(&ops[joined.clone()], &sa, &sb);
+                    Some((joined, h))
+                }
+                Some((_, ph)) => {
+                    hunks.push(ph);
+                    Some((group, h))
+                }
+                None => Some((group, h)),
             };
-            hunks.push(ctx.hunk(&ops[group], &sa, &sb));
         }
+        hunks.extend(last.map(|(_, h)| h));
     }
     hunks
 }
@@ -386,20 +441,35 @@ fn line_ops(a: &[&str], b: &[&str]) -> Vec<Op> {
     ops
 }
 
-/// Ranges of `ops` forming hunks: changes with `CONTEXT` lines around,
-/// joined when their contexts touch.
+/// Ranges of `ops` forming hunks: each block of consecutive changes with
+/// `CONTEXT` lines around (contexts may overlap; [`diff`] joins them).
 fn group_ops(ops: &[Op]) -> Vec<Range<usize>> {
     let mut groups: Vec<Range<usize>> = Vec::new();
-    for (k, op) in ops.iter().enumerate() {
-        if matches!(op, Op::Same(..)) {
+    let mut k = 0;
+    while k < ops.len() {
+        if matches!(ops[k], Op::Same(..)) {
+            k += 1;
             continue;
         }
-        let start = k.saturating_sub(CONTEXT);
-        let end = (k + 1 + CONTEXT).min(ops.len());
-        match groups.last_mut() {
-            Some(g) if g.end >= start => g.end = end,
-            _ => groups.push(start..end),
-        }
+        let end = ops[k..]
+            .iter()
+            .position(|o| matches!(o, Op::Same(..)))
+            .map_or(ops.len(), |p| k + p);
+        // Context is unchanged lines only, never the next change.
+        let is_same = |o: &Op| matches!(o, Op::Same(..));
+        let before = ops[..k]
+            .iter()
+            .rev()
+            .take(CONTEXT)
+            .take_while(|o| is_same(o))
+            .count();
+        let after = ops[end..]
+            .iter()
+            .take(CONTEXT)
+            .take_while(|o| is_same(o))
+            .count();
+        groups.push(k - before..end + after);
+        k = end;
     }
     groups
 }
@@ -449,13 +519,15 @@ impl HunkCtx<'_, '_> {
             let ra = side_range(self.la, &dels, next_a.or(self.prev_a(ops, k)));
             let rb = side_range(self.lb, &ins, next_b.or(self.prev_b(ops, k)));
             if let (Some(d), Some(r)) = (self.da, &ra) {
-                self.a.reach(d, r, &mut reach_a);
+                let lines: Vec<Range<usize>> = dels.iter().map(|&i| self.la[i].clone()).collect();
+                self.a.reach(d, &lines, r, &mut reach_a);
                 if !dels.is_empty() {
                     span_a = Some(join(span_a, r));
                 }
             }
             if let (Some(d), Some(r)) = (self.db, &rb) {
-                self.b.reach(d, r, &mut reach_b);
+                let lines: Vec<Range<usize>> = ins.iter().map(|&j| self.lb[j].clone()).collect();
+                self.b.reach(d, &lines, r, &mut reach_b);
                 if !ins.is_empty() {
                     span_b = Some(join(span_b, r));
                 }
@@ -617,7 +689,8 @@ fn next_same(ops: &[Op], from: usize) -> (Option<usize>, Option<usize>) {
 }
 
 /// The byte range of a side's changed lines, or, with none, the insertion
-/// point: the start of line `next` (or the end of the document).
+/// point: the gap from the end of the line before line `next` to its start
+/// (or the end of the document).
 fn side_range(
     lines: &[Range<usize>],
     changed: &[usize],
@@ -626,11 +699,16 @@ fn side_range(
     match (changed.first(), changed.last()) {
         (Some(&f), Some(&l)) => Some(lines[f].start..lines[l].end),
         _ => {
-            let at = match next {
-                Some(n) if n < lines.len() => lines[n].start,
-                _ => lines.last()?.end,
+            let n = next.unwrap_or(lines.len()).min(lines.len());
+            let end = match lines.get(n) {
+                Some(r) => r.start,
+                None => lines.last()?.end,
             };
-            Some(at..at)
+            let start = match n.checked_sub(1).and_then(|p| lines.get(p)) {
+                Some(r) => r.end,
+                None => end,
+            };
+            Some(start..end)
         }
     }
 }
