@@ -291,3 +291,65 @@ fn perturbation_two_keys_in_different_places_are_told_apart() {
     }
     assert!(pairs >= 1);
 }
+
+#[test]
+fn a_document_turned_off_is_one_hunk_named_by_its_gate_and_text_has_no_colour_when_piped() {
+    let values = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("diff-collector-off.yaml");
+    std::fs::write(
+        &values,
+        "collectors:\n  - name: alloy-logs\n    enabled: true\n    logLevel: info\n  - name: alloy-metrics\n    enabled: false\n    logLevel: warn\n",
+    )
+    .unwrap();
+    let chart = fixture("mini-monitoring");
+    let args = [
+        "rel",
+        chart.to_str().unwrap(),
+        "--new-values",
+        values.to_str().unwrap(),
+    ];
+    let (code, json) = diff_json(&args);
+    assert_eq!(code, 1);
+    let hunks = json["hunks"].as_array().unwrap();
+    let removed: Vec<&Json> = hunks.iter().filter(|h| h["new_lines"][1] == 0).collect();
+    let resources: BTreeSet<&str> = removed
+        .iter()
+        .map(|h| h["resource"].as_str().unwrap())
+        .collect();
+    // Helm's default render has both documents; with these values the
+    // oracle renders neither (checked with shared/oracle/helm-render).
+    let new_render = golden_file(
+        "mini-monitoring/default.json",
+        "mini-monitoring/templates/collectors.yaml",
+    );
+    assert!(new_render.contains("name: rel-alloy-metrics"));
+    assert!(
+        resources.contains("Deployment/rel-alloy-metrics"),
+        "{resources:?}"
+    );
+    assert!(
+        resources.contains("ConfigMap/rel-alloy-metrics"),
+        "{resources:?}"
+    );
+    for h in removed {
+        assert_eq!(
+            keys_of(h),
+            BTreeSet::from(["collectors[1].enabled".to_string()])
+        );
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_trace-value"))
+        .arg("diff")
+        .args(args)
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains('\x1b'));
+    assert!(
+        text.contains("# key collectors[1].enabled: true → false"),
+        "{text}"
+    );
+    assert!(
+        text.contains("@@ -32,28 +0,0 @@ Deployment/rel-alloy-metrics"),
+        "{text}"
+    );
+}
