@@ -190,11 +190,40 @@ fn chart_upgrade_names_template_lines_and_renamed_keys() {
     }
 }
 
-/// Diff of mini-monitoring's defaults against the defaults with `sets`.
-fn perturbed(sets: Vec<(String, String)>) -> Vec<Hunk> {
+/// A chart, its values file, and the perturbation golden made from them.
+#[derive(Clone)]
+struct Case {
+    chart: PathBuf,
+    values: Option<PathBuf>,
+    golden: &'static str,
+}
+
+fn mini_case() -> Case {
+    Case {
+        chart: fixture("mini-monitoring"),
+        values: None,
+        golden: "mini-monitoring/default.json",
+    }
+}
+
+/// k8s-monitoring 3.5.2's pod-logs example, when ../shared is there.
+fn k8s_case() -> Option<Case> {
+    let chart = common::shared_dir()?.join("charts/k8s-monitoring-3.5.2");
+    let values = chart.join("docs/examples/features/pod-logs/default/values.yaml");
+    Some(Case {
+        chart,
+        values: Some(values),
+        golden: "k8s-monitoring/features__pod-logs__default.json",
+    })
+}
+
+/// Diff of the case's render against the same with `sets`.
+fn perturbed(case: &Case, sets: Vec<(String, String)>) -> Vec<Hunk> {
+    let case = case.clone();
     with_large_stack(move || {
         let base = RenderRequest {
-            chart: fixture("mini-monitoring"),
+            chart: case.chart.clone(),
+            values_files: case.values.clone().into_iter().collect(),
             release_name: "rel".to_string(),
             namespace: "default".to_string(),
             ..RenderRequest::default()
@@ -212,12 +241,16 @@ fn perturbed(sets: Vec<(String, String)>) -> Vec<Hunk> {
 
 /// Keys Helm saw change Alloy blocks (string values only: `--set-string`
 /// changes exactly that key, as `perturb` did), with their blocks and values.
-fn truth() -> Vec<(String, BTreeSet<String>, String)> {
-    let path = common::repo_dir().join("testdata/perturb/mini-monitoring/default.json");
+fn truth(case: &Case) -> Vec<(String, BTreeSet<String>, String)> {
+    let path = common::repo_dir()
+        .join("testdata/perturb")
+        .join(case.golden);
     let truth: Json = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let values = with_large_stack(|| {
+    let c = case.clone();
+    let values = with_large_stack(move || {
         render(&RenderRequest {
-            chart: fixture("mini-monitoring"),
+            chart: c.chart,
+            values_files: c.values.into_iter().collect(),
             release_name: "rel".to_string(),
             namespace: "default".to_string(),
             ..RenderRequest::default()
@@ -251,12 +284,11 @@ fn truth() -> Vec<(String, BTreeSet<String>, String)> {
     out
 }
 
-#[test]
-fn perturbation_single_keys_are_named_by_every_hunk() {
-    let truth = truth();
+fn single_keys(case: &Case, limit: usize) {
+    let truth = truth(case);
     assert!(truth.len() >= 4, "{truth:?}");
-    for (key, _, value) in &truth {
-        let hunks = perturbed(vec![(key.clone(), value.clone())]);
+    for (key, _, value) in truth.iter().take(limit) {
+        let hunks = perturbed(case, vec![(key.clone(), value.clone())]);
         assert!(!hunks.is_empty(), "{key}: Helm shows a change, diff none");
         for h in &hunks {
             let named: Vec<&str> = h.keys.iter().map(|k| k.key.as_str()).collect();
@@ -265,17 +297,17 @@ fn perturbation_single_keys_are_named_by_every_hunk() {
     }
 }
 
-#[test]
-fn perturbation_two_keys_in_different_places_are_told_apart() {
-    let truth = truth();
+fn two_keys(case: &Case, limit: usize) {
+    let truth = truth(case);
     let mut pairs = 0;
     for (i, (k1, b1, v1)) in truth.iter().enumerate() {
         for (k2, b2, v2) in &truth[i + 1..] {
-            if !b1.is_disjoint(b2) {
+            if !b1.is_disjoint(b2) || pairs >= limit {
                 continue;
             }
             pairs += 1;
-            let hunks = perturbed(vec![(k1.clone(), v1.clone()), (k2.clone(), v2.clone())]);
+            let sets = vec![(k1.clone(), v1.clone()), (k2.clone(), v2.clone())];
+            let hunks = perturbed(case, sets);
             let mut seen = BTreeSet::new();
             for h in &hunks {
                 let named: Vec<&str> = h.keys.iter().map(|k| k.key.as_str()).collect();
@@ -290,6 +322,24 @@ fn perturbation_two_keys_in_different_places_are_told_apart() {
         }
     }
     assert!(pairs >= 1);
+}
+
+#[test]
+fn perturbation_single_keys_are_named_by_every_hunk() {
+    single_keys(&mini_case(), usize::MAX);
+}
+
+#[test]
+fn perturbation_two_keys_in_different_places_are_told_apart() {
+    two_keys(&mini_case(), usize::MAX);
+}
+
+/// The same on k8s-monitoring's pod-logs example (a sample: each key costs two renders).
+#[test]
+fn perturbation_on_k8s_monitoring_pod_logs() {
+    let Some(case) = k8s_case() else { return };
+    single_keys(&case, 12);
+    two_keys(&case, 6);
 }
 
 #[test]
