@@ -78,6 +78,10 @@ pub enum Command {
     /// For chart maintainers: documented keys no template reads under any value
     /// set, documented keys read under another name, keys read but not documented.
     Lint(LintCmd),
+    /// Compare two renders (a values edit, a chart upgrade, or both) as a
+    /// unified diff whose hunks name the values keys and template lines that
+    /// caused them. Exit 0 equal, 1 different, 2 error.
+    Diff(DiffCmd),
     /// Print a shell completion script (`trace-value completions bash > /etc/bash_completion.d/trace-value`).
     Completions {
         /// The shell.
@@ -103,6 +107,45 @@ pub struct DocsCmd {
     /// Output format.
     #[arg(long, value_enum, default_value_t = DocFormat::Markdown)]
     pub format: DocFormat,
+}
+
+/// `diff`: the old side is the usual render flags, the new side whatever
+/// `--new-*` flag is given, the rest the old side's.
+#[derive(Args, Debug)]
+pub struct DiffCmd {
+    /// The chart and values of the old side.
+    #[command(flatten)]
+    pub render: RenderArgs,
+    /// The new side's chart (folder or .tgz).
+    #[arg(long = "new-chart", value_name = "CHART")]
+    pub new_chart: Option<PathBuf>,
+    /// The new side's values files, instead of the old side's (repeatable).
+    #[arg(long = "new-values", value_name = "FILE")]
+    pub new_values: Vec<PathBuf>,
+    /// The new side's `--set` values, instead of the old side's (repeatable).
+    #[arg(long = "new-set", value_name = "KEY=VALUE")]
+    pub new_set: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+impl DiffCmd {
+    /// The old and new renders these flags ask for.
+    pub fn requests(&self) -> Result<(RenderRequest, RenderRequest), ArgsError> {
+        let old = self.render.request()?;
+        let mut new = old.clone();
+        if let Some(c) = &self.new_chart {
+            new.chart = c.clone();
+        }
+        if !self.new_values.is_empty() {
+            new.values_files = self.new_values.clone();
+        }
+        if !self.new_set.is_empty() {
+            new.set = self.new_set.clone();
+        }
+        Ok((old, new))
+    }
 }
 
 /// `check`.
@@ -381,6 +424,7 @@ impl Cli {
             Some(Command::Docs(c)) => c.format == DocFormat::Json,
             Some(Command::Check(c)) => c.format == FindingsFormat::Json,
             Some(Command::Lint(c)) => c.format == FindingsFormat::Json,
+            Some(Command::Diff(c)) => c.format == Format::Json,
             Some(Command::Completions { .. } | Command::Man) => false,
         }
     }

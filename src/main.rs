@@ -190,6 +190,23 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::from(EXIT_NO_MATCH));
             }
         }
+        Some(Command::Diff(cmd)) => {
+            let (old_req, new_req) = cmd.requests()?;
+            let old = do_render(&old_req)?;
+            let new = do_render(&new_req)?;
+            let hunks = query::diff(&old, &new, old_req.chart != new_req.chart);
+            if cmd.format == Format::Json {
+                output::write_diff_json(&mut w, &hunks)?;
+            } else {
+                output::write_diff_text(&mut w, &hunks, output::use_colour())?;
+            }
+            w.flush().context("writing output")?;
+            let differ = !hunks.is_empty();
+            leave_to_exit((old, new, hunks));
+            if differ {
+                return Ok(ExitCode::from(EXIT_NO_MATCH));
+            }
+        }
         None => {
             if let Some(q) = &cli.block {
                 let out = do_render(&cli.render.request()?)?;

@@ -650,3 +650,147 @@ pub fn write_findings_text(
     writeln!(w, "\n{n} problem{} found.", if n == 1 { "" } else { "s" })?;
     Ok(())
 }
+
+/// Whether to colour text: standard output is a terminal and `NO_COLOR` is
+/// unset or empty (no-color.org).
+pub fn use_colour() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+fn value_or_unset(v: &Option<String>) -> &str {
+    v.as_deref().unwrap_or("(unset)")
+}
+
+/// `diff` as a unified diff, each hunk headed by its place and causes.
+pub fn write_diff_text(
+    w: &mut dyn Write,
+    hunks: &[trace_value::query::Hunk],
+    colour: bool,
+) -> Result<()> {
+    use trace_value::query::LineTag;
+    let paint = |code: &str, s: &str| -> String {
+        if colour {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    };
+    let mut file: Option<&str> = None;
+    for h in hunks {
+        if file != Some(h.file.as_str()) {
+            writeln!(w, "{}", paint("1", &format!("--- a/{}", h.file)))?;
+            writeln!(w, "{}", paint("1", &format!("+++ b/{}", h.file)))?;
+            file = Some(&h.file);
+        }
+        let mut place = String::new();
+        if let Some(r) = &h.resource {
+            place.push_str(r);
+        }
+        if !h.path.is_empty() {
+            place.push(' ');
+            place.push_str(&h.path);
+        }
+        if let Some(b) = &h.block {
+            place.push_str(" > ");
+            place.push_str(b);
+        }
+        writeln!(
+            w,
+            "{} {}",
+            paint(
+                "36",
+                &format!(
+                    "@@ -{},{} +{},{} @@",
+                    h.old_lines.0, h.old_lines.1, h.new_lines.0, h.new_lines.1
+                )
+            ),
+            place.trim()
+        )?;
+        for k in &h.keys {
+            let at = match (&k.old_at, &k.new_at) {
+                (Some(a), Some(b)) if a == b => format!(" (set at {a})"),
+                (Some(a), Some(b)) => format!(" (set at {a} → {b})"),
+                (Some(a), None) => format!(" (set at {a})"),
+                (None, Some(b)) => format!(" (set at {b})"),
+                (None, None) => String::new(),
+            };
+            writeln!(
+                w,
+                "{}",
+                paint(
+                    "33",
+                    &format!(
+                        "# key {}: {} → {}{at}",
+                        k.key,
+                        value_or_unset(&k.old),
+                        value_or_unset(&k.new)
+                    )
+                )
+            )?;
+        }
+        for t in &h.templates {
+            writeln!(
+                w,
+                "{}",
+                paint(
+                    "33",
+                    &format!(
+                        "# template {} → {}",
+                        t.old.as_deref().unwrap_or("(none)"),
+                        t.new.as_deref().unwrap_or("(none)")
+                    )
+                )
+            )?;
+        }
+        for (tag, line) in &h.lines {
+            match tag {
+                LineTag::Same => writeln!(w, " {line}")?,
+                LineTag::Removed => writeln!(w, "{}", paint("31", &format!("-{line}")))?,
+                LineTag::Added => writeln!(w, "{}", paint("32", &format!("+{line}")))?,
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `diff` as JSON (docs/json.md).
+pub fn write_diff_json(w: &mut dyn Write, hunks: &[trace_value::query::Hunk]) -> Result<()> {
+    use trace_value::query::LineTag;
+    let arr: Vec<Json> = hunks
+        .iter()
+        .map(|h| {
+            json!({
+                "file": h.file,
+                "resource": h.resource,
+                "path": h.path,
+                "block": h.block,
+                "old_lines": [h.old_lines.0, h.old_lines.1],
+                "new_lines": [h.new_lines.0, h.new_lines.1],
+                "keys": h.keys.iter().map(|k| json!({
+                    "key": k.key,
+                    "old": k.old,
+                    "new": k.new,
+                    "old_set_at": k.old_at,
+                    "new_set_at": k.new_at,
+                })).collect::<Vec<_>>(),
+                "templates": h.templates.iter().map(|t| json!({
+                    "old": t.old,
+                    "new": t.new,
+                })).collect::<Vec<_>>(),
+                "lines": h.lines.iter().map(|(tag, l)| {
+                    let p = match tag {
+                        LineTag::Same => ' ',
+                        LineTag::Removed => '-',
+                        LineTag::Added => '+',
+                    };
+                    format!("{p}{l}")
+                }).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let doc = json!({ "version": 1, "equal": hunks.is_empty(), "hunks": arr });
+    serde_json::to_writer_pretty(&mut *w, &doc)?;
+    writeln!(w)?;
+    Ok(())
+}

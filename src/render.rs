@@ -280,7 +280,11 @@ fn render_chart(
                 .flat_map(|c| c.templates.iter().map(|t| &t.1)),
         );
     }
-    let (origin_values, origin_json) = snapshot_values(&prepared.values);
+    let Snapshot {
+        shown: origin_values,
+        json: origin_json,
+        digests: origin_digests,
+    } = snapshot_values(&prepared.values);
 
     // One template set, parsed in Helm's order; each template's context.
     let mut by_name: HashMap<String, (SourceText, MapRef, String, String)> = HashMap::new();
@@ -357,6 +361,7 @@ fn render_chart(
         release_name: release.name,
         origin_values,
         origin_json,
+        origin_digests,
         disabled_subcharts,
         crds,
     })
@@ -482,41 +487,53 @@ pub fn parse_tpl_text(name: &str, text: &str) -> Result<ParsedFile, String> {
 }
 
 /// Each origin's value before rendering, shortened for display.
-fn snapshot_values(
-    values: &MapRef,
-) -> (
-    HashMap<OriginId, String>,
-    HashMap<OriginId, serde_json::Value>,
-) {
-    fn walk(
-        v: &Value,
-        out: &mut HashMap<OriginId, String>,
-        json: &mut HashMap<OriginId, serde_json::Value>,
-    ) {
+/// Each origin's value before rendering: shortened for tables, as JSON
+/// data (`--format json`), and a digest of long strings whose shown value is
+/// cut (so that `diff` sees changes past the cut).
+struct Snapshot {
+    shown: HashMap<OriginId, String>,
+    json: HashMap<OriginId, serde_json::Value>,
+    digests: HashMap<OriginId, u64>,
+}
+
+fn snapshot_values(values: &MapRef) -> Snapshot {
+    fn walk(v: &Value, out: &mut Snapshot) {
         if let [id] = v.deps.as_slice() {
-            if !out.contains_key(id) {
-                out.insert(*id, short_value(v));
-                json.insert(*id, json_value(v));
+            if !out.shown.contains_key(id) {
+                let short = short_value(v);
+                if let Repr::Str(s) = &v.repr {
+                    if short.ends_with('…') {
+                        use std::hash::{Hash, Hasher};
+                        let mut h = std::collections::hash_map::DefaultHasher::new();
+                        s.as_str().hash(&mut h);
+                        out.digests.insert(*id, h.finish());
+                    }
+                }
+                out.shown.insert(*id, short);
+                out.json.insert(*id, json_value(v));
             }
         }
         match &v.repr {
             Repr::Map(m) => {
                 for (_, c) in m.borrow().iter() {
-                    walk(c, out, json);
+                    walk(c, out);
                 }
             }
             Repr::List(l) => {
                 for c in l.iter() {
-                    walk(c, out, json);
+                    walk(c, out);
                 }
             }
             _ => {}
         }
     }
-    let mut out = HashMap::new();
-    let mut json = HashMap::new();
-    walk(&Value::map(values.clone()), &mut out, &mut json);
-    (out, json)
+    let mut out = Snapshot {
+        shown: HashMap::new(),
+        json: HashMap::new(),
+        digests: HashMap::new(),
+    };
+    walk(&Value::map(values.clone()), &mut out);
+    out
 }
 
 /// A values node as JSON data (`--format json`): scalars as themselves,

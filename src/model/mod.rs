@@ -81,6 +81,9 @@ pub struct RenderOutput {
     pub origin_values: HashMap<OriginId, String>,
     /// Each origin's value before rendering as JSON data (`--format json`).
     pub origin_json: HashMap<OriginId, serde_json::Value>,
+    /// Digests of the whole text of origins whose shown value is shortened
+    /// (long strings), so that two renders' values compare exactly.
+    pub origin_digests: HashMap<OriginId, u64>,
     /// Subcharts of the top chart that these values disable, with the keys
     /// their `values.yaml` documents (their values are not part of the render).
     pub disabled_subcharts: Vec<DisabledSubchart>,

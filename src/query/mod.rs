@@ -9,6 +9,7 @@
 pub mod blame;
 pub mod block;
 pub mod configs;
+pub mod diff;
 pub mod effects;
 pub mod key;
 pub mod resource;
@@ -21,6 +22,7 @@ use crate::origin::OriginId;
 pub use blame::{blame, BlameLine, BlameTarget};
 pub use block::{block_query, BlockMatch, KeyRow, Role};
 pub use configs::{configs, Config};
+pub use diff::{diff, Hunk, KeyChange, LineTag, TemplateChange};
 pub use effects::{key_effects, manifest_effects, Effect, ManifestEffect};
 pub use key::{key_answer, key_query, ChainLink, KeyAnswer, ManifestRow, Place};
 pub use resource::{resource_query, PathKeys, ResourceMatch};
