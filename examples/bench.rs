@@ -367,6 +367,10 @@ fn time_set(
         ..RenderRequest::default()
     };
     let fail = |e: &dyn std::fmt::Display| format!("{}: {e}", chart.display());
+    // Peak memory of one cold render, measured first in this fresh process
+    // (what one command-line render needs).
+    drop(render_with(&req, &RenderOptions { trace: true }));
+    let rss_mib = peak_rss_kib().map_or(f64::NAN, |k| k as f64 / 1024.0);
     let loaded = LoadedChart::load(chart).map_err(|e| fail(&e))?;
     let loaded_ms = |trace: bool| {
         median_of(iters, || {
@@ -388,7 +392,7 @@ fn time_set(
         Ok(ms)
     })?;
     println!(
-        "{{\"loaded_ms\": {traced:.3}, \"untraced_ms\": {untraced:.3}, \"cold_ms\": {cold:.3}}}"
+        "{{\"loaded_ms\": {traced:.3}, \"untraced_ms\": {untraced:.3}, \"cold_ms\": {cold:.3}, \"rss_mib\": {rss_mib:.1}}}"
     );
     Ok(())
 }

@@ -9,7 +9,9 @@ representative), timed one right after the other on both sides:
 - trace-value in-process (`target/release/examples/bench --set`): the render
   of a loaded chart, traced and untraced, medians of ITERS;
 - trace-value cold, as a user runs it: the `trace-value render` process, wall
-  time (median of ITERS) and peak RSS (from wait4).
+  time (median of ITERS); peak RSS of one cold render, read by the bench
+  process itself right after it (wait4's figure would include the forked
+  Python's memory).
 
 Prints a table with the ratios and writes it to OUT (markdown) when given.
 Run with the oracle venv's python (scripts/bench.sh --corpus does that):
@@ -115,7 +117,8 @@ def main():
             check=True, capture_output=True, text=True,
         ).stdout
         ours = json.loads(out.strip().splitlines()[-1])
-        cli_ms, rss = time_cli(a.binary, chart_dir, values_rel, release, a.iters)
+        cli_ms, _ = time_cli(a.binary, chart_dir, values_rel, release, a.iters)
+        rss = ours["rss_mib"]
         row = {
             "chart": chart, "set": name,
             "helm_cold_ms": helm_load + helm_render, "helm_render_ms": helm_render,
