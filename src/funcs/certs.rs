@@ -828,6 +828,19 @@ mod tests {
     }
 
     #[test]
+    fn common_names_use_gos_string_types() {
+        // Oracle (openssl asn1parse of Helm's certificates): `*` and `&`
+        // make a UTF8String, the PrintableString set stays printable.
+        assert_eq!(directory_string("*.example.com")[0], asn1::UTF8_STRING);
+        assert_eq!(directory_string("a&b_c@d")[0], asn1::UTF8_STRING);
+        assert_eq!(
+            directory_string("Plain Name (x)")[0],
+            asn1::PRINTABLE_STRING
+        );
+        assert_eq!(subject_name(""), vec![asn1::SEQUENCE, 0]);
+    }
+
+    #[test]
     fn bad_input_errors_are_sprigs() {
         // Oracle: each message as Helm reports it after "error calling NAME: ".
         let cases: Vec<(&str, Vec<Value>, &str)> = vec![
