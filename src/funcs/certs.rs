@@ -530,6 +530,7 @@ mod tests {
 
     use std::time::{SystemTime, UNIX_EPOCH};
 
+    use p256::elliptic_curve::sec1::ToEncodedPoint;
     use rsa::pkcs8::DecodePublicKey;
     use rsa::signature::Verifier;
     use rsa::traits::PublicKeyParts;
@@ -781,6 +782,42 @@ mod tests {
         let own_cert = parse(&field(&own, "Cert"));
         assert_eq!(own_cert.signature_algorithm.oid.to_string(), "1.3.101.112");
         verify(&own_cert, &own_cert);
+    }
+
+    #[test]
+    fn other_curves_sign_with_gos_hashes() {
+        use rand_core::OsRng;
+        // Go: SHA-256 on P-224, SHA-384 on P-384, SHA-512 on P-521.
+        let keys = [
+            (
+                PrivateKey::P224(p224::SecretKey::random(&mut OsRng)),
+                "1.2.840.10045.4.3.2",
+            ),
+            (
+                PrivateKey::P384(p384::SecretKey::random(&mut OsRng)),
+                "1.2.840.10045.4.3.3",
+            ),
+            (
+                PrivateKey::P521(p521::SecretKey::random(&mut OsRng)),
+                "1.2.840.10045.4.3.4",
+            ),
+        ];
+        for (key, alg) in keys {
+            let pem = key.to_pem().unwrap();
+            let ca = call("genCAWithKey", vec![s("ec"), i(3), s(&pem)]).unwrap();
+            assert_eq!(field(&ca, "Key"), pem);
+            let cert = parse(&field(&ca, "Cert"));
+            assert_eq!(cert.signature_algorithm.oid.to_string(), alg);
+            if let PrivateKey::P521(k) = &key {
+                let vk = p521::ecdsa::VerifyingKey::from_encoded_point(
+                    &k.public_key().to_encoded_point(false),
+                )
+                .unwrap();
+                let sig = p521::ecdsa::Signature::from_der(cert.signature.raw_bytes()).unwrap();
+                vk.verify(&cert.tbs_certificate.to_der().unwrap(), &sig)
+                    .expect("P-521 signature verifies");
+            }
+        }
     }
 
     #[test]
