@@ -535,6 +535,7 @@ mod tests {
 
     use std::time::{SystemTime, UNIX_EPOCH};
 
+    use p256::elliptic_curve::sec1::ToEncodedPoint;
     use rsa::pkcs8::DecodePublicKey;
     use rsa::signature::Verifier;
     use rsa::traits::PublicKeyParts;
@@ -789,6 +790,42 @@ mod tests {
     }
 
     #[test]
+    fn other_curves_sign_with_gos_hashes() {
+        use rand_core::OsRng;
+        // Go: SHA-256 on P-224, SHA-384 on P-384, SHA-512 on P-521.
+        let keys = [
+            (
+                PrivateKey::P224(p224::SecretKey::random(&mut OsRng)),
+                "1.2.840.10045.4.3.2",
+            ),
+            (
+                PrivateKey::P384(p384::SecretKey::random(&mut OsRng)),
+                "1.2.840.10045.4.3.3",
+            ),
+            (
+                PrivateKey::P521(p521::SecretKey::random(&mut OsRng)),
+                "1.2.840.10045.4.3.4",
+            ),
+        ];
+        for (key, alg) in keys {
+            let pem = key.to_pem().unwrap();
+            let ca = call("genCAWithKey", vec![s("ec"), i(3), s(&pem)]).unwrap();
+            assert_eq!(field(&ca, "Key"), pem);
+            let cert = parse(&field(&ca, "Cert"));
+            assert_eq!(cert.signature_algorithm.oid.to_string(), alg);
+            if let PrivateKey::P521(k) = &key {
+                let vk = p521::ecdsa::VerifyingKey::from_encoded_point(
+                    &k.public_key().to_encoded_point(false),
+                )
+                .unwrap();
+                let sig = p521::ecdsa::Signature::from_der(cert.signature.raw_bytes()).unwrap();
+                vk.verify(&cert.tbs_certificate.to_der().unwrap(), &sig)
+                    .expect("P-521 signature verifies");
+            }
+        }
+    }
+
+    #[test]
     fn custom_certificates_round_trip_and_sign() {
         let ca = call("genCA", vec![s("custom"), i(3)]).unwrap();
         let b64 = |t: &str| Value::str(crate::funcs::encoding::b64(t.as_bytes()));
@@ -830,6 +867,19 @@ mod tests {
             strval(&call("genPrivateKey", vec![s("foo")]).unwrap()),
             "Unknown type foo"
         );
+    }
+
+    #[test]
+    fn common_names_use_gos_string_types() {
+        // Oracle (openssl asn1parse of Helm's certificates): `*` and `&`
+        // make a UTF8String, the PrintableString set stays printable.
+        assert_eq!(directory_string("*.example.com")[0], asn1::UTF8_STRING);
+        assert_eq!(directory_string("a&b_c@d")[0], asn1::UTF8_STRING);
+        assert_eq!(
+            directory_string("Plain Name (x)")[0],
+            asn1::PRINTABLE_STRING
+        );
+        assert_eq!(subject_name(""), vec![asn1::SEQUENCE, 0]);
     }
 
     #[test]

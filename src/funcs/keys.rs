@@ -1,5 +1,6 @@
 //! Private keys as Sprig handles them: generation (`genPrivateKey`: RSA
-//! 4096, DSA L2048N256, ECDSA P-256, Ed25519; RSA 2048 for certificates),
+//! 4096, DSA L2048N256, ECDSA P-256, Ed25519; RSA 2048 for certificates;
+//! ECDSA keys on P-224, P-384 and P-521 are read too, as Go reads them),
 //! the PEM blocks Sprig's `pemBlockForKey` writes (PKCS#1 for RSA, SEC 1
 //! for ECDSA, Sprig's own sequence for DSA, PKCS#8 for Ed25519), reading
 //! them back as `parsePrivateKeyPEM` does (with its error messages), and
@@ -28,12 +29,18 @@ const OID_SHA256_RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 
 const OID_EC: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
 /// `prime256v1` (P-256).
 const OID_P256: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
+/// `secp224r1` (P-224).
+const OID_P224: &[u8] = &[0x2b, 0x81, 0x04, 0x00, 0x21];
 /// `secp384r1` (P-384).
 const OID_P384: &[u8] = &[0x2b, 0x81, 0x04, 0x00, 0x22];
+/// `secp521r1` (P-521).
+const OID_P521: &[u8] = &[0x2b, 0x81, 0x04, 0x00, 0x23];
 /// `ecdsa-with-SHA256`.
 const OID_ECDSA_SHA256: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02];
 /// `ecdsa-with-SHA384`.
 const OID_ECDSA_SHA384: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x03];
+/// `ecdsa-with-SHA512`.
+const OID_ECDSA_SHA512: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x04];
 /// `id-Ed25519`.
 const OID_ED25519: &[u8] = &[0x2b, 0x65, 0x70];
 
@@ -52,10 +59,14 @@ pub struct DsaKey {
 pub enum PrivateKey {
     /// `*rsa.PrivateKey`.
     Rsa(Box<RsaPrivateKey>),
+    /// `*ecdsa.PrivateKey` on P-224 (read, never generated).
+    P224(p224::SecretKey),
     /// `*ecdsa.PrivateKey` on P-256.
     P256(p256::SecretKey),
-    /// `*ecdsa.PrivateKey` on P-384.
+    /// `*ecdsa.PrivateKey` on P-384 (read, never generated).
     P384(p384::SecretKey),
+    /// `*ecdsa.PrivateKey` on P-521 (read, never generated).
+    P521(p521::SecretKey),
     /// `ed25519.PrivateKey`.
     Ed25519(Box<ed25519_dalek::SigningKey>),
     /// `*dsa.PrivateKey` (Go cannot sign certificates with it).
@@ -191,11 +202,27 @@ impl PrivateKey {
                     .as_bytes()
                     .to_vec(),
             ),
+            PrivateKey::P224(k) => (
+                "EC PRIVATE KEY",
+                sec1_der(
+                    &k.to_bytes(),
+                    OID_P224,
+                    k.public_key().to_encoded_point(false).as_bytes(),
+                ),
+            ),
             PrivateKey::P256(k) => (
                 "EC PRIVATE KEY",
                 sec1_der(
                     &k.to_bytes(),
                     OID_P256,
+                    k.public_key().to_encoded_point(false).as_bytes(),
+                ),
+            ),
+            PrivateKey::P521(k) => (
+                "EC PRIVATE KEY",
+                sec1_der(
+                    &k.to_bytes(),
+                    OID_P521,
                     k.public_key().to_encoded_point(false).as_bytes(),
                 ),
             ),
@@ -264,8 +291,16 @@ impl PrivateKey {
                     &der::uint(&k.e().to_bytes_be()),
                 ]),
             ),
+            PrivateKey::P224(k) => (
+                der::seq(&[&der::oid(OID_EC), &der::oid(OID_P224)]),
+                k.public_key().to_encoded_point(false).as_bytes().to_vec(),
+            ),
             PrivateKey::P256(k) => (
                 der::seq(&[&der::oid(OID_EC), &der::oid(OID_P256)]),
+                k.public_key().to_encoded_point(false).as_bytes().to_vec(),
+            ),
+            PrivateKey::P521(k) => (
+                der::seq(&[&der::oid(OID_EC), &der::oid(OID_P521)]),
                 k.public_key().to_encoded_point(false).as_bytes().to_vec(),
             ),
             PrivateKey::P384(k) => (
@@ -301,8 +336,10 @@ impl PrivateKey {
     pub fn signature_algorithm(&self) -> Result<Vec<u8>, String> {
         Ok(match self {
             PrivateKey::Rsa(_) => der::seq(&[&der::oid(OID_SHA256_RSA), &[der::NULL, 0]]),
-            PrivateKey::P256(_) => der::seq(&[&der::oid(OID_ECDSA_SHA256)]),
+            // Go signs with SHA-256 on P-224 and P-256.
+            PrivateKey::P224(_) | PrivateKey::P256(_) => der::seq(&[&der::oid(OID_ECDSA_SHA256)]),
             PrivateKey::P384(_) => der::seq(&[&der::oid(OID_ECDSA_SHA384)]),
+            PrivateKey::P521(_) => der::seq(&[&der::oid(OID_ECDSA_SHA512)]),
             PrivateKey::Ed25519(_) => der::seq(&[&der::oid(OID_ED25519)]),
             PrivateKey::Dsa(_) => {
                 return Err("x509: certificate private key does not implement crypto.Signer".into())
@@ -320,6 +357,21 @@ impl PrivateKey {
                     .try_sign(message)
                     .map_err(|e| e.to_string())?
                     .to_vec()
+            }
+            PrivateKey::P224(k) => {
+                use p224::ecdsa::signature::hazmat::PrehashSigner;
+                let signer = p224::ecdsa::SigningKey::from(k);
+                let digest = <sha2::Sha256 as sha2::Digest>::digest(message);
+                let sig: p224::ecdsa::Signature =
+                    signer.sign_prehash(&digest).map_err(|e| e.to_string())?;
+                sig.to_der().as_bytes().to_vec()
+            }
+            PrivateKey::P521(k) => {
+                let signer = p521::ecdsa::SigningKey::from_slice(&k.to_bytes())
+                    .map_err(|e| e.to_string())?;
+                let sig: p521::ecdsa::Signature =
+                    signer.try_sign(message).map_err(|e| e.to_string())?;
+                sig.to_der().as_bytes().to_vec()
             }
             PrivateKey::P256(k) => {
                 let signer = p256::ecdsa::SigningKey::from(k);
@@ -412,6 +464,12 @@ fn parse_sec1(bytes: &[u8], curve: Option<&[u8]>) -> Result<PrivateKey, String> 
             .map_err(|_| "x509: invalid elliptic curve private key value".to_string()),
         Some(OID_P384) => p384::SecretKey::from_slice(secret)
             .map(PrivateKey::P384)
+            .map_err(|_| "x509: invalid elliptic curve private key value".to_string()),
+        Some(OID_P224) => p224::SecretKey::from_slice(secret)
+            .map(PrivateKey::P224)
+            .map_err(|_| "x509: invalid elliptic curve private key value".to_string()),
+        Some(OID_P521) => p521::SecretKey::from_slice(secret)
+            .map(PrivateKey::P521)
             .map_err(|_| "x509: invalid elliptic curve private key value".to_string()),
         _ => Err("x509: unknown elliptic curve".into()),
     }
