@@ -13,6 +13,7 @@
 
 pub mod coalesce;
 pub mod dependencies;
+pub mod glob;
 pub mod load;
 mod load_ahead;
 pub mod metadata;
