@@ -89,7 +89,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             clap_complete::generate(shell, &mut Cli::command(), "trace-value", &mut script);
             w.write_all(&script)?;
         }
-        Some(Command::Man) => {
+        Some(Command::Man { dir: Some(dir) }) => {
+            std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+            clap_mangen::generate_to(Cli::command(), &dir)
+                .with_context(|| format!("writing man pages into {}", dir.display()))?;
+        }
+        Some(Command::Man { dir: None }) => {
             let mut page = Vec::new();
             clap_mangen::Man::new(Cli::command())
                 .render(&mut page)
@@ -129,7 +134,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             leave_to_exit((out, lines));
         }
         Some(Command::Docs(cmd)) => {
-            let survey = trace_value::docs::survey(&cmd.render.request()?, &cmd.values_dir)?;
+            let survey = survey(&cmd.render.request()?, &cmd.values_dir, false)?;
             note_skipped(&survey.skipped);
             let text = match cmd.format {
                 DocFormat::Markdown => trace_value::docs::reference::markdown(
@@ -154,7 +159,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             leave_to_exit(survey);
         }
         Some(Command::Check(cmd)) => {
-            let survey = trace_value::docs::survey(&cmd.render.request()?, &cmd.values_dir)?;
+            let survey = survey(&cmd.render.request()?, &cmd.values_dir, false)?;
             note_skipped(&survey.skipped);
             let findings = trace_value::docs::check::check(&survey.sets);
             write_findings(
@@ -170,7 +175,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Some(Command::Lint(cmd)) => {
             let req = cmd.render.request()?;
-            let survey = trace_value::docs::survey_lenient(&req, &cmd.values_dir)?;
+            let survey = survey(&req, &cmd.values_dir, true)?;
             if survey.sets.is_empty() {
                 // Nothing rendered: there is nothing to lint against.
                 if let Some((name, error)) = survey.skipped.first() {
@@ -198,7 +203,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if cmd.format == Format::Json {
                 output::write_diff_json(&mut w, &hunks)?;
             } else {
-                output::write_diff_text(&mut w, &hunks, output::use_colour())?;
+                output::write_diff_text(&mut w, &hunks)?;
             }
             w.flush().context("writing output")?;
             let differ = !hunks.is_empty();
@@ -271,6 +276,19 @@ fn do_render(req: &RenderRequest) -> anyhow::Result<render::RenderOutput> {
             _ => anyhow::Error::new(e),
         }
     })
+}
+
+/// Render every value set, showing progress on a terminal's stderr (the
+/// line is cleared before anything else is printed).
+fn survey(
+    req: &RenderRequest,
+    dirs: &[std::path::PathBuf],
+    lenient: bool,
+) -> anyhow::Result<trace_value::docs::Survey> {
+    let line = term::ProgressLine::start();
+    let survey = trace_value::docs::survey_with(req, dirs, lenient, line.reporter())?;
+    drop(line);
+    Ok(survey)
 }
 
 /// Tell on stderr which value sets were left out because they do not render.
