@@ -165,6 +165,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             write_findings(
                 &mut w,
                 &findings,
+                None,
                 cmd.format,
                 "trace-value check",
                 "No problems found: every key set is read and changes the output.",
@@ -183,10 +184,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
             note_skipped(&survey.skipped);
-            let findings = trace_value::docs::lint::lint(&req.chart, &survey.keys, &survey.sets);
+            let report = trace_value::docs::lint::lint(&req.chart, &survey);
+            note_unjudged(&report.unjudged);
+            let findings = report.findings;
             write_findings(
                 &mut w,
                 &findings,
+                Some(&report.unjudged),
                 cmd.format,
                 "trace-value lint",
                 "No problems found: every documented key is read, and every key read is documented.",
@@ -301,10 +305,35 @@ fn note_skipped(skipped: &[(String, String)]) {
     }
 }
 
+/// Tell on stderr how many documented keys `lint` could not judge: the
+/// templates name them, but no value set reached them.
+fn note_unjudged(keys: &[String]) {
+    if keys.is_empty() {
+        return;
+    }
+    let some: Vec<&str> = keys.iter().take(3).map(String::as_str).collect();
+    let more = keys.len().saturating_sub(some.len());
+    let list = if more > 0 {
+        format!("{}, and {more} more", some.join(", "))
+    } else {
+        some.join(", ")
+    };
+    eprintln!(
+        "note: {} documented key{} not judged: the templates name {}, but no value set reached {} ({list}); a values file that turns {} feature on would judge {}",
+        keys.len(),
+        if keys.len() == 1 { " is" } else { "s are" },
+        if keys.len() == 1 { "it" } else { "them" },
+        if keys.len() == 1 { "it" } else { "them" },
+        if keys.len() == 1 { "its" } else { "their" },
+        if keys.len() == 1 { "it" } else { "them" },
+    );
+}
+
 /// `check` and `lint` findings in the asked format.
 fn write_findings(
     w: &mut dyn Write,
     findings: &[trace_value::docs::findings::Finding],
+    unjudged: Option<&[String]>,
     format: FindingsFormat,
     tool: &str,
     none: &str,
@@ -316,6 +345,9 @@ fn write_findings(
             let doc = if format == FindingsFormat::Json {
                 let mut doc = findings::json(findings);
                 doc["version"] = serde_json::json!(output::JSON_VERSION);
+                if let Some(keys) = unjudged {
+                    doc["unjudged"] = serde_json::json!(keys);
+                }
                 doc
             } else {
                 findings::sarif(findings, tool)

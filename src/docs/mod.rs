@@ -5,6 +5,7 @@ pub mod check;
 pub mod comments;
 pub mod findings;
 pub mod lint;
+pub mod mentions;
 pub mod reference;
 pub mod sets;
 
@@ -49,6 +50,8 @@ pub struct Survey {
     pub sets: Vec<SetFindings>,
     /// Value sets left out because they do not render, with Helm's message.
     pub skipped: Vec<(String, String)>,
+    /// The values fields the templates name by text.
+    pub mentions: mentions::Mentions,
 }
 
 /// Render the given values and every values file under `values_dirs`, and
@@ -102,6 +105,7 @@ pub fn survey_with(
     let outcome = crate::render::with_large_stack(move || {
         let chart = crate::render::LoadedChart::load(&req.chart)?;
         let keys = reference::documented_keys(&chart.chart);
+        let mentions = mentions::Mentions::of(&chart.chart);
         let tally = sets::Tally::new(1 + dir_sets.len(), progress);
         let mut found = Vec::new();
         let mut skipped = Vec::new();
@@ -127,6 +131,7 @@ pub fn survey_with(
             keys,
             sets: found,
             skipped,
+            mentions,
         }))
     });
     match outcome {
