@@ -84,6 +84,12 @@ fn commands() -> Vec<(&'static str, Vec<String>)> {
         ),
         ("docs", v(&["docs", "rel", &mini, "--values-dir", &mini_ci])),
         ("check", v(&["check", "rel", &mini])),
+        // Relative, as the AT column names the values file from here.
+        ("lint", v(&["lint", "rel", "charts-fixtures/misnamed-key"])),
+        (
+            "diff",
+            v(&["diff", "rel", &dep, "--new-set", "image.tag=11.1.0"]),
+        ),
     ]
 }
 
