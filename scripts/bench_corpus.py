@@ -29,21 +29,16 @@ import time
 
 import helm_python as helm
 
+# Helm's merge of values files, shared with the examples benchmark (this
+# script runs from scripts/, which is first on the import path).
+from bench_helm import deep_merge
+
 # Where the defaults are not what users render (Helm refuses loki's defaults:
 # it needs object storage), the set to time instead.
 SETS = {
     "k8s-monitoring-4.4.0": "features__pod-logs-via-loki__default",
     "loki": "single-binary-values",
 }
-
-
-def deep_merge(base, top):
-    for key, value in top.items():
-        if isinstance(value, dict) and isinstance(base.get(key), dict):
-            deep_merge(base[key], value)
-        else:
-            base[key] = value
-    return base
 
 
 def pick_set(corpus, chart):

@@ -207,7 +207,7 @@ pub struct StreamFlags<'c> {
     /// [`crate::render::RenderOutput::crds`] lists them), printed first, each
     /// as `---\n# Source: PATH\nTEXT\n`, as Helm's `renderResources` writes
     /// them ahead of the manifests.
-    pub crds: &'c [(String, String)],
+    pub crds: &'c [(String, std::sync::Arc<Vec<u8>>)],
     /// `--skip-tests`: test hooks are left out.
     pub skip_tests: bool,
 }
@@ -235,7 +235,9 @@ pub fn stream_segments_with<'a>(
     // `---\n# Source: p\ndoc\n`; `helm template` prints it trimmed, plus a
     // newline.
     let mut out: Vec<Segment<'a>> = Vec::new();
-    for (path, text) in flags.crds {
+    for (path, data) in flags.crds {
+        // Helm prints the bytes as they are; invalid UTF-8 is replaced here.
+        let text = String::from_utf8_lossy(data);
         out.push(Segment::Lit(Cow::Owned(format!(
             "---\n# Source: {path}\n{text}\n"
         ))));
