@@ -153,10 +153,8 @@ pub fn render(req: &RenderRequest) -> Result<RenderOutput, RenderError> {
 
 /// Render a chart with explicit [`RenderOptions`].
 pub fn render_with(req: &RenderRequest, opts: &RenderOptions) -> Result<RenderOutput, RenderError> {
-    with_options(opts, || {
-        let chart = load_chart(&req.chart)?;
-        render_chart(&chart, None, req)
-    })
+    let chart = load_chart(&req.chart)?;
+    render_chart(&chart, None, req, opts)
 }
 
 /// A chart loaded once for several renders (value sets): each render parses
@@ -202,22 +200,11 @@ pub fn render_loaded_with(
     req: &RenderRequest,
     opts: &RenderOptions,
 ) -> Result<RenderOutput, RenderError> {
-    with_options(opts, || {
-        let cached = Cached {
-            trees: &chart.trees,
-            defaults: chart.defaults.as_ref(),
-        };
-        render_chart(&chart.chart, Some(cached), req)
-    })
-}
-
-/// Run one render under `opts`.
-fn with_options<T>(opts: &RenderOptions, f: impl FnOnce() -> T) -> T {
-    let previous = crate::traced::tracing();
-    crate::traced::set_tracing(opts.trace);
-    let result = f();
-    crate::traced::set_tracing(previous);
-    result
+    let cached = Cached {
+        trees: &chart.trees,
+        defaults: chart.defaults.as_ref(),
+    };
+    render_chart(&chart.chart, Some(cached), req, opts)
 }
 
 /// What a [`LoadedChart`] keeps across its renders.
@@ -232,6 +219,7 @@ fn render_chart(
     chart: &crate::chart::Chart,
     cached: Option<Cached<'_>>,
     req: &RenderRequest,
+    opts: &RenderOptions,
 ) -> Result<RenderOutput, RenderError> {
     let parsed = cached.map(|c| c.trees);
     let user = UserValues {
@@ -271,7 +259,7 @@ fn render_chart(
     let ahead = fresh.then(|| ParseAhead::start(tree_template_texts(chart)));
     let mut origins = OriginTable::new();
     let defaults = cached.and_then(|c| c.defaults);
-    let prepared = prepare(chart, defaults, &user, &release, &mut origins)?;
+    let mut prepared = prepare(chart, defaults, &user, &release, &mut origins)?;
     if let Some(ahead) = &ahead {
         ahead.keep_only(
             prepared
@@ -327,6 +315,8 @@ fn render_chart(
         set.set_display(id, display.clone());
     }
     let mut eval = Evaluator::new(set, Some(parse_tpl_text));
+    eval.set_tracing(opts.trace);
+    eval.set_deletions(std::mem::take(&mut prepared.deleted));
     let mut files = BTreeMap::new();
     for name in &order {
         let base = name.rsplit('/').next().unwrap_or(name);

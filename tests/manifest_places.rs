@@ -663,3 +663,111 @@ fn blame_names_template_lines_and_places() {
         Some("templates/deployment.yaml:21")
     );
 }
+
+/// A key set to `null` is deleted by Helm together with its default (the
+/// `null-deletion` fixture; its goldens show what Helm renders with and
+/// without `ci/nulls.yaml`): the deletion is a change like any other. Each
+/// template that looks the key up finds it missing because of the user's
+/// `null`, so `--key` reports where its absence decided or printed output,
+/// with the `null` as the winning layer; a deletion no output depends on
+/// still has no effect.
+#[test]
+fn a_key_set_to_null_is_a_change() {
+    let a = keys(
+        "null-deletion",
+        Some("ci/nulls.yaml"),
+        &[
+            "service.annotations",
+            "greeting",
+            "nodeSelector",
+            "priorityClassName",
+            "sub.message",
+            "sub.level",
+            "ignored",
+        ],
+    );
+    // `with` over the deleted map: the annotations it would write.
+    has(
+        &a[0],
+        Role::Insert,
+        "Service/rel-svc",
+        "metadata.annotations",
+    );
+    // `default` printed its fallback because the key is gone.
+    has(
+        &a[1],
+        Role::Content,
+        "Deployment/rel-app",
+        "spec.template.spec.containers[0].env[0].value",
+    );
+    // `range` over the deleted map, `hasKey` on it.
+    has(
+        &a[2],
+        Role::Insert,
+        "Deployment/rel-app",
+        "spec.template.spec.nodeSelector",
+    );
+    has(
+        &a[3],
+        Role::Insert,
+        "Deployment/rel-app",
+        "spec.template.spec.priorityClassName",
+    );
+    // A subchart's values: the parent's default and the subchart's own.
+    has(&a[4], Role::Content, "ConfigMap/rel-sub", "data.message");
+    has(&a[5], Role::Insert, "ConfigMap/rel-sub", "data.level");
+    for k in &a[..6] {
+        assert!(k.no_effect.is_none(), "{}: {:?}", k.key, k.no_effect);
+        let winner = k.chain.iter().find(|l| l.won).expect("a winning layer");
+        assert!(
+            winner.at.contains("ci/nulls.yaml:") && winner.layer == "values file",
+            "{}: {:?}",
+            k.key,
+            k.chain
+        );
+        assert!(
+            k.chain.len() >= 2,
+            "{}: default and null: {:?}",
+            k.key,
+            k.chain
+        );
+    }
+    // Nothing depends on `ignored` (the oracle renders the same without it).
+    assert!(a[6].manifest.is_empty(), "{:?}", places(&a[6]));
+    assert!(a[6].no_effect.is_some());
+}
+
+/// `--set key=null` deletes the key as a `-f` file's `null` does.
+#[test]
+fn set_null_on_the_command_line_is_a_change() {
+    let req = RenderRequest {
+        chart: fixture("null-deletion"),
+        set: vec!["greeting=null".to_string(), "sub.level=null".to_string()],
+        release_name: "rel".to_string(),
+        namespace: "default".to_string(),
+        ..RenderRequest::default()
+    };
+    let (greeting, level, text) = with_large_stack(move || {
+        let out = render(&req)?;
+        let index = Index::new(&out);
+        let text = out.files["null-deletion/templates/deployment.yaml"]
+            .as_str()
+            .to_string();
+        Ok((
+            query::key_answer(&index, "greeting").expect("key"),
+            query::key_answer(&index, "sub.level").expect("key"),
+            text,
+        ))
+    })
+    .expect("render");
+    // As the oracle renders it.
+    assert!(text.contains("value: \"fallback\""), "{text}");
+    has(
+        &greeting,
+        Role::Content,
+        "Deployment/rel-app",
+        "spec.template.spec.containers[0].env[0].value",
+    );
+    has(&level, Role::Insert, "ConfigMap/rel-sub", "data.level");
+    assert_eq!(greeting.defined_at[0], "--set:1");
+}

@@ -12,10 +12,10 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::model::places::{is_prefix, BranchStart, Document, FilePlaces, Seg};
-use crate::model::roles::{decision_role, runs_in, Role};
+use crate::model::roles::{decision_role, role_for, runs_in, Role};
 use crate::model::{line_starts, RenderOutput};
 use crate::origin::{Deps, OriginId};
-use crate::traced::{TStr, TplLoc};
+use crate::traced::{Decision, TStr, TplLoc};
 
 /// A rendered file of the index.
 pub struct FileIndex<'a> {
@@ -148,6 +148,18 @@ impl<'a> Index<'a> {
         } else {
             &text.runs()[h.item as usize].source.deps
         }
+    }
+
+    /// The decision a hit is, when it is one.
+    pub fn decision(&self, h: &Hit) -> Option<&'a Decision> {
+        let text = self.files[h.file as usize].text;
+        h.decision.then(|| &text.decisions()[h.item as usize])
+    }
+
+    /// The role of a hit's keys for a place whose text is `place` bytes of
+    /// the hit's file ([`role_for`], the rule of every query).
+    pub fn role_for(&self, h: &Hit, place: &Range<usize>) -> Option<Role> {
+        role_for(self.decision(h), &h.range, place)
     }
 
     /// Hits depending on any of `ids`, in file order, each once.

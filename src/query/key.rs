@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
 use crate::alloy::Block;
-use crate::model::index::{FileIndex, Index, ManifestPlace};
+use crate::model::index::{FileIndex, Hit, Index, ManifestPlace};
 use crate::model::places::{format_path, Seg};
 use crate::model::roles::Role;
 use crate::model::RenderOutput;
@@ -236,8 +236,17 @@ pub fn key_answer(index: &Index<'_>, key: &str) -> Result<KeyAnswer, QueryError>
     let cfg_ranges = ConfigRanges::new(&cfgs);
     type PlaceKey = (String, Option<String>, Option<String>, Option<String>, Role);
     let mut places: BTreeMap<PlaceKey, Place> = BTreeMap::new();
-    let mut record = |fi: &FileIndex<'_>, off: usize, role: Role, at: &str| {
-        let (collector, block, attribute, line) = locate(&cfgs, &cfg_ranges, fi, off);
+    let mut record = |fi: &FileIndex<'_>, off: usize, h: &Hit, at: &str| {
+        let (collector, block, attribute, line, block_range) = locate(&cfgs, &cfg_ranges, fi, off);
+        // The role for the block by the model's rule (a decision holding
+        // the whole block is its context); outside blocks, the hit's own.
+        let role = match &block_range {
+            Some(r) => match index.role_for(h, r) {
+                Some(role) => role,
+                None => return,
+            },
+            None => h.role,
+        };
         let k = (
             fi.path.to_string(),
             collector.clone(),
@@ -268,19 +277,19 @@ pub fn key_answer(index: &Index<'_>, key: &str) -> Result<KeyAnswer, QueryError>
         let at = h.loc.map(|l| out.describe_loc(l)).unwrap_or_default();
         let (s, e) = (h.range.start, h.range.end);
         if !h.decision {
-            record(fi, s, Role::Content, &at);
+            record(fi, s, h, &at);
             if e > s + 1 {
-                record(fi, e - 1, Role::Content, &at);
+                record(fi, e - 1, h, &at);
             }
         } else {
             // Place a decision where its output's first visible byte is.
             let off = text[s..e]
                 .find(|c: char| !c.is_whitespace())
                 .map_or(s, |i| s + i);
-            record(fi, off, h.role, &at);
+            record(fi, off, h, &at);
             let last = text[s..e].trim_end().len();
             if last > 1 && s + last - 1 > off {
-                record(fi, s + last - 1, h.role, &at);
+                record(fi, s + last - 1, h, &at);
             }
         }
         for place in index.places_of(h) {
@@ -373,18 +382,32 @@ fn locate(
                 .saturating_sub(l.file_range.start)
                 .min(l.file_range.len());
         let mut path = Vec::new();
-        innermost(&cfg.blocks, doc_off, &mut path);
+        let range = innermost(&cfg.blocks, doc_off, &mut path);
         let block = (!path.is_empty()).then(|| path.join(" › "));
         let attribute = block
             .as_ref()
             .and_then(|_| alloy_attribute(&cfg.doc.text, l.doc_offset));
-        return (Some(cfg.collector.clone()), block, attribute, line);
+        let file_range = range.and_then(|r| cfg.doc.to_file_range(r));
+        return (
+            Some(cfg.collector.clone()),
+            block,
+            attribute,
+            line,
+            file_range,
+        );
     }
-    (None, None, None, fi.line_of(off))
+    (None, None, None, fi.line_of(off), None)
 }
 
-/// Collector, block address, attribute and line of a rendered-file offset.
-type Located = (Option<String>, Option<String>, Option<String>, usize);
+/// Collector, block address, attribute, line of a rendered-file offset and
+/// the innermost block's range in the rendered file.
+type Located = (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    usize,
+    Option<Range<usize>>,
+);
 
 /// The Alloy attribute a config line belongs to: the line's own
 /// `name = ...`, or the nearest line above it, less indented, that opens one
@@ -465,14 +488,15 @@ impl<'a> ConfigRanges<'a> {
     }
 }
 
-fn innermost(blocks: &[Block], off: usize, path: &mut Vec<String>) {
+/// The address of the innermost block holding `off` (into `path`) and its range.
+fn innermost(blocks: &[Block], off: usize, path: &mut Vec<String>) -> Option<Range<usize>> {
     for b in blocks {
         if b.range.start <= off && off < b.range.end {
             path.push(b.display_name());
-            innermost(&b.children, off, path);
-            return;
+            return innermost(&b.children, off, path).or_else(|| Some(b.range.clone()));
         }
     }
+    None
 }
 
 /// A key documented by a subchart these values disable: say which condition
