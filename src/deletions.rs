@@ -14,7 +14,7 @@
 use std::collections::HashMap;
 
 use crate::origin::Deps;
-use crate::value::{MapKey, MapRef};
+use crate::value::{MapKey, MapRef, Repr, Value};
 
 /// The deletions of one render, by map.
 #[derive(Default, Clone)]
@@ -62,6 +62,41 @@ impl Deletions {
         (!map.borrow().contains_key(key)).then_some(deps)
     }
 
+    /// The deps of every key deleted from `map` (and still missing): what a
+    /// `range` over the map would have visited.
+    pub fn of_map(&self, map: &MapRef) -> Deps {
+        let Some((_, keys)) = self.by_map.get(&map.addr()) else {
+            return Deps::none();
+        };
+        let data = map.borrow();
+        Deps::union_all(
+            keys.iter()
+                .filter(|(k, _)| !data.contains_key(&**k))
+                .map(|(_, d)| d),
+        )
+    }
+
+    /// The deps of every key deleted from the maps inside `v` (nested maps
+    /// and lists included): what `toYaml` of it would have written.
+    pub fn inside(&self, v: &Value) -> Deps {
+        if self.by_map.is_empty() {
+            return Deps::none();
+        }
+        let mut out = Deps::none();
+        let mut stack = vec![v.clone()];
+        while let Some(v) = stack.pop() {
+            match &v.repr {
+                Repr::Map(m) => {
+                    out = out.union(&self.of_map(m));
+                    stack.extend(m.borrow().values().cloned());
+                }
+                Repr::List(l) => stack.extend(l.iter().cloned()),
+                _ => {}
+            }
+        }
+        out
+    }
+
     /// Every deletion's deps, for listing.
     pub fn all(&self) -> impl Iterator<Item = &Deps> {
         self.by_map
@@ -74,7 +109,6 @@ impl Deletions {
 mod tests {
     use super::*;
     use crate::origin::OriginId;
-    use crate::value::Value;
 
     #[test]
     fn a_deleted_key_has_the_deps_of_its_null_until_set_again() {

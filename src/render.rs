@@ -14,7 +14,7 @@ use crate::origin::{OriginId, OriginTable};
 use crate::template::ast::ParsedFile;
 use crate::template::parse_ahead::ParseAhead;
 use crate::template::SourceText;
-use crate::traced::{TStr, TextBuilder};
+use crate::traced::{Decision, DecisionKind, TStr, TextBuilder};
 use crate::value::{MapRef, Repr, Value};
 
 pub use crate::location::ErrorLocation;
@@ -32,6 +32,27 @@ pub fn remove_no_value(text: &TStr) -> TStr {
     for (i, _) in s.match_indices(NEEDLE) {
         b.push_slice(text, last..i);
         last = i + NEEDLE.len();
+        // A missing value printed nothing, but its keys (a key the user's
+        // `null` deleted) would write here: an insertion point.
+        let deps = text.deps_in(i..last);
+        if !deps.is_empty() {
+            let at = b.len() as u32;
+            let loc = text
+                .runs()
+                .iter()
+                .find(|r| (r.start as usize) < last && (r.end as usize) > i)
+                .and_then(|r| r.source.loc);
+            if let Some(loc) = loc {
+                b.push_decision(Decision {
+                    kind: DecisionKind::Value,
+                    loc,
+                    deps,
+                    taken: false,
+                    start: at,
+                    end: at,
+                });
+            }
+        }
     }
     b.push_slice(text, last..s.len());
     b.finish()

@@ -77,6 +77,9 @@ pub enum DecisionKind {
     With,
     /// `range`.
     Range,
+    /// An empty value printed (`{{ .Values.x }}` of `""`, or of a key the
+    /// user's `null` deleted): no text, but where the value would be written.
+    Value,
 }
 
 /// The record of one executed `if`/`with`/`range`.

@@ -370,6 +370,20 @@ impl Evaluator {
                     s
                 };
                 let start = st.out.len();
+                if s.is_empty() && !v.deps.is_empty() {
+                    // An empty value printed leaves no text, but the place
+                    // is where its keys would write: an insertion point
+                    // (a checksum of this text depends on them too).
+                    st.out.push_decision(Decision {
+                        kind: DecisionKind::Value,
+                        loc,
+                        deps: v.deps.clone(),
+                        taken: false,
+                        start: start as u32,
+                        end: start as u32,
+                    });
+                    return;
+                }
                 st.out.push_slice_filling(s, 0..s.len(), &source);
                 // Keys that chose this text without being part of it
                 // (`.a | default .b` prints b's text, chosen because a was
@@ -407,7 +421,14 @@ impl Evaluator {
     ) -> Res<()> {
         let mark = st.vars.len();
         let result = (|| {
-            let val = self.eval_pipeline(st, dot, &b.pipe)?;
+            let mut val = self.eval_pipeline(st, dot, &b.pipe)?;
+            // A map emptied by the user's `null`s is false because of them.
+            if let Repr::Map(m) = &val.repr {
+                if !self.deleted.is_empty() && m.is_empty() {
+                    let deps = val.deps.union(&self.deleted.of_map(m));
+                    val.deps = deps;
+                }
+            }
             let truth = val.truthy();
             let start = st.out.len();
             st.control.push(Control {
@@ -547,10 +568,16 @@ impl Evaluator {
             }
         }
         let end = st.out.len();
+        // A key the user's `null` deleted from the map is an item the
+        // range did not visit because of that `null`.
+        let deps = match &val.repr {
+            Repr::Map(m) if !self.deleted.is_empty() => val.deps.union(&self.deleted.of_map(m)),
+            _ => val.deps.clone(),
+        };
         st.out.push_decision(Decision {
             kind: DecisionKind::Range,
             loc: self.loc(st, b.pos),
-            deps: val.deps.clone(),
+            deps,
             taken,
             start: start as u32,
             end: end as u32,

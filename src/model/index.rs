@@ -15,7 +15,7 @@ use crate::model::places::{is_prefix, BranchStart, Document, FilePlaces, Seg};
 use crate::model::roles::{decision_role, role_for, runs_in, Role};
 use crate::model::{line_starts, RenderOutput};
 use crate::origin::{Deps, OriginId};
-use crate::traced::{Decision, TStr, TplLoc};
+use crate::traced::{Decision, DecisionKind, TStr, TplLoc};
 
 /// A rendered file of the index.
 pub struct FileIndex<'a> {
@@ -185,9 +185,14 @@ impl<'a> Index<'a> {
         if h.range.is_empty() {
             if let Some(d) = f.places.doc_index(h.range.start) {
                 let doc = f.doc(d);
-                let branch = (h.role == Role::Insert)
-                    .then(|| self.branch_start(f, h))
-                    .flatten();
+                // What the untaken branch of a condition would write; an
+                // empty value is written where it is, after its key.
+                let branch = (h.role == Role::Insert
+                    && self
+                        .decision(h)
+                        .is_some_and(|d| d.kind != DecisionKind::Value))
+                .then(|| self.branch_start(f, h))
+                .flatten();
                 let path = branch
                     .and_then(|b| doc.path_of_insert(text, h.range.start, &b))
                     .unwrap_or_else(|| doc.path_of_point(text, h.range.start));
