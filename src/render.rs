@@ -337,6 +337,8 @@ fn render_chart(
     }
     let mut eval = Evaluator::new(set, Some(parse_tpl_text));
     eval.set_tracing(opts.trace);
+    // A budget message tripped outside any render is not this render's.
+    let _ = crate::limits::take_tripped();
     eval.set_deletions(std::mem::take(&mut prepared.deleted));
     let mut files = BTreeMap::new();
     for name in &order {

@@ -418,7 +418,7 @@ pub struct TextBuilder {
     text: String,
     runs: Vec<Run>,
     decisions: Vec<Decision>,
-    /// Record runs and decisions (see [`set_tracing`]).
+    /// Record runs and decisions (off in [`TextBuilder::untraced`]).
     trace: bool,
 }
 

@@ -571,7 +571,8 @@ impl IgnoreRules {
 pub fn glob_match(pattern: &str, text: &str, double_star: bool) -> bool {
     type Compiled = std::collections::HashMap<String, Option<regex::Regex>>;
     thread_local! {
-        /// Compiled patterns, without and with `double_star`.
+        /// Compiled patterns, without and with `double_star`: a pure cache
+        /// (`.helmignore` and `.Files.Glob` patterns), kept across charts.
         static GLOBS: std::cell::RefCell<[Compiled; 2]> =
             std::cell::RefCell::new([Compiled::new(), Compiled::new()]);
     }

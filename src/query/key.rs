@@ -238,6 +238,9 @@ pub fn key_answer(index: &Index<'_>, key: &str) -> Result<KeyAnswer, QueryError>
     let mut places: BTreeMap<PlaceKey, Place> = BTreeMap::new();
     let mut record = |fi: &FileIndex<'_>, off: usize, h: &Hit, at: &str| {
         let (collector, block, attribute, line, block_range) = locate(&cfgs, &cfg_ranges, fi, off);
+        // An insertion point sits between attributes (often right after
+        // the last one, before the closing brace): it belongs to the block.
+        let attribute = attribute.filter(|_| !h.range.is_empty());
         // The role for the block by the model's rule (a decision holding
         // the whole block is its context); outside blocks, the hit's own.
         let role = match &block_range {
