@@ -339,6 +339,9 @@ fn render_chart(
     eval.set_tracing(opts.trace);
     // A budget message tripped outside any render is not this render's.
     let _ = crate::limits::take_tripped();
+    let mut deleted: Vec<OriginId> = prepared.deleted.all().flat_map(|d| d.iter()).collect();
+    deleted.sort_unstable();
+    deleted.dedup();
     eval.set_deletions(std::mem::take(&mut prepared.deleted));
     let mut files = BTreeMap::new();
     for name in &order {
@@ -377,6 +380,7 @@ fn render_chart(
         origin_digests,
         disabled_subcharts,
         crds,
+        deleted,
     })
 }
 

@@ -797,6 +797,7 @@ fn a_key_set_to_null_is_a_change() {
             k.key,
             k.chain
         );
+        assert_eq!(k.value, "null (deleted)", "{}", k.key);
     }
     // Nothing depends on `ignored` (the oracle renders the same without it).
     assert!(a[6].manifest.is_empty(), "{:?}", places(&a[6]));

@@ -96,6 +96,8 @@ pub struct RenderOutput {
     /// a chart's own before its subcharts'. `helm template --include-crds`
     /// prints them before the manifests.
     pub crds: Vec<(String, String)>,
+    /// The origins of the user's `null`s that deleted a key (sorted).
+    pub deleted: Vec<OriginId>,
 }
 
 /// A subchart left out of the render by its condition or tags.

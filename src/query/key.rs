@@ -221,6 +221,17 @@ pub fn key_answer(index: &Index<'_>, key: &str) -> Result<KeyAnswer, QueryError>
         .filter(|&&id| out.origins.get(id).path == key)
         .find_map(|id| out.origin_json.get(id).cloned())
         .unwrap_or_default();
+    // A key the user's `null` deleted has no value: say so.
+    let deleted = chain.last().is_some_and(|l| l.won)
+        && ids
+            .iter()
+            .filter(|&&id| out.origins.get(id).path == key)
+            .any(|id| out.deleted.binary_search(id).is_ok());
+    let value = if value.is_empty() && deleted {
+        "null (deleted)".to_string()
+    } else {
+        value
+    };
     let touches = |deps: &crate::origin::Deps| ids.iter().any(|&id| deps.contains(id));
 
     let mut read_at: Vec<String> = Vec::new();
