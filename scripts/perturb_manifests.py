@@ -1,11 +1,12 @@
 """Ground truth for manifest places, by perturbation with real Helm (no trace-value involved).
 
 usage: ~/.cache/helm-oracle-venv/bin/python scripts/perturb_manifests.py CHART OUT.json
-           [-f VALUES] [--name RELEASE] [--max N]
+           [-f VALUES] [--name RELEASE] [--max N] [--null]
 
 A sibling of ../shared/oracle/perturb.py (which records changed Alloy blocks): for each
 scalar values key of the chart (strings and numbers, as perturb.py picks them), change its
-value (string + "zq", number + 7), render with Helm's own engine (helm_python, the oracle's),
+value (string + "zq", number + 7; with --null, set it to null, which Helm's coalescing
+deletes together with the chart's default), render with Helm's own engine (helm_python, the oracle's),
 and record which manifest fields changed: for every YAML document, its resource `Kind/name`
 and the path of each changed, added or removed scalar, written as trace-value writes paths
 (dot-separated keys, `[N]` for list items, `["..."]` around keys that are not plain words).
@@ -29,6 +30,7 @@ ap = argparse.ArgumentParser()
 ap.add_argument('chart'); ap.add_argument('out')
 ap.add_argument('-f', dest='values', default=None)
 ap.add_argument('--max', type=int, default=1000); ap.add_argument('--name', default='rel')
+ap.add_argument('--null', action='store_true', help='perturb each key to null (a deletion)')
 a = ap.parse_args()
 user = (helm.values_from_yaml(open(a.values).read()) or {}) if a.values else {}
 
@@ -166,11 +168,11 @@ base = manifests(render(user))
 # Fields that differ between two renders of the same values (random passwords and
 # what digests them) are noise, left out of every key's answer.
 noise = set(changed(base, manifests(render(user))))
-res = {'chart': a.chart, 'values': a.values, 'release': a.name,
+res = {'chart': a.chart, 'values': a.values, 'release': a.name, 'null': a.null,
        'noise': sorted(list(n) for n in noise), 'keys': {}}
 t0 = time.time()
 for path, v in cands:
-    newv = v + 'zq' if isinstance(v, str) else v + 7
+    newv = None if a.null else v + 'zq' if isinstance(v, str) else v + 7
     vals = copy.deepcopy(user)
     try:
         setpath(vals, merged, path, newv)

@@ -7,6 +7,7 @@
 
 pub mod alloy;
 pub mod chart;
+pub mod deletions;
 pub mod docs;
 pub mod embedded;
 pub mod eval;

@@ -118,6 +118,11 @@ pub fn check_list(len: u128) -> Result<(), String> {
 }
 
 thread_local! {
+    /// A budget exceeded where no error can be returned (deep inside Go's
+    /// value formatting): set during one function call or action and taken
+    /// by the evaluator right after it, so it never outlives the call (a
+    /// render also clears it when it starts). An error channel, not state
+    /// a render reads.
     static TRIPPED: RefCell<Option<String>> = const { RefCell::new(None) };
     /// Whether `TRIPPED` holds a message: the cheap check made after every
     /// action and function call.

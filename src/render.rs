@@ -14,7 +14,7 @@ use crate::origin::{OriginId, OriginTable};
 use crate::template::ast::ParsedFile;
 use crate::template::parse_ahead::ParseAhead;
 use crate::template::SourceText;
-use crate::traced::{TStr, TextBuilder};
+use crate::traced::{Decision, DecisionKind, TStr, TextBuilder};
 use crate::value::{MapRef, Repr, Value};
 
 pub use crate::location::ErrorLocation;
@@ -32,6 +32,27 @@ pub fn remove_no_value(text: &TStr) -> TStr {
     for (i, _) in s.match_indices(NEEDLE) {
         b.push_slice(text, last..i);
         last = i + NEEDLE.len();
+        // A missing value printed nothing, but its keys (a key the user's
+        // `null` deleted) would write here: an insertion point.
+        let deps = text.deps_in(i..last);
+        if !deps.is_empty() {
+            let at = b.len() as u32;
+            let loc = text
+                .runs()
+                .iter()
+                .find(|r| (r.start as usize) < last && (r.end as usize) > i)
+                .and_then(|r| r.source.loc);
+            if let Some(loc) = loc {
+                b.push_decision(Decision {
+                    kind: DecisionKind::Value,
+                    loc,
+                    deps,
+                    taken: false,
+                    start: at,
+                    end: at,
+                });
+            }
+        }
     }
     b.push_slice(text, last..s.len());
     b.finish()
@@ -153,10 +174,8 @@ pub fn render(req: &RenderRequest) -> Result<RenderOutput, RenderError> {
 
 /// Render a chart with explicit [`RenderOptions`].
 pub fn render_with(req: &RenderRequest, opts: &RenderOptions) -> Result<RenderOutput, RenderError> {
-    with_options(opts, || {
-        let chart = load_chart(&req.chart)?;
-        render_chart(&chart, None, req)
-    })
+    let chart = load_chart(&req.chart)?;
+    render_chart(&chart, None, req, opts)
 }
 
 /// A chart loaded once for several renders (value sets): each render parses
@@ -202,22 +221,11 @@ pub fn render_loaded_with(
     req: &RenderRequest,
     opts: &RenderOptions,
 ) -> Result<RenderOutput, RenderError> {
-    with_options(opts, || {
-        let cached = Cached {
-            trees: &chart.trees,
-            defaults: chart.defaults.as_ref(),
-        };
-        render_chart(&chart.chart, Some(cached), req)
-    })
-}
-
-/// Run one render under `opts`.
-fn with_options<T>(opts: &RenderOptions, f: impl FnOnce() -> T) -> T {
-    let previous = crate::traced::tracing();
-    crate::traced::set_tracing(opts.trace);
-    let result = f();
-    crate::traced::set_tracing(previous);
-    result
+    let cached = Cached {
+        trees: &chart.trees,
+        defaults: chart.defaults.as_ref(),
+    };
+    render_chart(&chart.chart, Some(cached), req, opts)
 }
 
 /// What a [`LoadedChart`] keeps across its renders.
@@ -232,6 +240,7 @@ fn render_chart(
     chart: &crate::chart::Chart,
     cached: Option<Cached<'_>>,
     req: &RenderRequest,
+    opts: &RenderOptions,
 ) -> Result<RenderOutput, RenderError> {
     let parsed = cached.map(|c| c.trees);
     let user = UserValues {
@@ -271,7 +280,7 @@ fn render_chart(
     let ahead = fresh.then(|| ParseAhead::start(tree_template_texts(chart)));
     let mut origins = OriginTable::new();
     let defaults = cached.and_then(|c| c.defaults);
-    let prepared = prepare(chart, defaults, &user, &release, &mut origins)?;
+    let mut prepared = prepare(chart, defaults, &user, &release, &mut origins)?;
     if let Some(ahead) = &ahead {
         ahead.keep_only(
             prepared
@@ -327,6 +336,13 @@ fn render_chart(
         set.set_display(id, display.clone());
     }
     let mut eval = Evaluator::new(set, Some(parse_tpl_text));
+    eval.set_tracing(opts.trace);
+    // A budget message tripped outside any render is not this render's.
+    let _ = crate::limits::take_tripped();
+    let mut deleted: Vec<OriginId> = prepared.deleted.all().flat_map(|d| d.iter()).collect();
+    deleted.sort_unstable();
+    deleted.dedup();
+    eval.set_deletions(std::mem::take(&mut prepared.deleted));
     let mut files = BTreeMap::new();
     for name in &order {
         let base = name.rsplit('/').next().unwrap_or(name);
@@ -364,6 +380,7 @@ fn render_chart(
         origin_digests,
         disabled_subcharts,
         crds,
+        deleted,
     })
 }
 

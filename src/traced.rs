@@ -7,28 +7,10 @@
 //! [`TextBuilder`], which copies slices of traced inputs (keeping and shifting
 //! their runs and decisions) and appends new text with a given source.
 
-use std::cell::Cell;
 use std::ops::Range;
 use std::rc::Rc;
 
 use crate::origin::Deps;
-
-thread_local! {
-    /// Whether traced text records runs and decisions on this thread.
-    static TRACING: Cell<bool> = const { Cell::new(true) };
-}
-
-/// Turn recording of runs and decisions on or off for this thread (on by
-/// default). With tracing off, text is rendered identically but carries no
-/// provenance; used to measure what tracing costs.
-pub fn set_tracing(on: bool) {
-    TRACING.with(|t| t.set(on));
-}
-
-/// Whether runs and decisions are being recorded on this thread.
-pub fn tracing() -> bool {
-    TRACING.with(Cell::get)
-}
 
 /// Identifies a template file in the template set of one render.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -95,6 +77,9 @@ pub enum DecisionKind {
     With,
     /// `range`.
     Range,
+    /// An empty value printed (`{{ .Values.x }}` of `""`, or of a key the
+    /// user's `null` deleted): no text, but where the value would be written.
+    Value,
 }
 
 /// The record of one executed `if`/`with`/`range`.
@@ -160,7 +145,7 @@ impl TStr {
     /// Text whose every byte comes from `source`.
     pub fn with_source(text: impl Into<Rc<str>>, source: Rc<Source>) -> Self {
         let text: Rc<str> = text.into();
-        if text.is_empty() || !tracing() {
+        if text.is_empty() {
             return TStr { text, trace: None };
         }
         let end = text.len() as u32;
@@ -433,7 +418,7 @@ pub struct TextBuilder {
     text: String,
     runs: Vec<Run>,
     decisions: Vec<Decision>,
-    /// Record runs and decisions (see [`set_tracing`]).
+    /// Record runs and decisions (off in [`TextBuilder::untraced`]).
     trace: bool,
 }
 
@@ -455,7 +440,17 @@ impl TextBuilder {
             text: String::with_capacity(n),
             runs: Vec::new(),
             decisions: Vec::new(),
-            trace: tracing(),
+            trace: true,
+        }
+    }
+
+    /// A builder that records no runs or decisions: the evaluator's output
+    /// when a render is asked for its text alone (to measure what tracing
+    /// costs). Text copied into it loses its trace.
+    pub fn untraced() -> Self {
+        TextBuilder {
+            trace: false,
+            ..Self::default()
         }
     }
 

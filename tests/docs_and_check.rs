@@ -93,6 +93,33 @@ fn check_finds_the_typo_and_lint_the_misnamed_key() {
             && h.contains("templates/configmap.yaml:11")));
 }
 
+/// A key the user set to `null` is deleted (with its default) by Helm:
+/// `check` judges the deletion like any other value. Every deletion of
+/// `charts-fixtures/null-deletion/ci/nulls.yaml` changes Helm's render (its
+/// golden against the default one) except `ignored`, which a template reads
+/// into a variable nothing prints: only that one has no effect.
+#[test]
+fn check_judges_a_null_by_what_its_deletion_changes() {
+    let chart = fixture("null-deletion");
+    let s = survey(
+        &request(chart.clone(), vec![chart.join("ci/nulls.yaml")], "rel"),
+        &[],
+    )
+    .expect("survey");
+    let found = check(&s.sets);
+    let keys: Vec<(&str, FindingKind)> = found.iter().map(|f| (f.key.as_str(), f.kind)).collect();
+    assert_eq!(
+        keys,
+        vec![("ignored", FindingKind::ReadWithoutEffect)],
+        "{found:?}"
+    );
+    assert!(
+        found[0].at.ends_with("ci/nulls.yaml:8:1"),
+        "{}",
+        found[0].at
+    );
+}
+
 /// SARIF 2.1.0 as GitHub code scanning reads it: version, schema, a rule per
 /// problem, and each result on its line of the values file.
 #[test]

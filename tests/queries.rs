@@ -310,3 +310,69 @@ fn certificates_depend_on_the_values_they_were_made_from() {
         vec!["certs.commonName".to_string(), "certs.days".to_string()]
     );
 }
+
+/// An `if` or `with` whose branch rendered nothing is an insertion point
+/// wherever it sits in a block, the last lines before the block's closing
+/// brace included (`charts-fixtures/alloy-insert-last`, whose goldens show
+/// what Helm writes there once the keys are set): `--block`, `--key` and
+/// `docs` all say `insert` for that block, and `content` once the user
+/// sets the key.
+#[test]
+fn an_empty_branch_before_the_closing_brace_is_an_insertion_point() {
+    let chart = common::repo_dir().join("charts-fixtures/alloy-insert-last");
+    for (values, role) in [(None, Role::Insert), (Some("ci/set.yaml"), Role::Content)] {
+        let values = values.map(|v| chart.join(v));
+        let (scrape, relabel, keys, effects) = with_render(chart.clone(), values, "rel", |out| {
+            let one = |q: &str| {
+                let mut m = query::block_query(out, q, None).expect("block query");
+                assert_eq!(m.len(), 1, "{q}");
+                m.remove(0)
+            };
+            let keys: Vec<query::KeyAnswer> = ["scrapeTimeout", "extraLabels"]
+                .iter()
+                .map(|k| query::key_query(out, k).expect("key"))
+                .collect();
+            (
+                one(r#"prometheus.scrape "api""#),
+                one(r#"discovery.relabel "pods""#),
+                keys,
+                query::key_effects(out),
+            )
+        });
+        assert_eq!(row(&scrape, "scrapeTimeout").role, role);
+        let labels = if role == Role::Insert {
+            "extraLabels"
+        } else {
+            "extraLabels.team"
+        };
+        assert_eq!(row(&relabel, labels).role, role);
+        for (k, block) in keys
+            .iter()
+            .zip([r#"prometheus.scrape "api""#, r#"discovery.relabel "pods""#])
+        {
+            assert!(
+                k.places
+                    .iter()
+                    .any(|p| p.block.as_deref().is_some_and(|b| b.starts_with(block))
+                        && p.role <= role
+                        && (role != Role::Insert || p.attribute.is_none())),
+                "{}: {:?}",
+                k.key,
+                k.places
+            );
+        }
+        let in_block = |key: &str, block: &str| {
+            effects
+                .get(key)
+                .is_some_and(|es| es.iter().any(|e| e.block == block && e.role == role))
+        };
+        assert!(
+            in_block("scrapeTimeout", r#"prometheus.scrape "api""#),
+            "{effects:?}"
+        );
+        assert!(
+            in_block(labels, r#"discovery.relabel "pods""#),
+            "{effects:?}"
+        );
+    }
+}

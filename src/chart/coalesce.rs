@@ -5,10 +5,12 @@
 //!
 //! Helm's warnings are ignored. Maps are [`MapRef`]s, so sharing follows Go
 //! (shallow copies share nested maps exactly where Helm's do). Maps that
-//! coalescing creates get a [`Layer::Computed`] origin.
+//! coalescing creates get a [`Layer::Computed`] origin. Each key a user's
+//! `null` deletes is recorded in [`Deletions`] with the `null`'s origin.
 
 use super::dependencies::Node;
 use super::ChartError;
+use crate::deletions::Deletions;
 use crate::origin::{Layer, Origin, OriginTable};
 use crate::value::{MapRef, Repr, Value};
 
@@ -47,9 +49,26 @@ pub fn coalesce_values(
     vals: &MapRef,
     origins: &mut OriginTable,
 ) -> Result<MapRef, ChartError> {
+    coalesce_values_recording(node, vals, origins, &mut Deletions::new())
+}
+
+/// [`coalesce_values`], recording in `deleted` every key a `null` deleted.
+pub fn coalesce_values_recording(
+    node: &Node<'_>,
+    vals: &MapRef,
+    origins: &mut OriginTable,
+    deleted: &mut Deletions,
+) -> Result<MapRef, ChartError> {
     let dest = vals.deep_copy();
-    coalesce(node, &dest, "", false, origins)?;
+    let mut cx = Cx { origins, deleted };
+    coalesce(node, &dest, "", false, &mut cx)?;
     Ok(dest)
+}
+
+/// What coalescing writes besides the values: new origins, deletions.
+struct Cx<'a> {
+    origins: &'a mut OriginTable,
+    deleted: &'a mut Deletions,
 }
 
 /// Helm's `MergeValues`: like [`coalesce_values`] but nulls are kept.
@@ -59,7 +78,11 @@ pub fn merge_values(
     origins: &mut OriginTable,
 ) -> Result<MapRef, ChartError> {
     let dest = vals.deep_copy();
-    coalesce(node, &dest, "", true, origins)?;
+    let mut cx = Cx {
+        origins,
+        deleted: &mut Deletions::new(),
+    };
+    coalesce(node, &dest, "", true, &mut cx)?;
     Ok(dest)
 }
 
@@ -68,10 +91,10 @@ fn coalesce(
     dest: &MapRef,
     prefix: &str,
     merge: bool,
-    origins: &mut OriginTable,
+    cx: &mut Cx<'_>,
 ) -> Result<(), ChartError> {
-    coalesce_chart_values(ch, dest, merge);
-    coalesce_deps(ch, dest, prefix, merge, origins)
+    coalesce_chart_values(ch, dest, merge, cx.deleted);
+    coalesce_deps(ch, dest, prefix, merge, cx)
 }
 
 fn go_bool_verb(v: &Value) -> String {
@@ -86,13 +109,13 @@ fn coalesce_deps(
     dest: &MapRef,
     prefix: &str,
     merge: bool,
-    origins: &mut OriginTable,
+    cx: &mut Cx<'_>,
 ) -> Result<(), ChartError> {
     for sub in &ch.children {
         let name = sub.name.as_str();
         match dest.get(name) {
             None => {
-                let (_, v) = computed_map(origins);
+                let (_, v) = computed_map(cx.origins);
                 dest.insert(name, v);
             }
             Some(c) if c.as_map().is_none() => {
@@ -106,8 +129,8 @@ fn coalesce_deps(
         let Some(dv) = dest.get(name) else { continue };
         let Some(dvmap) = dv.as_map() else { continue };
         let sub_prefix = concat_prefix(prefix, &ch.name);
-        coalesce_globals(dvmap, dest, origins);
-        coalesce(sub, dvmap, &sub_prefix, merge, origins)?;
+        coalesce_globals(dvmap, dest, cx.origins);
+        coalesce(sub, dvmap, &sub_prefix, merge, cx)?;
     }
     Ok(())
 }
@@ -157,19 +180,20 @@ fn child_chart_merge_true(ch: &Node<'_>, key: &str, merge: bool) -> bool {
 /// coalescing, null defaults are skipped and nulls inside default maps
 /// cleaned (v4.2.3 does this for the top chart too: the oracle drops a
 /// top-level `key: null` of the chart's own values.yaml).
-fn coalesce_chart_values(ch: &Node<'_>, v: &MapRef, merge: bool) {
+fn coalesce_chart_values(ch: &Node<'_>, v: &MapRef, merge: bool, deleted: &mut Deletions) {
     let vc = ch.values.deep_copy();
     for (key, val) in entries(&vc) {
         if let Some(value) = v.get(&key) {
             if value.is_nil() && !merge {
                 v.borrow_mut().remove(&*key);
+                deleted.record(v, key, value.deps);
             } else if let Some(dest) = value.as_map() {
                 if let Some(src) = val.as_map() {
                     let merge = child_chart_merge_true(ch, &key, merge);
                     if !merge {
                         clean_nil_values(src);
                     }
-                    coalesce_tables(dest, src, merge);
+                    tables(dest, src, merge, deleted);
                 }
             }
         } else {
@@ -189,6 +213,11 @@ fn coalesce_chart_values(ch: &Node<'_>, v: &MapRef, merge: bool) {
 /// Helm's `CoalesceTables` (merge = false) and `MergeTables` (merge = true):
 /// `src` into `dst`, `dst` authoritative.
 pub fn coalesce_tables(dst: &MapRef, src: &MapRef, merge: bool) {
+    tables(dst, src, merge, &mut Deletions::new());
+}
+
+/// [`coalesce_tables`], recording in `deleted` every key a `null` deleted.
+fn tables(dst: &MapRef, src: &MapRef, merge: bool, deleted: &mut Deletions) {
     if dst.ptr_eq(src) {
         return;
     }
@@ -208,12 +237,13 @@ pub fn coalesce_tables(dst: &MapRef, src: &MapRef, merge: bool) {
         match dv {
             Some(dv) if !merge && dv.is_nil() && src_non_nil.contains(&key) => {
                 dst.borrow_mut().remove(&*key);
+                deleted.record(dst, key, dv.deps);
             }
             None => dst.insert(key, val),
             Some(dv) => {
                 if let Some(vm) = val.as_map() {
                     if let Some(dm) = dv.as_map() {
-                        coalesce_tables(dm, vm, merge);
+                        tables(dm, vm, merge, deleted);
                     }
                 }
             }

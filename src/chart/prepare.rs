@@ -7,7 +7,7 @@
 
 use std::rc::Rc;
 
-use super::coalesce::coalesce_values;
+use super::coalesce::coalesce_values_recording;
 use super::dependencies::{process_dependencies, Node};
 pub use super::objects::ReleaseOptions;
 use super::objects::{chart_map, release_map, Capabilities, Files};
@@ -39,6 +39,8 @@ pub struct Prepared {
     pub charts: Vec<PreparedChart>,
     /// The top-level coalesced values.
     pub values: MapRef,
+    /// Keys the user's `null`s deleted while coalescing.
+    pub deleted: crate::deletions::Deletions,
 }
 
 /// A values-document loader with [`crate::yaml::load_values`]'s signature.
@@ -158,7 +160,8 @@ fn prepare_tree(
     origins: &mut OriginTable,
 ) -> Result<Prepared, ChartError> {
     process_dependencies(&mut root, user_vals, origins)?;
-    let values = coalesce_values(&root, user_vals, origins)?;
+    let mut deleted = crate::deletions::Deletions::new();
+    let values = coalesce_values_recording(&root, user_vals, origins, &mut deleted)?;
     assign_paths(&values, &root, origins);
     // User nodes that a later layer overrode still get their key path.
     walk(&Value::map(user_vals.clone()), "", origins);
@@ -174,7 +177,11 @@ fn prepare_tree(
     ));
     let mut charts = Vec::new();
     build_contexts(&root, None, &values, &release, &caps, &mut charts);
-    Ok(Prepared { charts, values })
+    Ok(Prepared {
+        charts,
+        values,
+        deleted,
+    })
 }
 
 /// Helm's `ValidateAgainstSchema`: each chart's schema against its values,

@@ -58,44 +58,65 @@ pub struct ManifestInto {
 
 /// Union the manifest places of `path` and the keys below it over all sets.
 pub fn manifest_into(path: &str, sets: &[SetFindings]) -> Vec<ManifestInto> {
-    let mut acc: BTreeMap<(String, String), BTreeMap<Role, BTreeSet<String>>> = BTreeMap::new();
+    union_places(
+        path,
+        sets,
+        |s| &s.manifest,
+        |e| ((e.resource.clone(), e.path.clone()), e.role),
+    )
+    .into_iter()
+    .map(|((resource, path), roles)| ManifestInto {
+        resource,
+        path,
+        roles,
+    })
+    .collect()
+}
+
+/// Each role of a place, with the value sets it was seen in.
+type SeenRoles = Vec<(Role, Vec<String>)>;
+
+/// The places that `path` and the keys below it have effects on, over all
+/// sets: `effects` picks a set's effects by key, `place` an effect's place
+/// and role. Sorted by strongest role, then place.
+fn union_places<E, P: Ord>(
+    path: &str,
+    sets: &[SetFindings],
+    effects: impl Fn(&SetFindings) -> &BTreeMap<String, BTreeSet<E>>,
+    place: impl Fn(&E) -> (P, Role),
+) -> Vec<(P, SeenRoles)> {
+    let mut acc: BTreeMap<P, BTreeMap<Role, BTreeSet<String>>> = BTreeMap::new();
     for set in sets {
-        let below = set
-            .manifest
+        let below = effects(set)
             .range(path.to_string()..)
             .take_while(|(k, _)| k.starts_with(path));
-        for (k, effects) in below {
+        for (k, found) in below {
             let rest = &k[path.len()..];
             if !(rest.is_empty() || rest.starts_with('.') || rest.starts_with('[')) {
                 continue;
             }
-            for e in effects {
-                acc.entry((e.resource.clone(), e.path.clone()))
+            for e in found {
+                let (p, role) = place(e);
+                acc.entry(p)
                     .or_default()
-                    .entry(e.role)
+                    .entry(role)
                     .or_default()
                     .insert(set.name.clone());
             }
         }
     }
-    let mut v: Vec<ManifestInto> = acc
+    let mut v: Vec<(P, SeenRoles)> = acc
         .into_iter()
-        .map(|((resource, path), roles)| ManifestInto {
-            resource,
-            path,
-            roles: roles
+        .map(|(p, roles)| {
+            let roles = roles
                 .into_iter()
                 .map(|(r, sets)| (r, sets.into_iter().collect()))
-                .collect(),
+                .collect();
+            (p, roles)
         })
         .collect();
-    v.sort_by(|a, b| {
-        (a.roles.first().map(|r| r.0), &a.resource, &a.path).cmp(&(
-            b.roles.first().map(|r| r.0),
-            &b.resource,
-            &b.path,
-        ))
-    });
+    // Stable: places of one strongest role stay in place order.
+    v.sort_by_key(|(_, roles)| roles.first().map(|r| r.0));
     v
 }
 
@@ -274,45 +295,19 @@ pub fn documented_keys(chart: &Chart) -> Vec<DocKey> {
 
 /// Union the effects of `path` and the keys below it over all sets.
 pub fn rendered_into(path: &str, sets: &[SetFindings]) -> Vec<RenderedInto> {
-    let mut acc: BTreeMap<(String, String), BTreeMap<Role, BTreeSet<String>>> = BTreeMap::new();
-    for set in sets {
-        let below = set
-            .effects
-            .range(path.to_string()..)
-            .take_while(|(k, _)| k.starts_with(path));
-        for (k, effects) in below {
-            let rest = &k[path.len()..];
-            if !(rest.is_empty() || rest.starts_with('.') || rest.starts_with('[')) {
-                continue;
-            }
-            for e in effects {
-                acc.entry((e.collector.clone(), e.block.clone()))
-                    .or_default()
-                    .entry(e.role)
-                    .or_default()
-                    .insert(set.name.clone());
-            }
-        }
-    }
-    let mut v: Vec<RenderedInto> = acc
-        .into_iter()
-        .map(|((collector, block), roles)| RenderedInto {
-            collector,
-            block,
-            roles: roles
-                .into_iter()
-                .map(|(r, sets)| (r, sets.into_iter().collect()))
-                .collect(),
-        })
-        .collect();
-    v.sort_by(|a, b| {
-        (a.roles.first().map(|r| r.0), &a.collector, &a.block).cmp(&(
-            b.roles.first().map(|r| r.0),
-            &b.collector,
-            &b.block,
-        ))
-    });
-    v
+    union_places(
+        path,
+        sets,
+        |s| &s.effects,
+        |e| ((e.collector.clone(), e.block.clone()), e.role),
+    )
+    .into_iter()
+    .map(|((collector, block), roles)| RenderedInto {
+        collector,
+        block,
+        roles,
+    })
+    .collect()
 }
 
 /// `content in extra-rules; insert in 40 value sets`.

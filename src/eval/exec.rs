@@ -145,6 +145,11 @@ pub struct Evaluator {
     tpl_parser: Option<TplParser>,
     /// This render's cache of texts parsed by `fromYaml`.
     yaml_trees: Rc<crate::yaml::YamlTrees>,
+    /// Keys the user's `null`s deleted from the values.
+    deleted: Rc<crate::deletions::Deletions>,
+    /// Record provenance: runs and decisions of the output, reads. Off
+    /// only to measure what tracing costs (the text is the same).
+    trace: bool,
 }
 
 impl Evaluator {
@@ -159,7 +164,21 @@ impl Evaluator {
             depth: 0,
             tpl_parser,
             yaml_trees: Rc::default(),
+            deleted: Rc::default(),
+            trace: true,
         }
+    }
+
+    /// Record provenance (on by default) or not: with tracing off the
+    /// output is the same text with no runs, decisions or reads.
+    pub fn set_tracing(&mut self, on: bool) {
+        self.trace = on;
+    }
+
+    /// The keys the user's `null`s deleted from this render's values: a
+    /// lookup that finds one missing depends on its deletion.
+    pub fn set_deletions(&mut self, deleted: crate::deletions::Deletions) {
+        self.deleted = Rc::new(deleted);
     }
 
     /// The template set.
@@ -210,12 +229,21 @@ impl Evaluator {
             file: named.file,
             vars: vec![Var::new(Arc::from("$"), data.clone(), 0)],
             control: Vec::new(),
-            out: TextBuilder::new(),
+            out: self.out_builder(),
         };
         match self.walk_list(&mut st, &data, &named.body) {
             Ok(()) => Ok(st.out.finish()),
             Err(Flow::Err(e)) => Err(e),
             Err(Flow::Break) | Err(Flow::Continue) => Ok(st.out.finish()),
+        }
+    }
+
+    /// A builder for a template's output, tracing as this render does.
+    fn out_builder(&self) -> TextBuilder {
+        if self.trace {
+            TextBuilder::new()
+        } else {
+            TextBuilder::untraced()
         }
     }
 
@@ -342,6 +370,20 @@ impl Evaluator {
                     s
                 };
                 let start = st.out.len();
+                if s.is_empty() && !v.deps.is_empty() {
+                    // An empty value printed leaves no text, but the place
+                    // is where its keys would write: an insertion point
+                    // (a checksum of this text depends on them too).
+                    st.out.push_decision(Decision {
+                        kind: DecisionKind::Value,
+                        loc,
+                        deps: v.deps.clone(),
+                        taken: false,
+                        start: start as u32,
+                        end: start as u32,
+                    });
+                    return;
+                }
                 st.out.push_slice_filling(s, 0..s.len(), &source);
                 // Keys that chose this text without being part of it
                 // (`.a | default .b` prints b's text, chosen because a was
@@ -379,7 +421,14 @@ impl Evaluator {
     ) -> Res<()> {
         let mark = st.vars.len();
         let result = (|| {
-            let val = self.eval_pipeline(st, dot, &b.pipe)?;
+            let mut val = self.eval_pipeline(st, dot, &b.pipe)?;
+            // A map emptied by the user's `null`s is false because of them.
+            if let Repr::Map(m) = &val.repr {
+                if !self.deleted.is_empty() && m.is_empty() {
+                    let deps = val.deps.union(&self.deleted.of_map(m));
+                    val.deps = deps;
+                }
+            }
             let truth = val.truthy();
             let start = st.out.len();
             st.control.push(Control {
@@ -519,10 +568,16 @@ impl Evaluator {
             }
         }
         let end = st.out.len();
+        // A key the user's `null` deleted from the map is an item the
+        // range did not visit because of that `null`.
+        let deps = match &val.repr {
+            Repr::Map(m) if !self.deleted.is_empty() => val.deps.union(&self.deleted.of_map(m)),
+            _ => val.deps.clone(),
+        };
         st.out.push_decision(Decision {
             kind: DecisionKind::Range,
             loc: self.loc(st, b.pos),
-            deps: val.deps.clone(),
+            deps,
             taken,
             start: start as u32,
             end: end as u32,
@@ -815,7 +870,7 @@ impl Evaluator {
                     let loc = self.loc(st, pos);
                     match found {
                         Some(v) => {
-                            if !v.deps.is_empty() && crate::traced::tracing() {
+                            if !v.deps.is_empty() && self.trace {
                                 self.reads.push(Read {
                                     deps: v.deps.clone(),
                                     loc,
@@ -827,7 +882,20 @@ impl Evaluator {
                             }
                         }
                         None => {
-                            if !cur.value.deps.is_empty() {
+                            let deleted = self.deleted.of(m, name).cloned();
+                            let mut value = Value::nil();
+                            if let Some(deps) = deleted {
+                                // Missing because the user's `null` deleted
+                                // it: what the template does with its absence
+                                // is that `null`'s doing.
+                                if self.trace {
+                                    self.reads.push(Read {
+                                        deps: deps.clone(),
+                                        loc,
+                                    });
+                                }
+                                value.deps = deps;
+                            } else if !cur.value.deps.is_empty() {
                                 self.missing_reads.push(MissingRead {
                                     map: cur.value.deps.clone(),
                                     key: name.clone(),
@@ -835,7 +903,7 @@ impl Evaluator {
                                 });
                             }
                             Operand {
-                                value: Value::nil(),
+                                value,
                                 from_map: true,
                             }
                         }
@@ -976,7 +1044,10 @@ impl Evaluator {
         }
         let deps = Deps::union_all(argv.iter().map(|v| &v.deps));
         let loc = self.loc(st, cmd.pos);
-        let ctx = FuncCtx::in_render(loc, Rc::clone(&self.yaml_trees));
+        let mut ctx = FuncCtx::in_render(loc, Rc::clone(&self.yaml_trees));
+        if !self.deleted.is_empty() {
+            ctx.deleted = Rc::clone(&self.deleted);
+        }
         match (def.body)(&ctx, argv).and_then(within_budget) {
             Ok(v) => Ok(attach_provenance(name, v, deps, loc)),
             Err(e) => {

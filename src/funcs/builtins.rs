@@ -238,8 +238,9 @@ fn len(_: &FuncCtx, args: Vec<Value>) -> FuncResult {
 }
 
 /// Go's `index item idx...`: the stored value itself (keeping its deps), nil
-/// for a missing map key.
-pub fn index_value(item: &Value, indexes: &[Value]) -> FuncResult {
+/// for a missing map key; a key the user's `null` deleted is missing
+/// because of that `null` (see [`FuncCtx::with_deletion`]).
+fn index_in(item: &Value, indexes: &[Value], ctx: &FuncCtx) -> FuncResult {
     if item.is_nil() {
         return Err(FuncError::new("index of untyped nil"));
     }
@@ -312,7 +313,10 @@ pub fn index_value(item: &Value, indexes: &[Value]) -> FuncResult {
                         )))
                     }
                 };
-                m.get(&key).unwrap_or_default()
+                match m.get(&key) {
+                    Some(v) => v,
+                    None => ctx.with_deletion(Value::nil(), m, &key),
+                }
             }
             _ => {
                 return Err(FuncError(format!(
@@ -326,11 +330,11 @@ pub fn index_value(item: &Value, indexes: &[Value]) -> FuncResult {
     Ok(cur)
 }
 
-fn index(_: &FuncCtx, args: Vec<Value>) -> FuncResult {
+fn index(ctx: &FuncCtx, args: Vec<Value>) -> FuncResult {
     let Some((item, rest)) = args.split_first() else {
         return Err(FuncError::new("index of untyped nil"));
     };
-    index_value(item, rest)
+    index_in(item, rest, ctx)
 }
 
 /// Sprig's `toInt` (`cast.ToInt`) as `slice` uses it.

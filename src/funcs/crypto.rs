@@ -43,6 +43,9 @@ pub fn adler32(data: &[u8]) -> u32 {
 }
 
 thread_local! {
+    /// The generator's state: a source of randomness, not render state
+    /// (Helm's random functions differ from run to run; no render depends
+    /// on which numbers another render drew).
     static RNG: Cell<u64> = const { Cell::new(0) };
 }
 

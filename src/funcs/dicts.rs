@@ -29,11 +29,21 @@ fn f_dict(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
     Ok(Value::map_from(m))
 }
 
-fn f_get(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
+fn f_get(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
     let key = strval(&arg(&a, 1));
-    Ok(map_arg(&a, 0)
-        .and_then(|m| m.get(&key))
-        .unwrap_or_else(|| Value::str("")))
+    let map = map_arg(&a, 0);
+    match map.as_ref().and_then(|m| m.get(&key)) {
+        Some(v) => Ok(v),
+        None => Ok(match &map {
+            Some(m) => ctx.with_deletion(Value::str("").with_deps(args_deps(&a)), m, &key),
+            None => Value::str(""),
+        }),
+    }
+}
+
+/// The deps of all arguments (a result computed from them all).
+fn args_deps(a: &[Value]) -> crate::origin::Deps {
+    crate::origin::Deps::union_all(a.iter().map(|v| &v.deps))
 }
 
 fn f_set(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
@@ -53,11 +63,16 @@ fn f_unset(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
     Ok(d)
 }
 
-fn f_has_key(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
+fn f_has_key(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
     let key = strval(&arg(&a, 1));
-    Ok(Value::bool(
-        map_arg(&a, 0).is_some_and(|m| m.borrow().contains_key(key.as_str())),
-    ))
+    let map = map_arg(&a, 0);
+    let has = map
+        .as_ref()
+        .is_some_and(|m| m.borrow().contains_key(key.as_str()));
+    Ok(match &map {
+        Some(m) if !has => ctx.with_deletion(Value::bool(false).with_deps(args_deps(&a)), m, &key),
+        _ => Value::bool(has),
+    })
 }
 
 fn f_keys(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
@@ -197,7 +212,7 @@ fn conversion_panic(v: &Value, want: &str) -> FuncError {
     ))
 }
 
-fn f_dig(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
+fn f_dig(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
     if a.len() < 3 {
         return Err(FuncError::new("dig needs at least three arguments"));
     }
@@ -216,7 +231,7 @@ fn f_dig(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
     }
     for (i, k) in ks.iter().enumerate() {
         let Some(step) = m.get(k) else {
-            return Ok(default);
+            return Ok(ctx.with_deletion(default, &m, k));
         };
         if i + 1 == ks.len() {
             return Ok(step);

@@ -121,6 +121,10 @@ pub struct FuncCtx {
     pub site: Rc<Source>,
     /// The render's cache of texts parsed by `fromYaml`.
     pub yaml: Rc<crate::yaml::YamlTrees>,
+    /// The keys the user's `null`s deleted from the render's values: a map
+    /// function that finds one missing (`hasKey`, `get`, `index`, `dig`)
+    /// gives a result depending on its deletion.
+    pub deleted: Rc<crate::deletions::Deletions>,
 }
 
 impl FuncCtx {
@@ -135,6 +139,19 @@ impl FuncCtx {
             loc,
             site: Rc::new(Source::literal(loc)),
             yaml,
+            deleted: Rc::default(),
+        }
+    }
+
+    /// `v` also depending on the deletion of `key` from `map`, when the
+    /// user's `null` deleted it.
+    pub fn with_deletion(&self, v: Value, map: &crate::value::MapRef, key: &str) -> Value {
+        match self.deleted.of(map, key) {
+            Some(d) => {
+                let deps = v.deps.union(d);
+                v.with_deps(deps)
+            }
+            None => v,
         }
     }
 }

@@ -212,6 +212,8 @@ fn dedupe_group_names(re: &str) -> String {
 }
 
 thread_local! {
+    /// Compiled patterns by Go pattern: a pure cache (a pattern always
+    /// compiles to the same regex), kept across renders on purpose.
     static CACHE: RefCell<HashMap<String, Rc<Regex>>> = RefCell::new(HashMap::new());
 }
 

@@ -27,19 +27,46 @@ fn text_value(t: TStr, v: &Value) -> Value {
 
 fn to_yaml(ctx: &FuncCtx, args: Vec<Value>) -> FuncResult {
     let v = arg(&args);
-    Ok(text_value(yaml::to_yaml(&v, Some(ctx.loc)), &v))
+    let t = with_deletions(ctx, yaml::to_yaml(&v, Some(ctx.loc)), &v);
+    Ok(text_value(t, &v))
 }
 
 fn must_to_yaml(ctx: &FuncCtx, args: Vec<Value>) -> FuncResult {
     let v = arg(&args);
     yaml::try_to_yaml(&v, Some(ctx.loc))
-        .map(|t| text_value(t, &v))
+        .map(|t| text_value(with_deletions(ctx, t, &v), &v))
         .map_err(FuncError::new)
 }
 
 fn to_yaml_pretty(ctx: &FuncCtx, args: Vec<Value>) -> FuncResult {
     let v = arg(&args);
-    Ok(text_value(yaml::to_yaml_pretty(&v, Some(ctx.loc)), &v))
+    let t = with_deletions(ctx, yaml::to_yaml_pretty(&v, Some(ctx.loc)), &v);
+    Ok(text_value(t, &v))
+}
+
+/// The YAML of `v` with, at its end, an insertion point for the keys the
+/// user's `null`s deleted from the maps inside `v` (they would be written
+/// in this text).
+fn with_deletions(ctx: &FuncCtx, t: TStr, v: &Value) -> TStr {
+    if ctx.deleted.is_empty() {
+        return t;
+    }
+    let deps = ctx.deleted.inside(v);
+    if deps.is_empty() {
+        return t;
+    }
+    let mut b = crate::traced::TextBuilder::with_capacity(t.len());
+    b.push_slice(&t, 0..t.len());
+    let at = b.len() as u32;
+    b.push_decision(crate::traced::Decision {
+        kind: crate::traced::DecisionKind::Value,
+        loc: ctx.loc,
+        deps,
+        taken: false,
+        start: at,
+        end: at,
+    });
+    b.finish()
 }
 
 fn error_map(msg: String, deps: &crate::origin::Deps) -> Value {

@@ -12,10 +12,10 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::model::places::{is_prefix, BranchStart, Document, FilePlaces, Seg};
-use crate::model::roles::{decision_role, runs_in, Role};
+use crate::model::roles::{decision_role, role_for, runs_in, Role};
 use crate::model::{line_starts, RenderOutput};
 use crate::origin::{Deps, OriginId};
-use crate::traced::{TStr, TplLoc};
+use crate::traced::{Decision, DecisionKind, TStr, TplLoc};
 
 /// A rendered file of the index.
 pub struct FileIndex<'a> {
@@ -150,6 +150,18 @@ impl<'a> Index<'a> {
         }
     }
 
+    /// The decision a hit is, when it is one.
+    pub fn decision(&self, h: &Hit) -> Option<&'a Decision> {
+        let text = self.files[h.file as usize].text;
+        h.decision.then(|| &text.decisions()[h.item as usize])
+    }
+
+    /// The role of a hit's keys for a place whose text is `place` bytes of
+    /// the hit's file ([`role_for`], the rule of every query).
+    pub fn role_for(&self, h: &Hit, place: &Range<usize>) -> Option<Role> {
+        role_for(self.decision(h), &h.range, place)
+    }
+
     /// Hits depending on any of `ids`, in file order, each once.
     pub fn hits_of(&self, ids: &[OriginId]) -> Vec<u32> {
         let mut v: Vec<u32> = ids
@@ -173,9 +185,14 @@ impl<'a> Index<'a> {
         if h.range.is_empty() {
             if let Some(d) = f.places.doc_index(h.range.start) {
                 let doc = f.doc(d);
-                let branch = (h.role == Role::Insert)
-                    .then(|| self.branch_start(f, h))
-                    .flatten();
+                // What the untaken branch of a condition would write; an
+                // empty value is written where it is, after its key.
+                let branch = (h.role == Role::Insert
+                    && self
+                        .decision(h)
+                        .is_some_and(|d| d.kind != DecisionKind::Value))
+                .then(|| self.branch_start(f, h))
+                .flatten();
                 let path = branch
                     .and_then(|b| doc.path_of_insert(text, h.range.start, &b))
                     .unwrap_or_else(|| doc.path_of_point(text, h.range.start));

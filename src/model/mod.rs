@@ -98,6 +98,8 @@ pub struct RenderOutput {
     /// before its subcharts'. `helm template --include-crds` prints them
     /// before the manifests.
     pub crds: Vec<(String, std::sync::Arc<Vec<u8>>)>,
+    /// The origins of the user's `null`s that deleted a key (sorted).
+    pub deleted: Vec<OriginId>,
 }
 
 /// A subchart left out of the render by its condition or tags.

@@ -137,3 +137,27 @@ pub fn decision_role(d: &Decision) -> Role {
         Role::Gate
     }
 }
+
+/// The role a hit's keys have for a place whose text is `place`: the one
+/// rule every query applies. A run of values text overlapping the place is
+/// content; a decision whose output lies inside the place (an empty branch
+/// anywhere inside it, its last line included) has its [`decision_role`];
+/// a decision whose output contains the whole place is context; anything
+/// else has no role there.
+pub fn role_for(
+    decision: Option<&Decision>,
+    hit: &Range<usize>,
+    place: &Range<usize>,
+) -> Option<Role> {
+    match decision {
+        None => {
+            let overlaps = hit.start < place.end && place.start < hit.end;
+            overlaps.then_some(Role::Content)
+        }
+        Some(d) => match relate(d, place) {
+            Relation::Inside => Some(decision_role(d)),
+            Relation::Contains => Some(Role::Context),
+            Relation::Unrelated => None,
+        },
+    }
+}

@@ -155,6 +155,7 @@ fn annotate(
             DecisionKind::If => "if",
             DecisionKind::With => "with",
             DecisionKind::Range => "range",
+            DecisionKind::Value => "value",
         };
         (kind, ks, out.describe_loc(d.loc))
     });

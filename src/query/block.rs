@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use crate::alloy::{self, Match};
 pub use crate::model::roles::Role;
-use crate::model::roles::{decision_role, relate, runs_in, Relation};
+use crate::model::roles::{role_for, runs_in};
 use crate::model::RenderOutput;
 use crate::origin::OriginId;
 use crate::query::configs::{configs, Config};
@@ -194,32 +194,37 @@ fn explain(out: &RenderOutput, cfg: &Config<'_>, m: &Match<'_>) -> BlockMatch {
             }
         }
     };
-    // Content: runs inside the block.
+    // Every run and decision of the file near the block, its role by the
+    // model's one rule (content, insert/loop/gate inside, context around).
     for run in runs_in(cfg.text, &file_range) {
         if run.source.deps.is_empty() {
             continue;
         }
+        let hit = run.start as usize..run.end as usize;
+        let Some(role) = role_for(None, &hit, &file_range) else {
+            continue;
+        };
         let at = run.source.loc.map(|l| out.describe_loc(l));
         let line = doc_line_of_file_offset(cfg, run.start.max(file_range.start as u32) as usize);
         for id in run.source.deps.iter() {
-            add(out, id, Role::Content, at.clone(), line, 0);
+            add(out, id, role, at.clone(), line, 0);
         }
     }
-    // Decisions inside and around the block.
     let mut containing: Vec<&crate::traced::Decision> = Vec::new();
     for d in cfg.text.decisions() {
-        match relate(d, &file_range) {
-            Relation::Inside => {
-                let role = decision_role(d);
+        let hit = d.start as usize..d.end as usize;
+        match role_for(Some(d), &hit, &file_range) {
+            Some(Role::Context) => containing.push(d),
+            Some(role) => {
                 let at = Some(out.describe_loc(d.loc));
                 for id in d.deps.iter() {
                     add(out, id, role, at.clone(), None, 0);
                 }
             }
-            Relation::Contains => containing.push(d),
-            Relation::Unrelated => {}
+            None => {}
         }
     }
+    // Context rank: how deep the deciding condition is (0 = innermost).
     containing.sort_by_key(|d| d.end - d.start);
     for (rank, d) in containing.iter().enumerate() {
         let at = Some(out.describe_loc(d.loc));

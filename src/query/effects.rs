@@ -8,10 +8,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use crate::alloy::{all_blocks, Block};
-use crate::model::roles::{decision_role, Role};
+use crate::model::roles::{role_for, Role};
 use crate::model::RenderOutput;
 use crate::query::configs::{configs, Config};
 use crate::query::origin_key;
+use crate::traced::Decision;
 
 /// One effect of a key on a block.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -103,21 +104,27 @@ pub fn key_effects(out: &RenderOutput) -> BTreeMap<String, BTreeSet<Effect>> {
         let range = crate::query::block::config_file_range(cfg);
         let line_starts: Vec<usize> = cfg.doc.lines.iter().map(|l| l.file_range.start).collect();
         let by_line = blocks_by_line(&blocks, &line_starts);
-        let mut add = |deps: &crate::origin::Deps, off: usize, role: Role| {
-            let Some(b) = block_at(&blocks, &by_line, &line_starts, off) else {
-                return;
-            };
-            for id in deps.iter() {
-                if let Some(key) = origin_key(out, id) {
-                    result.entry(key.to_string()).or_default().insert(Effect {
-                        collector: cfg.collector.clone(),
-                        configmap: cfg.doc.name.clone(),
-                        block: b.name.clone(),
-                        role,
-                    });
+        // The key's role for the innermost block at `off`, by the model's
+        // rule: a decision containing the whole block is its context.
+        let mut add =
+            |deps: &crate::origin::Deps, off: usize, hit: &Range<usize>, d: Option<&Decision>| {
+                let Some(b) = block_at(&blocks, &by_line, &line_starts, off) else {
+                    return;
+                };
+                let Some(role) = role_for(d, hit, &b.file_range) else {
+                    return;
+                };
+                for id in deps.iter() {
+                    if let Some(key) = origin_key(out, id) {
+                        result.entry(key.to_string()).or_default().insert(Effect {
+                            collector: cfg.collector.clone(),
+                            configmap: cfg.doc.name.clone(),
+                            block: b.name.clone(),
+                            role,
+                        });
+                    }
                 }
-            }
-        };
+            };
         for run in cfg.text.runs() {
             let (s, e) = (run.start as usize, run.end as usize);
             if run.source.deps.is_empty() || e <= range.start || s >= range.end {
@@ -125,7 +132,7 @@ pub fn key_effects(out: &RenderOutput) -> BTreeMap<String, BTreeSet<Effect>> {
             }
             // Every config line the run touches.
             for off in offsets_by_line(&line_starts, s.max(range.start), e.min(range.end)) {
-                add(&run.source.deps, off, Role::Content);
+                add(&run.source.deps, off, &(s..e), None);
             }
         }
         for d in cfg.text.decisions() {
@@ -133,12 +140,11 @@ pub fn key_effects(out: &RenderOutput) -> BTreeMap<String, BTreeSet<Effect>> {
             if d.deps.is_empty() || e < range.start || s > range.end {
                 continue;
             }
-            let role = decision_role(d);
             if s == e {
-                add(&d.deps, s, role);
+                add(&d.deps, s, &(s..e), Some(d));
             } else {
                 for off in offsets_by_line(&line_starts, s.max(range.start), e.min(range.end)) {
-                    add(&d.deps, off, role);
+                    add(&d.deps, off, &(s..e), Some(d));
                 }
             }
         }

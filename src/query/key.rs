@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
 use crate::alloy::Block;
-use crate::model::index::{FileIndex, Index, ManifestPlace};
+use crate::model::index::{FileIndex, Hit, Index, ManifestPlace};
 use crate::model::places::{format_path, Seg};
 use crate::model::roles::Role;
 use crate::model::RenderOutput;
@@ -252,6 +252,17 @@ pub fn key_answer(index: &Index<'_>, key: &str) -> Result<KeyAnswer, QueryError>
         .filter(|&&id| out.origins.get(id).path == key)
         .find_map(|id| out.origin_json.get(id).cloned())
         .unwrap_or_default();
+    // A key the user's `null` deleted has no value: say so.
+    let deleted = chain.last().is_some_and(|l| l.won)
+        && ids
+            .iter()
+            .filter(|&&id| out.origins.get(id).path == key)
+            .any(|id| out.deleted.binary_search(id).is_ok());
+    let value = if value.is_empty() && deleted {
+        "null (deleted)".to_string()
+    } else {
+        value
+    };
     let touches = |deps: &crate::origin::Deps| ids.iter().any(|&id| deps.contains(id));
     let exact_ids: Vec<OriginId> = ids
         .iter()
@@ -272,8 +283,20 @@ pub fn key_answer(index: &Index<'_>, key: &str) -> Result<KeyAnswer, QueryError>
     let cfg_ranges = ConfigRanges::new(&cfgs);
     type PlaceKey = (String, Option<String>, Option<String>, Option<String>, Role);
     let mut places: BTreeMap<PlaceKey, Place> = BTreeMap::new();
-    let mut record = |fi: &FileIndex<'_>, off: usize, role: Role, at: &str, exact: bool| {
-        let (collector, block, attribute, line) = locate(&cfgs, &cfg_ranges, fi, off);
+    let mut record = |fi: &FileIndex<'_>, off: usize, h: &Hit, at: &str, exact: bool| {
+        let (collector, block, attribute, line, block_range) = locate(&cfgs, &cfg_ranges, fi, off);
+        // An insertion point sits between attributes (often right after
+        // the last one, before the closing brace): it belongs to the block.
+        let attribute = attribute.filter(|_| !h.range.is_empty());
+        // The role for the block by the model's rule (a decision holding
+        // the whole block is its context); outside blocks, the hit's own.
+        let role = match &block_range {
+            Some(r) => match index.role_for(h, r) {
+                Some(role) => role,
+                None => return,
+            },
+            None => h.role,
+        };
         let k = (
             fi.path.to_string(),
             collector.clone(),
@@ -307,19 +330,19 @@ pub fn key_answer(index: &Index<'_>, key: &str) -> Result<KeyAnswer, QueryError>
         let (s, e) = (h.range.start, h.range.end);
         let exact = index.deps(h).iter().any(|id| exact_ids.contains(&id));
         if !h.decision {
-            record(fi, s, Role::Content, &at, exact);
+            record(fi, s, h, &at, exact);
             if e > s + 1 {
-                record(fi, e - 1, Role::Content, &at, exact);
+                record(fi, e - 1, h, &at, exact);
             }
         } else {
             // Place a decision where its output's first visible byte is.
             let off = text[s..e]
                 .find(|c: char| !c.is_whitespace())
                 .map_or(s, |i| s + i);
-            record(fi, off, h.role, &at, exact);
+            record(fi, off, h, &at, exact);
             let last = text[s..e].trim_end().len();
             if last > 1 && s + last - 1 > off {
-                record(fi, s + last - 1, h.role, &at, exact);
+                record(fi, s + last - 1, h, &at, exact);
             }
         }
         for place in index.places_of(h) {
@@ -422,18 +445,32 @@ fn locate(
                 .saturating_sub(l.file_range.start)
                 .min(l.file_range.len());
         let mut path = Vec::new();
-        innermost(&cfg.blocks, doc_off, &mut path);
+        let range = innermost(&cfg.blocks, doc_off, &mut path);
         let block = (!path.is_empty()).then(|| path.join(" › "));
         let attribute = block
             .as_ref()
             .and_then(|_| alloy_attribute(&cfg.doc.text, l.doc_offset));
-        return (Some(cfg.collector.clone()), block, attribute, line);
+        let file_range = range.and_then(|r| cfg.doc.to_file_range(r));
+        return (
+            Some(cfg.collector.clone()),
+            block,
+            attribute,
+            line,
+            file_range,
+        );
     }
-    (None, None, None, fi.line_of(off))
+    (None, None, None, fi.line_of(off), None)
 }
 
-/// Collector, block address, attribute and line of a rendered-file offset.
-type Located = (Option<String>, Option<String>, Option<String>, usize);
+/// Collector, block address, attribute, line of a rendered-file offset and
+/// the innermost block's range in the rendered file.
+type Located = (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    usize,
+    Option<Range<usize>>,
+);
 
 /// The Alloy attribute a config line belongs to: the line's own
 /// `name = ...`, or the nearest line above it, less indented, that opens one
@@ -514,14 +551,15 @@ impl<'a> ConfigRanges<'a> {
     }
 }
 
-fn innermost(blocks: &[Block], off: usize, path: &mut Vec<String>) {
+/// The address of the innermost block holding `off` (into `path`) and its range.
+fn innermost(blocks: &[Block], off: usize, path: &mut Vec<String>) -> Option<Range<usize>> {
     for b in blocks {
         if b.range.start <= off && off < b.range.end {
             path.push(b.display_name());
-            innermost(&b.children, off, path);
-            return;
+            return innermost(&b.children, off, path).or_else(|| Some(b.range.clone()));
         }
     }
+    None
 }
 
 /// A key documented by a subchart these values disable: say which condition

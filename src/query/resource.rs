@@ -102,11 +102,13 @@ pub fn resource_query(
                         if within(&place.path, p) {
                             (p.clone(), h.role)
                         } else if within(p, &place.path) && contains {
-                            let role = match (h.decision, h.range.is_empty()) {
-                                (true, true) => Role::Insert,
-                                (true, false) => Role::Context,
-                                (false, _) => Role::Content,
-                            };
+                            // The model's rule against the path's text; a
+                            // point just before a list item (which it
+                            // would move) keeps the hit's own role.
+                            let role = r
+                                .as_ref()
+                                .and_then(|r| index.role_for(h, r))
+                                .unwrap_or(h.role);
                             (p.clone(), role)
                         } else {
                             continue;
