@@ -219,7 +219,7 @@ pub fn key_answer(index: &Index<'_>, key: &str) -> Result<KeyAnswer, QueryError>
     let value_json = ids
         .iter()
         .filter(|&&id| out.origins.get(id).path == key)
-        .find_map(|id| out.origin_json.get(id).cloned())
+        .find_map(|id| out.origin_json.get(id))
         .unwrap_or_default();
     let touches = |deps: &crate::origin::Deps| ids.iter().any(|&id| deps.contains(id));
 
