@@ -884,6 +884,20 @@ mod yaml_nesting {
     }
 }
 
+/// Go's template parser nests 10,000 parenthesized pipelines (oracle:
+/// 10,000 render `x: 1`, 10,001 fail with this message).
+#[test]
+fn parenthesized_pipelines_nest_as_deep_as_go() {
+    let deep = |n: usize| format!("x: {{{{ {}1{} }}}}\n", "(".repeat(n), ")".repeat(n));
+    let c = chart("parens-10000", &deep(10_000), "");
+    assert_eq!(rendered(&render(&c, &[])), "x: 1\n");
+    let c = chart("parens-10001", &deep(10_001), "");
+    assert_refused(
+        &render(&c, &[]),
+        "parse error at (c/templates/t.yaml:1): max expression depth exceeded",
+    );
+}
+
 /// Strings that are not UTF-8 printed into a manifest: Helm's engine writes
 /// the bytes, and `helm template` then refuses the manifest in its YAML
 /// reader (oracle: `helm install --dry-run=client` through the Go SDK, which
