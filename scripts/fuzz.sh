@@ -51,6 +51,10 @@ for t in "${targets[@]}"; do
   # A fresh folder for this run's findings.
   mkdir -p "$corpus" "fuzz/regressions/$t" fuzz/artifacts
   artifacts="$(mktemp -d "fuzz/artifacts/$t.XXXXXX")"
+  # cargo-fuzz passes its own -artifact_prefix first (ours comes last and
+  # wins); anything that still lands in its folder during the run counts.
+  mkdir -p "fuzz/artifacts/$t"
+  touch "$artifacts/.start"
   log="target/fuzz-logs/$t.log"
   # Archives need room for a few tar headers.
   max_len=4096
@@ -68,6 +72,8 @@ for t in "${targets[@]}"; do
   set -e
   execs="$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)"
   found=0
+  find "fuzz/artifacts/$t" -maxdepth 1 -type f -newer "$artifacts/.start" \
+    \( -name 'crash-*' -o -name 'oom-*' -o -name 'timeout-*' \) -exec mv {} "$artifacts/" \;
   for f in "$artifacts"/crash-* "$artifacts"/oom-* "$artifacts"/timeout-*; do
     [ -e "$f" ] || continue
     [ "$smoke" = 1 ] || cp "$f" "fuzz/regressions/$t/"
