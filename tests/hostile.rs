@@ -884,6 +884,24 @@ mod yaml_nesting {
     }
 }
 
+/// `--set-json` reads JSON as Go's decoder does, 10,000 levels deep
+/// (serde_json's own limit is 128; the oracle has no `--set-json`, so this
+/// follows encoding/json's `maxNestingDepth`, and Helm's message, which
+/// names the flag's text only).
+#[test]
+fn set_json_nests_as_deep_as_go() {
+    let c = chart("set-json-deep", "{{ toJson .Values | len }}", "");
+    let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+    let arg = format!("a={}", deep(9999));
+    assert_eq!(rendered(&render(&c, &["--set-json", &arg])), "20004");
+    let arg = format!("{{\"a\":{}}}", deep(9999));
+    assert_eq!(rendered(&render(&c, &["--set-json", &arg])), "20004");
+    let r = render(&c, &["--set-json", &format!("a={}", deep(10_001))]);
+    assert_refused(&r, "failed parsing --set-json data a=[[[");
+    let r = render(&c, &["--set-json", &format!("{{\"a\":{}}}", deep(10_000))]);
+    assert_refused(&r, "failed parsing --set-json data JSON: {\"a\":[[[");
+}
+
 /// Go's template parser nests 10,000 parenthesized pipelines (oracle:
 /// 10,000 render `x: 1`, 10,001 fail with this message).
 #[test]
