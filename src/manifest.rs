@@ -476,8 +476,8 @@ pub fn sort_manifests_raw(
 }
 
 /// yaml.v2's reader error for a document holding bytes that are not UTF-8
-/// (`raw`: the file's, at offsets of its text), worded as Helm's
-/// `SortManifests` reports it.
+/// (`raw`: the file's, at offsets of its text) or a control character,
+/// worded as Helm's `SortManifests` reports it.
 fn not_utf8(content: &str, raw: &[RawByte], range: &Range<usize>) -> Option<String> {
     let first = raw.partition_point(|r| (r.at as usize) < range.start);
     let inside: Vec<RawByte> = raw[first..]
@@ -489,7 +489,13 @@ fn not_utf8(content: &str, raw: &[RawByte], range: &Range<usize>) -> Option<Stri
         })
         .collect();
     if inside.is_empty() {
-        return None;
+        let doc = &content[range.clone()];
+        return crate::yaml::control_character(doc).map(|_| {
+            format!(
+                "error converting YAML to JSON: {}",
+                crate::yaml::CONTROL_CHARACTERS
+            )
+        });
     }
     let bytes = crate::traced::raw_bytes(&content[range.clone()], &inside);
     let reader = crate::yaml::utf8_error(&bytes)?;

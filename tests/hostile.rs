@@ -902,6 +902,25 @@ fn set_json_nests_as_deep_as_go() {
     assert_refused(&r, "failed parsing --set-json data JSON: {\"a\":[[[");
 }
 
+/// yaml.v2's reader refuses control characters, in values and in a
+/// rendered manifest (oracle: values.yaml with \x1a; a template printing
+/// `printf "%c" 27`, through `helm install --dry-run=client`). Found by the
+/// yaml_values fuzz target (fuzz/regressions/yaml_values/crash-0709...).
+#[test]
+fn control_characters_are_refused_like_yaml_v2() {
+    let c = chart("ctl-values", "{{ toYaml .Values }}", "a: x\x1ay\n");
+    assert_refused(
+        &render(&c, &[]),
+        "error converting YAML to JSON: yaml: control characters are not allowed",
+    );
+    let c = chart("ctl-out", "x: a{{ printf \"%c\" 27 }}b\n", "");
+    let r = run(&["template", "rel", c.to_str().unwrap()]);
+    assert_refused(
+        &r,
+        "YAML parse error on c/templates/t.yaml: error converting YAML to JSON: yaml: control characters are not allowed",
+    );
+}
+
 /// Go's template parser nests 10,000 parenthesized pipelines (oracle:
 /// 10,000 render `x: 1`, 10,001 fail with this message).
 #[test]

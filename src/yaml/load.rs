@@ -384,6 +384,14 @@ impl<'t> Builder<'t> {
 
 /// Parse the first document of `text` into a node tree (`None` when empty).
 fn parse_tree(text: &str) -> Result<Option<Node>, Fail> {
+    if let Some(at) = super::control_character(text) {
+        let line = text[..at].matches('\n').count() as u32 + 1;
+        return Err(Fail {
+            line,
+            column: (at - text[..at].rfind('\n').map_or(0, |p| p + 1)) as u32 + 1,
+            message: super::CONTROL_CHARACTERS.to_string(),
+        });
+    }
     let mut b = Builder {
         text,
         chars: CharMap::new(text),
