@@ -10,7 +10,7 @@
 
 use std::rc::Rc;
 
-use crate::traced::{Source, TStr, TextBuilder, TplLoc};
+use crate::traced::{RawByte, Source, TStr, TextBuilder, TplLoc};
 use crate::value::{Repr, Value};
 
 /// Containers deeper than this are not printed (see `print_arg`).
@@ -350,22 +350,40 @@ fn push_escaped_rune(out: &mut String, c: char, quote: char, ascii_only: bool) {
 
 /// Go's `strconv.Quote` (`ascii_only`: `strconv.QuoteToASCII`).
 pub fn go_quote(s: &str, ascii_only: bool) -> String {
+    go_quote_raw(s, &[], ascii_only)
+}
+
+/// [`go_quote`] of a string with bytes that are not UTF-8 (standing in
+/// `s` as U+FFFD at the offsets of `raw`): each is written `\xNN`.
+pub fn go_quote_raw(s: &str, raw: &[RawByte], ascii_only: bool) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
-    let mut rest = s;
-    while !rest.is_empty() {
-        // Printable ASCII other than the quote and backslash is copied as it
-        // is, a run at a time: quoted text (JSON in annotations, whole
-        // configs) is mostly that.
-        let plain = rest
-            .bytes()
-            .position(|b| !(b' '..=b'~').contains(&b) || b == b'"' || b == b'\\')
-            .unwrap_or(rest.len());
-        out.push_str(&rest[..plain]);
-        rest = &rest[plain..];
-        if let Some(c) = rest.chars().next() {
+    if raw.is_empty() {
+        let mut rest = s;
+        while !rest.is_empty() {
+            // Printable ASCII other than the quote and backslash is copied as it
+            // is, a run at a time: quoted text (JSON in annotations, whole
+            // configs) is mostly that.
+            let plain = rest
+                .bytes()
+                .position(|b| !(b' '..=b'~').contains(&b) || b == b'"' || b == b'\\')
+                .unwrap_or(rest.len());
+            out.push_str(&rest[..plain]);
+            rest = &rest[plain..];
+            if let Some(c) = rest.chars().next() {
+                push_escaped_rune(&mut out, c, '"', ascii_only);
+                rest = &rest[c.len_utf8()..];
+            }
+        }
+    } else {
+        let mut next = 0;
+        for (i, c) in s.char_indices() {
+            if raw.get(next).is_some_and(|r| r.at as usize == i) {
+                out.push_str(&format!("\\x{:02x}", raw[next].byte));
+                next += 1;
+                continue;
+            }
             push_escaped_rune(&mut out, c, '"', ascii_only);
-            rest = &rest[c.len_utf8()..];
         }
     }
     out.push('"');
@@ -464,19 +482,20 @@ impl Printer {
         self.pad(s);
     }
 
-    fn fmt_q(&mut self, s: &str) {
+    fn fmt_q(&mut self, s: &str, raw: &[RawByte]) {
         let s = self.truncate(s);
-        if self.f.sharp && can_backquote(s) {
+        let raw = &raw[..raw.partition_point(|r| (r.at as usize) < s.len())];
+        // A byte that is not UTF-8 cannot be backquoted.
+        if self.f.sharp && raw.is_empty() && can_backquote(s) {
             let q = format!("`{s}`");
             self.pad(&q);
         } else {
-            let q = go_quote(s, self.f.plus);
+            let q = go_quote_raw(s, raw, self.f.plus);
             self.pad(&q);
         }
     }
 
-    fn fmt_sx(&mut self, s: &str, digits: &[u8; 17]) {
-        let b = s.as_bytes();
+    fn fmt_sx(&mut self, b: &[u8], digits: &[u8; 17]) {
         let length = self.f.prec.map_or(b.len(), |p| p.min(b.len()));
         let mut width = 2 * length;
         if width > 0 {
@@ -675,19 +694,22 @@ impl Printer {
         self.pad(&body);
     }
 
-    fn fmt_string(&mut self, s: &str, verb: char, arg: &Value) {
+    /// A string argument; `%x`, `%X` and `%q` read its bytes (also those
+    /// that are not UTF-8), `%s` and `%v` its text.
+    fn fmt_string(&mut self, ts: &TStr, verb: char, arg: &Value) {
+        let s = ts.as_str();
         match verb {
             'v' => {
                 if self.f.sharp_v {
-                    self.fmt_q(s);
+                    self.fmt_q(s, ts.raw());
                 } else {
                     self.fmt_s(s);
                 }
             }
             's' => self.fmt_s(s),
-            'x' => self.fmt_sx(s, LDIGITS),
-            'X' => self.fmt_sx(s, UDIGITS),
-            'q' => self.fmt_q(s),
+            'x' => self.fmt_sx(&ts.bytes(), LDIGITS),
+            'X' => self.fmt_sx(&ts.bytes(), UDIGITS),
+            'q' => self.fmt_q(s, ts.raw()),
             _ => self.bad_verb(verb, arg),
         }
     }
@@ -747,7 +769,7 @@ impl Printer {
             },
             Repr::Int(i, _) => self.fmt_int(*i, verb, v),
             Repr::Float(x) => self.fmt_float(*x, verb, v),
-            Repr::Str(s) => self.fmt_string(s.as_str(), verb, v),
+            Repr::Str(s) => self.fmt_string(s, verb, v),
             Repr::List(_) if self.f.sharp_v && v.is_nil_list() => {
                 self.buf.push_str("[]interface {}(nil)");
             }

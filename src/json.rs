@@ -61,9 +61,27 @@ pub fn format_json_float(x: f64) -> Result<String, JsonError> {
 
 /// Append `s` as a JSON string literal, escaped as Go does.
 pub fn push_json_string(out: &mut String, s: &str, escape_html: bool) {
+    push_json_string_raw(out, s, &[], escape_html);
+}
+
+/// [`push_json_string`] of a string with bytes that are not UTF-8
+/// (standing in `s` as U+FFFD at the offsets of `raw`): Go writes each as
+/// the escape `\ufffd`.
+pub fn push_json_string_raw(
+    out: &mut String,
+    s: &str,
+    raw: &[crate::traced::RawByte],
+    escape_html: bool,
+) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push('"');
-    for c in s.chars() {
+    let mut next = 0;
+    for (i, c) in s.char_indices() {
+        if raw.get(next).is_some_and(|r| r.at as usize == i) {
+            out.push_str("\\ufffd");
+            next += 1;
+            continue;
+        }
         match c {
             '\\' => out.push_str("\\\\"),
             '"' => out.push_str("\\\""),
@@ -187,7 +205,7 @@ impl Encoder<'_> {
             }
             Repr::Str(s) => {
                 let mut text = String::with_capacity(s.len() + 2);
-                push_json_string(&mut text, s.as_str(), self.opts.escape_html);
+                push_json_string_raw(&mut text, s.as_str(), s.raw(), self.opts.escape_html);
                 let deps = if s.is_untraced() {
                     v.deps.clone()
                 } else {

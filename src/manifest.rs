@@ -18,6 +18,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 use saphyr_parser::{Event, Parser, ScalarStyle};
 
+use crate::traced::RawByte;
+
 /// Why `helm template` would print nothing and fail instead.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ManifestError {
@@ -210,6 +212,10 @@ pub struct StreamFlags<'c> {
     pub crds: &'c [(String, std::sync::Arc<Vec<u8>>)],
     /// `--skip-tests`: test hooks are left out.
     pub skip_tests: bool,
+    /// The bytes of rendered files that are not UTF-8 (template path →
+    /// [`crate::traced::TStr::raw`]): Helm's YAML reader refuses a
+    /// document holding one.
+    pub raw: Option<&'c BTreeMap<String, Vec<RawByte>>>,
 }
 
 /// [`template_stream`] with `helm template`'s `--include-crds` and
@@ -230,7 +236,7 @@ pub fn stream_segments_with<'a>(
     show_only: &[String],
     trim: SplitTrim,
 ) -> Result<Vec<Segment<'a>>, ManifestError> {
-    let sorted = sort_manifests(files, trim)?;
+    let sorted = sort_manifests_raw(files, flags.raw, trim)?;
     // rel.Manifest: the CRDs asked for, then every manifest as
     // `---\n# Source: p\ndoc\n`; `helm template` prints it trimmed, plus a
     // newline.
@@ -413,13 +419,30 @@ pub fn sort_manifests(
     files: &BTreeMap<String, String>,
     trim: SplitTrim,
 ) -> Result<Sorted, ManifestError> {
+    sort_manifests_raw(files, None, trim)
+}
+
+/// [`sort_manifests`] of files that may hold bytes that are not UTF-8
+/// (see [`StreamFlags::raw`]).
+pub fn sort_manifests_raw(
+    files: &BTreeMap<String, String>,
+    raw: Option<&BTreeMap<String, Vec<RawByte>>>,
+    trim: SplitTrim,
+) -> Result<Sorted, ManifestError> {
     let mut sorted = Sorted::default();
     for (path, content) in files {
         let base = path.rsplit('/').next().unwrap_or(path);
         if path.ends_with(NOTES_SUFFIX) || base.starts_with('_') || content.trim().is_empty() {
             continue;
         }
+        let file_raw = raw.and_then(|r| r.get(path)).map_or(&[][..], Vec::as_slice);
         for range in split_manifests(content, trim) {
+            if let Some(message) = not_utf8(content, file_raw, &range) {
+                return Err(ManifestError::YamlParse {
+                    path: path.clone(),
+                    message,
+                });
+            }
             let head =
                 read_head(&content[range.clone()]).map_err(|message| ManifestError::YamlParse {
                     path: path.clone(),
@@ -452,6 +475,33 @@ pub fn sort_manifests(
     sort_by_kind(&mut sorted.manifests);
     sort_by_kind(&mut sorted.hooks);
     Ok(sorted)
+}
+
+/// yaml.v2's reader error for a document holding bytes that are not UTF-8
+/// (`raw`: the file's, at offsets of its text) or a control character,
+/// worded as Helm's `SortManifests` reports it.
+fn not_utf8(content: &str, raw: &[RawByte], range: &Range<usize>) -> Option<String> {
+    let first = raw.partition_point(|r| (r.at as usize) < range.start);
+    let inside: Vec<RawByte> = raw[first..]
+        .iter()
+        .take_while(|r| (r.at as usize) < range.end)
+        .map(|r| RawByte {
+            at: r.at - range.start as u32,
+            byte: r.byte,
+        })
+        .collect();
+    if inside.is_empty() {
+        let doc = &content[range.clone()];
+        return crate::yaml::control_character(doc).map(|_| {
+            format!(
+                "error converting YAML to JSON: {}",
+                crate::yaml::CONTROL_CHARACTERS
+            )
+        });
+    }
+    let bytes = crate::traced::raw_bytes(&content[range.clone()], &inside);
+    let reader = crate::yaml::utf8_error(&bytes)?;
+    Some(format!("error converting YAML to JSON: {reader}"))
 }
 
 /// Stable sort by install order; unknown kinds last, alphabetically.

@@ -1,5 +1,6 @@
 //! Printing answers: aligned text tables for people, JSON for editors and scripts.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 
 use anyhow::Result;
@@ -155,7 +156,17 @@ pub fn write_stream(
         .map(|(k, v)| (k.clone(), v.as_str().to_string()))
         .collect();
     let crds: &[(String, std::sync::Arc<Vec<u8>>)] = if include_crds { &out.crds } else { &[] };
-    let flags = trace_value::manifest::StreamFlags { crds, skip_tests };
+    let raw: BTreeMap<String, Vec<trace_value::traced::RawByte>> = out
+        .files
+        .iter()
+        .filter(|(_, v)| !v.raw().is_empty())
+        .map(|(k, v)| (k.clone(), v.raw().to_vec()))
+        .collect();
+    let flags = trace_value::manifest::StreamFlags {
+        crds,
+        skip_tests,
+        raw: Some(&raw),
+    };
     let text = trace_value::manifest::template_stream_flags(&files, flags, show_only)?;
     w.write_all(text.as_bytes())?;
     Ok(())

@@ -506,7 +506,7 @@ pub fn parse_tpl_text(name: &str, text: &str) -> Result<ParsedFile, String> {
 /// cut (so that `diff` sees changes past the cut).
 struct Snapshot {
     shown: HashMap<OriginId, String>,
-    json: HashMap<OriginId, serde_json::Value>,
+    json: crate::model::OriginJson,
     digests: HashMap<OriginId, u64>,
 }
 
@@ -524,7 +524,7 @@ fn snapshot_values(values: &MapRef) -> Snapshot {
                     }
                 }
                 out.shown.insert(*id, short);
-                out.json.insert(*id, json_value(v));
+                out.json.0.insert(*id, v.clone());
             }
         }
         match &v.repr {
@@ -543,10 +543,12 @@ fn snapshot_values(values: &MapRef) -> Snapshot {
     }
     let mut out = Snapshot {
         shown: HashMap::new(),
-        json: HashMap::new(),
+        json: Default::default(),
         digests: HashMap::new(),
     };
-    walk(&Value::map(values.clone()), &mut out);
+    // A copy, so that templates changing the values (`set`) do not change
+    // what is shown as their value before rendering.
+    walk(&Value::map(values.clone()).deep_copy(), &mut out);
     out
 }
 

@@ -99,6 +99,18 @@ pub struct Decision {
     pub end: u32,
 }
 
+/// A byte that is not UTF-8, standing in a string's text as U+FFFD.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RawByte {
+    /// Offset of the U+FFFD in the text.
+    pub at: u32,
+    /// The byte.
+    pub byte: u8,
+}
+
+/// The U+FFFD that stands for a raw byte in a text.
+pub const RAW_STAND_IN: &str = "\u{FFFD}";
+
 /// Side table of a traced string.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Trace {
@@ -106,12 +118,15 @@ pub struct Trace {
     pub runs: Vec<Run>,
     /// Decisions, in the order they finished executing.
     pub decisions: Vec<Decision>,
-    /// The string's exact bytes when they are not UTF-8 (Go strings are
-    /// bytes: `.Files.Get` of a binary file, `b64dec`); the text then holds
-    /// them with invalid sequences replaced. Functions that read bytes
-    /// (`b64enc`, `len`, `sha256sum`) use these; any edit of the text drops
-    /// them.
-    pub raw: Option<Rc<[u8]>>,
+    /// The bytes that are not UTF-8 (Go strings are bytes: `.Files.Get` of
+    /// a binary file, `b64dec`), sorted by place: the text holds each as
+    /// one U+FFFD (3 bytes) at the given offset, as Go's `range` over the
+    /// string reads it. Text that is moved (`push_slice`: slices, `trim`,
+    /// `indent`, `cat`, printing) keeps them; functions that read bytes
+    /// (`b64enc`, `len`, `sha256sum`, `quote`, `toJson`) use them; text
+    /// built anew (`upper`, `replace`) has the U+FFFD, as Go's
+    /// rune-by-rune functions write it.
+    pub raw: Option<Rc<[RawByte]>>,
 }
 
 /// A traced string: text plus an optional shared trace.
@@ -177,27 +192,74 @@ impl TStr {
     }
 
     /// A Go string of arbitrary bytes: UTF-8 text as is (no copy beyond
-    /// the text), other bytes kept exactly beside their lossy text.
+    /// the text); each byte that is not part of a UTF-8 sequence becomes
+    /// one U+FFFD (as Go's `range` decodes it, not Rust's lossy decoding,
+    /// which may merge a broken sequence into one) and is kept exactly
+    /// ([`Trace::raw`]).
     pub fn from_bytes(data: &[u8]) -> Self {
-        match std::str::from_utf8(data) {
-            Ok(s) => TStr::plain(s),
-            Err(_) => TStr {
-                text: Rc::from(String::from_utf8_lossy(data).as_ref()),
-                trace: Some(Rc::new(Trace {
-                    raw: Some(Rc::from(data)),
-                    ..Trace::default()
-                })),
-            },
+        if let Ok(s) = std::str::from_utf8(data) {
+            return TStr::plain(s);
+        }
+        let mut text = String::with_capacity(data.len() + 8);
+        let mut raw = Vec::new();
+        let mut rest = data;
+        while !rest.is_empty() {
+            match std::str::from_utf8(rest) {
+                Ok(s) => {
+                    text.push_str(s);
+                    break;
+                }
+                Err(e) => {
+                    let good = e.valid_up_to();
+                    // Checked by from_utf8 up to `good`.
+                    text.push_str(std::str::from_utf8(&rest[..good]).unwrap_or_default());
+                    raw.push(RawByte {
+                        at: text.len() as u32,
+                        byte: rest[good],
+                    });
+                    text.push_str(RAW_STAND_IN);
+                    rest = &rest[good + 1..];
+                }
+            }
+        }
+        TStr {
+            text: Rc::from(text),
+            trace: Some(Rc::new(Trace {
+                raw: Some(Rc::from(raw)),
+                ..Trace::default()
+            })),
         }
     }
 
-    /// The string's bytes as Go sees them: the exact bytes of a string made
-    /// from non-UTF-8 data ([`TStr::from_bytes`]), else the text.
-    pub fn bytes(&self) -> &[u8] {
-        match self.trace.as_deref().and_then(|t| t.raw.as_deref()) {
-            Some(raw) => raw,
-            None => self.text.as_bytes(),
+    /// The same text with each byte that is not UTF-8 turned into the
+    /// U+FFFD that stands for it (what Go's encoders, `toYaml` among
+    /// them, write).
+    pub fn without_raw(&self) -> TStr {
+        match self.trace.as_deref() {
+            Some(t) if t.raw.is_some() => TStr::from_parts(
+                self.text.clone(),
+                Trace {
+                    runs: t.runs.clone(),
+                    decisions: t.decisions.clone(),
+                    raw: None,
+                },
+            ),
+            _ => self.clone(),
         }
+    }
+
+    /// The bytes that are not UTF-8 (see [`Trace::raw`]); empty for text.
+    pub fn raw(&self) -> &[RawByte] {
+        self.trace
+            .as_deref()
+            .and_then(|t| t.raw.as_deref())
+            .unwrap_or(&[])
+    }
+
+    /// The string's bytes as Go sees them: the text, with the exact bytes
+    /// of a string made from non-UTF-8 data ([`TStr::from_bytes`]).
+    pub fn bytes(&self) -> std::borrow::Cow<'_, [u8]> {
+        raw_bytes(&self.text, self.raw())
     }
 
     /// The text.
@@ -413,11 +475,31 @@ impl From<String> for TStr {
     }
 }
 
+/// The bytes of `text` with each raw byte's stand-in replaced by the byte.
+pub fn raw_bytes<'a>(text: &'a str, raw: &[RawByte]) -> std::borrow::Cow<'a, [u8]> {
+    if raw.is_empty() {
+        return std::borrow::Cow::Borrowed(text.as_bytes());
+    }
+    let mut out = Vec::with_capacity(text.len());
+    let mut at = 0;
+    for r in raw {
+        let i = r.at as usize;
+        out.extend_from_slice(&text.as_bytes()[at..i]);
+        out.push(r.byte);
+        at = i + RAW_STAND_IN.len();
+    }
+    out.extend_from_slice(&text.as_bytes()[at..]);
+    std::borrow::Cow::Owned(out)
+}
+
 /// Builds a [`TStr`] from new text and slices of traced inputs.
 pub struct TextBuilder {
     text: String,
     runs: Vec<Run>,
     decisions: Vec<Decision>,
+    /// Raw bytes of the pushed slices (kept also when not tracing: they
+    /// are the string's value).
+    raw: Vec<RawByte>,
     /// Record runs and decisions (off in [`TextBuilder::untraced`]).
     trace: bool,
 }
@@ -440,6 +522,7 @@ impl TextBuilder {
             text: String::with_capacity(n),
             runs: Vec::new(),
             decisions: Vec::new(),
+            raw: Vec::new(),
             trace: true,
         }
     }
@@ -523,6 +606,20 @@ impl TextBuilder {
             return;
         }
         self.text.push_str(&s.as_str()[a..b]);
+        let raw = s.raw();
+        if !raw.is_empty() {
+            let first = raw.partition_point(|r| (r.at as usize) < a);
+            for r in &raw[first..] {
+                let at = r.at as usize;
+                if at + RAW_STAND_IN.len() > b {
+                    break;
+                }
+                self.raw.push(RawByte {
+                    at: (base + at - a) as u32,
+                    byte: r.byte,
+                });
+            }
+        }
         if !self.trace {
             return;
         }
@@ -593,7 +690,7 @@ impl TextBuilder {
             Trace {
                 runs: self.runs,
                 decisions: self.decisions,
-                raw: None,
+                raw: (!self.raw.is_empty()).then(|| Rc::from(self.raw)),
             },
         )
     }

@@ -706,3 +706,252 @@ mod numbers {
         );
     }
 }
+
+/// Nesting as deep as Helm reads it: go-yaml's 10,000 nested collections of
+/// one style, then the JSON step's 10,000 levels in all. Each case is
+/// Helm's output or message (oracle: `x: {{ toJson .Values | len }}` over a
+/// values.yaml `a: [[...]]`, `a: {a: {...}}`, `a:\n- - ...1`).
+mod yaml_nesting {
+    use super::*;
+
+    const LEN: &str = "{{ toJson .Values | len }}";
+    const JSON_DEPTH: &str =
+        "error unmarshaling JSON: while decoding JSON: invalid character '[' exceeded max depth";
+
+    fn flow_seq(n: usize) -> String {
+        format!("a: {}{}\n", "[".repeat(n), "]".repeat(n))
+    }
+
+    fn flow_map(n: usize) -> String {
+        format!("a: {}1{}\n", "{a: ".repeat(n), "}".repeat(n))
+    }
+
+    fn block_seq(n: usize) -> String {
+        format!("a:\n{}1\n", "- ".repeat(n))
+    }
+
+    fn block_map(n: usize) -> String {
+        let mut s = String::new();
+        for i in 0..n {
+            s.push_str(&" ".repeat(i));
+            s.push_str("a:\n");
+        }
+        s.push_str(&" ".repeat(n));
+        s.push_str("a: 1\n");
+        s
+    }
+
+    #[test]
+    fn flow_sequences_up_to_helms_limit() {
+        for (n, len) in [(255, "516"), (256, "518"), (300, "606"), (9999, "20004")] {
+            let c = chart(&format!("flow-seq-{n}"), LEN, flow_seq(n));
+            assert_eq!(rendered(&render(&c, &[])), len, "depth {n}");
+        }
+        let c = chart("flow-seq-10000", LEN, flow_seq(10_000));
+        assert_refused(&render(&c, &[]), JSON_DEPTH);
+        let c = chart("flow-seq-10001", LEN, flow_seq(10_001));
+        assert_refused(
+            &render(&c, &[]),
+            "error converting YAML to JSON: yaml: exceeded max depth of 10000",
+        );
+    }
+
+    #[test]
+    fn flow_mappings_up_to_helms_limit() {
+        // Oracle: 1537 (255), 1807 (300), 60001 (9999); '{' at 10000.
+        for (n, len) in [(255, "1537"), (300, "1807")] {
+            let c = chart(&format!("flow-map-{n}"), LEN, flow_map(n));
+            assert_eq!(rendered(&render(&c, &[])), len, "depth {n}");
+        }
+        let c = chart("flow-map-10001", LEN, flow_map(10_001));
+        assert_refused(
+            &render(&c, &[]),
+            "error converting YAML to JSON: yaml: exceeded max depth of 10000",
+        );
+    }
+
+    #[test]
+    fn block_collections_up_to_helms_limit() {
+        for (n, len) in [(255, "517"), (300, "607"), (9999, "20005")] {
+            let c = chart(&format!("block-seq-{n}"), LEN, block_seq(n));
+            assert_eq!(rendered(&render(&c, &[])), len, "depth {n}");
+        }
+        let c = chart("block-seq-10000", LEN, block_seq(10_000));
+        assert_refused(&render(&c, &[]), JSON_DEPTH);
+        // The line is the one where the limit is met, as yaml.v2 prints it.
+        let c = chart("block-seq-10001", LEN, block_seq(10_001));
+        assert_refused(
+            &render(&c, &[]),
+            "error converting YAML to JSON: yaml: line 2: exceeded max depth of 10000",
+        );
+        // Block maps (one space of indentation each): 3,000 levels is about
+        // as deep as a values.yaml under Helm's 5 MiB file limit goes.
+        for (n, len) in [(300, "1807"), (3000, "18007")] {
+            let c = chart(&format!("block-map-{n}"), LEN, block_map(n));
+            assert_eq!(rendered(&render(&c, &[])), len, "depth {n}");
+        }
+    }
+
+    #[test]
+    fn values_files_from_yaml_and_chart_yaml_nest_alike() {
+        // Oracle: the same limits in a -f file, in fromYaml (its Error
+        // key) and in Chart.yaml (an unknown field).
+        let c = chart("nest-f", LEN, "");
+        let dir = c.parent().unwrap();
+        for (n, expected) in [
+            (10_000, JSON_DEPTH),
+            (
+                10_001,
+                "error converting YAML to JSON: yaml: exceeded max depth of 10000",
+            ),
+        ] {
+            let f = dir.join(format!("deep-{n}.yaml"));
+            write(&f, flow_seq(n));
+            assert_refused(&render(&c, &["-f", f.to_str().unwrap()]), expected);
+        }
+        let f = dir.join("deep-9999.yaml");
+        write(&f, flow_seq(9999));
+        assert_eq!(rendered(&render(&c, &["-f", f.to_str().unwrap()])), "20004");
+
+        let t = r#"x: {{ $x := fromYaml (.Files.Get "deep.yaml") }}{{ $x.Error | default "ok" | quote }}"#;
+        for (n, expected) in [
+            (9999, "x: \"ok\"".to_string()),
+            (10_000, format!("x: \"{JSON_DEPTH}\"")),
+            (
+                10_001,
+                "x: \"error converting YAML to JSON: yaml: exceeded max depth of 10000\""
+                    .to_string(),
+            ),
+        ] {
+            let c = chart(&format!("nest-fromyaml-{n}"), t, "");
+            write(&c.join("deep.yaml"), flow_seq(n));
+            assert_eq!(rendered(&render(&c, &[])), expected, "depth {n}");
+        }
+
+        for (n, expected) in [
+            (10_000, format!("cannot load Chart.yaml: {JSON_DEPTH}")),
+            (
+                10_001,
+                "cannot load Chart.yaml: error converting YAML to JSON: yaml: line 4: exceeded max depth of 10000"
+                    .to_string(),
+            ),
+        ] {
+            let c = chart(&format!("nest-chart-{n}"), "x", "");
+            write(
+                &c.join("Chart.yaml"),
+                format!(
+                    "apiVersion: v2\nname: c\nversion: 0.1.0\nx: {}{}\n",
+                    "[".repeat(n),
+                    "]".repeat(n)
+                ),
+            );
+            assert_refused(&render(&c, &[]), &expected);
+        }
+    }
+}
+
+/// `--set-json` reads JSON as Go's decoder does, 10,000 levels deep
+/// (serde_json's own limit is 128; the oracle has no `--set-json`, so this
+/// follows encoding/json's `maxNestingDepth`, and Helm's message, which
+/// names the flag's text only).
+#[test]
+fn set_json_nests_as_deep_as_go() {
+    let c = chart("set-json-deep", "{{ toJson .Values | len }}", "");
+    let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+    let arg = format!("a={}", deep(9999));
+    assert_eq!(rendered(&render(&c, &["--set-json", &arg])), "20004");
+    let arg = format!("{{\"a\":{}}}", deep(9999));
+    assert_eq!(rendered(&render(&c, &["--set-json", &arg])), "20004");
+    let r = render(&c, &["--set-json", &format!("a={}", deep(10_001))]);
+    assert_refused(&r, "failed parsing --set-json data a=[[[");
+    let r = render(&c, &["--set-json", &format!("{{\"a\":{}}}", deep(10_000))]);
+    assert_refused(&r, "failed parsing --set-json data JSON: {\"a\":[[[");
+}
+
+/// yaml.v2's reader refuses control characters, in values and in a
+/// rendered manifest (oracle: values.yaml with \x1a; a template printing
+/// `printf "%c" 27`, through `helm install --dry-run=client`). Found by the
+/// yaml_values fuzz target (fuzz/regressions/yaml_values/crash-0709...).
+#[test]
+fn control_characters_are_refused_like_yaml_v2() {
+    let c = chart("ctl-values", "{{ toYaml .Values }}", "a: x\x1ay\n");
+    assert_refused(
+        &render(&c, &[]),
+        "error converting YAML to JSON: yaml: control characters are not allowed",
+    );
+    let c = chart("ctl-out", "x: a{{ printf \"%c\" 27 }}b\n", "");
+    let r = run(&["template", "rel", c.to_str().unwrap()]);
+    assert_refused(
+        &r,
+        "YAML parse error on c/templates/t.yaml: error converting YAML to JSON: yaml: control characters are not allowed",
+    );
+}
+
+/// Go's template parser nests 10,000 parenthesized pipelines (oracle:
+/// 10,000 render `x: 1`, 10,001 fail with this message).
+#[test]
+fn parenthesized_pipelines_nest_as_deep_as_go() {
+    let deep = |n: usize| format!("x: {{{{ {}1{} }}}}\n", "(".repeat(n), ")".repeat(n));
+    let c = chart("parens-10000", &deep(10_000), "");
+    assert_eq!(rendered(&render(&c, &[])), "x: 1\n");
+    let c = chart("parens-10001", &deep(10_001), "");
+    assert_refused(
+        &render(&c, &[]),
+        "parse error at (c/templates/t.yaml:1): max expression depth exceeded",
+    );
+}
+
+/// Strings that are not UTF-8 printed into a manifest: Helm's engine writes
+/// the bytes, and `helm template` then refuses the manifest in its YAML
+/// reader (oracle: `helm install --dry-run=client` through the Go SDK, which
+/// runs `SortManifests` as `helm template` does). The functions that read
+/// the bytes without printing them are in the fixture
+/// `charts-fixtures/non-utf8-bytes`.
+mod non_utf8_output {
+    use super::*;
+
+    #[test]
+    fn raw_bytes_in_a_manifest_are_refused_like_helm() {
+        let message = "YAML parse error on c/templates/t.yaml: error converting YAML to JSON: yaml: invalid leading UTF-8 octet";
+        for (i, expr) in [
+            r#".Files.Get "bin.dat""#,
+            r#".Files.Get "bin.dat" | trim"#,
+            r#".Files.Get "bin.dat" | indent 2"#,
+            r#"cat "x" (.Files.Get "bin.dat")"#,
+            r#"printf "%s" (.Files.Get "bin.dat")"#,
+            r#".Files.Get "bin.dat" | replace "a" "b""#,
+            r#"include "h" (.Files.Get "bin.dat")"#,
+            r#""/w==" | b64dec"#,
+        ]
+        .iter()
+        .enumerate()
+        {
+            let c = chart(
+                &format!("raw-out-{i}"),
+                &format!("x: {{{{ {expr} }}}}\n"),
+                "",
+            );
+            write(&c.join("bin.dat"), b"a\xff\xfeb\x80c\n");
+            write(
+                &c.join("templates/_h.tpl"),
+                r#"{{ define "h" }}[{{ . }}]{{ end }}"#,
+            );
+            let r = run(&["template", "rel", c.to_str().unwrap()]);
+            assert_refused(&r, message);
+        }
+        // Through `upper`, Go writes U+FFFD for each byte: a valid manifest.
+        let c = chart(
+            "raw-out-upper",
+            r#"x: {{ .Files.Get "bin.dat" | upper }}"#,
+            "",
+        );
+        write(&c.join("bin.dat"), b"a\xff\xfeb\x80c\n");
+        let r = run(&["template", "rel", c.to_str().unwrap()]);
+        assert_eq!(r.code, 0, "{}", head(&r.stderr));
+        assert!(
+            r.stdout.contains("x: A\u{fffd}\u{fffd}B\u{fffd}C"),
+            "{}",
+            r.stdout
+        );
+    }
+}

@@ -17,8 +17,10 @@ use super::{ChartError, ChartFile};
 use crate::prefetch::Prefetch;
 use crate::yaml::ValuesTree;
 
-/// Stack of the worker (YAML parsing recurses once per nesting level).
-const WORKER_STACK_BYTES: usize = 64 * 1024 * 1024;
+/// Stack of the worker: YAML parsing recurses once per nesting level, and
+/// Helm reads values nested 10,000 deep (go-yaml's limit, see
+/// `crate::yaml`); reserved address space, used only as deep as it goes.
+const WORKER_STACK_BYTES: usize = crate::render::RENDER_STACK_BYTES;
 
 /// One piece of work.
 enum Job {

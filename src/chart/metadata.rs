@@ -90,7 +90,11 @@ pub fn yaml_to_plain(text: &str) -> Result<Value, String> {
         crate::origin::Layer::Computed,
         &mut scratch,
     ) {
-        if e.message.starts_with("error converting YAML to JSON") {
+        // The JSON step's depth limit is the other refusal of the text
+        // itself (not of its shape).
+        if e.message.starts_with("error converting YAML to JSON")
+            || e.message.ends_with("exceeded max depth")
+        {
             return Err(e.message);
         }
     }

@@ -372,7 +372,14 @@ impl Parser<'_> {
 
     fn json_value(&mut self) -> Result<Value, PErr> {
         let rest: String = self.s[self.pos..].iter().collect();
-        let mut stream = serde_json::Deserializer::from_str(&rest).into_iter::<serde_json::Value>();
+        if let Some(c) = json_too_deep(&rest) {
+            return msg(format!("invalid character '{c}' exceeded max depth"));
+        }
+        // Go's decoder reads 10,000 levels (checked above); serde_json's
+        // own limit is 128.
+        let mut de = serde_json::Deserializer::from_str(&rest);
+        de.disable_recursion_limit();
+        let mut stream = de.into_iter::<serde_json::Value>();
         match stream.next() {
             Some(Ok(j)) => {
                 let used = stream.byte_offset();
@@ -459,6 +466,63 @@ pub fn typed_val(val: &str) -> Value {
         }
     }
     Value::str(val)
+}
+
+/// Go's `encoding/json` nesting limit.
+const MAX_JSON_DEPTH: usize = 10_000;
+
+/// The bracket at which the first JSON value of `text` nests deeper than
+/// Go's decoder reads ([`MAX_JSON_DEPTH`]), if it does.
+fn json_too_deep(text: &str) -> Option<char> {
+    let (mut depth, mut in_str, mut escaped) = (0usize, false, false);
+    for c in text.chars() {
+        if in_str {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_str = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_str = true,
+            '[' | '{' => {
+                depth += 1;
+                if depth > MAX_JSON_DEPTH {
+                    return Some(c);
+                }
+            }
+            ']' | '}' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return None;
+                }
+            }
+            c if depth == 0 && !c.is_whitespace() => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// One JSON document as Go's `encoding/json` reads it: nested up to
+/// [`MAX_JSON_DEPTH`] levels (serde_json's own limit is 128).
+pub fn parse_go_json(text: &str) -> Result<serde_json::Value, String> {
+    if let Some(c) = json_too_deep(text) {
+        return Err(format!("invalid character '{c}' exceeded max depth"));
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    de.disable_recursion_limit();
+    let mut stream = de.into_iter::<serde_json::Value>();
+    let v = match stream.next() {
+        Some(r) => r.map_err(|e| e.to_string())?,
+        None => return Err("unexpected end of JSON input".to_string()),
+    };
+    if !text[stream.byte_offset()..].trim().is_empty() {
+        return Err("invalid character after top-level value".to_string());
+    }
+    Ok(v)
 }
 
 /// A JSON value as Go's `encoding/json` decodes into `interface{}` (numbers

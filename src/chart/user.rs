@@ -191,7 +191,7 @@ impl UserValues {
             let mut id = flag_origin(origins, "--set-json", i);
             let trimmed = value.trim();
             if trimmed.starts_with('{') {
-                let j: serde_json::Value = serde_json::from_str(trimmed).map_err(|_| {
+                let j = strvals::parse_go_json(trimmed).map_err(|_| {
                     ChartError::UserValues(format!("failed parsing --set-json data JSON: {value}"))
                 })?;
                 let v = strvals::json_to_value(&j, &mut id);

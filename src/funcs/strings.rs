@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use super::types::{strval, strval_traced};
 use super::{def, FuncCtx, FuncDef, FuncError, FuncResult, Ty};
-use crate::traced::{Decision, Run, Source, TStr, TextBuilder, Trace};
+use crate::traced::{Decision, RawByte, Run, Source, TStr, TextBuilder, Trace};
 use crate::value::{MapData, Repr, Value};
 
 /// A string argument as traced text (untraced bytes attributed to the value's deps).
@@ -107,9 +107,26 @@ pub(crate) fn apply_edits(s: &TStr, edits: &[(Range<usize>, TStr)]) -> TStr {
             source: source.clone(),
         });
     };
-    let copy = |text: &mut String, runs: &mut Vec<Run>, a: usize, b: usize, ri: &mut usize| {
+    // Raw bytes (not UTF-8) in the parts copied unchanged stay raw.
+    let in_raw = s.raw();
+    let mut raw: Vec<RawByte> = Vec::new();
+    let copy = |text: &mut String,
+                runs: &mut Vec<Run>,
+                raw: &mut Vec<RawByte>,
+                a: usize,
+                b: usize,
+                ri: &mut usize| {
         let base = text.len();
         text.push_str(&src[a..b]);
+        for r in in_raw {
+            let at = r.at as usize;
+            if at >= a && at < b {
+                raw.push(RawByte {
+                    at: (base + at - a) as u32,
+                    byte: r.byte,
+                });
+            }
+        }
         while *ri < in_runs.len() && (in_runs[*ri].end as usize) <= a {
             *ri += 1;
         }
@@ -138,7 +155,7 @@ pub(crate) fn apply_edits(s: &TStr, edits: &[(Range<usize>, TStr)]) -> TStr {
         if !valid {
             continue;
         }
-        copy(&mut text, &mut runs, last, range.start, &mut ri);
+        copy(&mut text, &mut runs, &mut raw, last, range.start, &mut ri);
         let out_start = text.len();
         text.push_str(rep.as_str());
         for r in rep.runs() {
@@ -158,7 +175,7 @@ pub(crate) fn apply_edits(s: &TStr, edits: &[(Range<usize>, TStr)]) -> TStr {
         marks.push((range.start, range.end, out_start, text.len()));
         last = range.end;
     }
-    copy(&mut text, &mut runs, last, src.len(), &mut ri);
+    copy(&mut text, &mut runs, &mut raw, last, src.len(), &mut ri);
     let map = |x: usize, is_end: bool| -> usize {
         // The last edit that starts strictly before x decides.
         let k = marks.partition_point(|m| m.0 < x);
@@ -185,7 +202,7 @@ pub(crate) fn apply_edits(s: &TStr, edits: &[(Range<usize>, TStr)]) -> TStr {
         Trace {
             runs,
             decisions,
-            raw: None,
+            raw: (!raw.is_empty()).then(|| Rc::from(raw)),
         },
     )
 }
@@ -544,9 +561,17 @@ fn f_quote(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
 fn quote_escape(s: &TStr) -> TStr {
     let mut edits: Vec<(Range<usize>, TStr)> = Vec::new();
     let mut buf = String::new();
+    let raw = s.raw();
+    let mut next_raw = 0;
     for (i, c) in s.as_str().char_indices() {
         buf.clear();
-        go_quote_inner(c.encode_utf8(&mut [0u8; 4]), &mut buf);
+        if raw.get(next_raw).is_some_and(|r| r.at as usize == i) {
+            // A byte that is not UTF-8: strconv.Quote writes `\xNN`.
+            buf.push_str(&format!("\\x{:02x}", raw[next_raw].byte));
+            next_raw += 1;
+        } else {
+            go_quote_inner(c.encode_utf8(&mut [0u8; 4]), &mut buf);
+        }
         if buf.len() == c.len_utf8() {
             continue;
         }

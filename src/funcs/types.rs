@@ -23,7 +23,7 @@ pub fn strval(v: &Value) -> String {
 /// are not UTF-8, see [`TStr::from_bytes`]), anything else as `%v` prints it.
 pub fn strval_bytes(v: &Value) -> std::borrow::Cow<'_, [u8]> {
     match &v.repr {
-        Repr::Str(s) => std::borrow::Cow::Borrowed(s.bytes()),
+        Repr::Str(s) => s.bytes(),
         _ => std::borrow::Cow::Owned(sprint_value(v).into_bytes()),
     }
 }

@@ -20,9 +20,21 @@ fn arg(args: &[Value]) -> Value {
 }
 
 /// The result string depends on the value and on everything printed in it.
+/// Bytes that are not UTF-8 come out as U+FFFD: Helm's `toYaml` encodes
+/// to JSON first, and Go's JSON encoder replaces them.
 fn text_value(t: TStr, v: &Value) -> Value {
     let deps = t.all_deps().union(&v.deps);
-    Value::tstr(t).with_deps(deps)
+    Value::tstr(t.without_raw()).with_deps(deps)
+}
+
+/// yaml.v2's refusal of text with bytes that are not UTF-8, as
+/// `fromYaml` reports it.
+fn not_utf8(text: &TStr) -> Option<String> {
+    if text.raw().is_empty() {
+        return None;
+    }
+    let reader = yaml::utf8_error(&text.bytes())?;
+    Some(format!("error converting YAML to JSON: {reader}"))
 }
 
 fn to_yaml(ctx: &FuncCtx, args: Vec<Value>) -> FuncResult {
@@ -81,6 +93,9 @@ fn from_yaml(ctx: &FuncCtx, args: Vec<Value>) -> FuncResult {
         return Ok(Value::map_from(MapData::new()));
     };
     let deps = text.all_deps().union(&v.deps);
+    if let Some(e) = not_utf8(text) {
+        return Ok(error_map(e, &deps));
+    }
     match yaml::parse_yaml_value_in(text, &ctx.yaml) {
         Ok(parsed) if parsed.is_nil() => Ok(Value::map_from(MapData::new()).with_deps(deps)),
         // The document as a whole came from all of the text.
@@ -102,6 +117,9 @@ fn from_yaml_array(ctx: &FuncCtx, args: Vec<Value>) -> FuncResult {
         return Ok(Value::list(Vec::new()));
     };
     let deps = text.all_deps().union(&v.deps);
+    if let Some(e) = not_utf8(text) {
+        return Ok(Value::list(vec![Value::str(e).with_deps(deps.clone())]).with_deps(deps));
+    }
     match yaml::parse_yaml_value_in(text, &ctx.yaml) {
         Ok(parsed) if parsed.is_nil() => Ok(Value::list(Vec::new()).with_deps(deps)),
         Ok(parsed) if parsed.as_list().is_some() => Ok(parsed.add_deps(&deps)),

@@ -61,6 +61,20 @@ pub fn line_starts(text: &str) -> Vec<usize> {
     v
 }
 
+/// Each origin's value before rendering, as JSON data on demand: the
+/// values are kept (a lazy deep copy, taken before rendering) and turned
+/// into JSON when asked, since the JSON of every node up front costs the
+/// size of its subtree, quadratic in the depth of nested values.
+#[derive(Default)]
+pub struct OriginJson(pub HashMap<OriginId, crate::value::Value>);
+
+impl OriginJson {
+    /// The value of `id` as JSON data.
+    pub fn get(&self, id: &OriginId) -> Option<serde_json::Value> {
+        self.0.get(id).map(crate::render::json_value)
+    }
+}
+
 /// The result of rendering a chart.
 pub struct RenderOutput {
     /// Rendered text of every non-partial template, by Helm's template path.
@@ -80,7 +94,7 @@ pub struct RenderOutput {
     /// Each origin's value before rendering, shortened for display.
     pub origin_values: HashMap<OriginId, String>,
     /// Each origin's value before rendering as JSON data (`--format json`).
-    pub origin_json: HashMap<OriginId, serde_json::Value>,
+    pub origin_json: OriginJson,
     /// Digests of the whole text of origins whose shown value is shortened
     /// (long strings), so that two renders' values compare exactly.
     pub origin_digests: HashMap<OriginId, u64>,

@@ -175,7 +175,7 @@ fn explain(out: &RenderOutput, cfg: &Config<'_>, m: &Match<'_>) -> BlockMatch {
             role,
             key: key.to_string(),
             value: out.origin_values.get(&id).cloned().unwrap_or_default(),
-            value_json: out.origin_json.get(&id).cloned().unwrap_or_default(),
+            value_json: out.origin_json.get(&id).unwrap_or_default(),
             read_at: Vec::new(),
             set_at: out.describe_origin_pos(id),
             lines: Vec::new(),

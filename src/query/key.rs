@@ -250,7 +250,7 @@ pub fn key_answer(index: &Index<'_>, key: &str) -> Result<KeyAnswer, QueryError>
     let value_json = ids
         .iter()
         .filter(|&&id| out.origins.get(id).path == key)
-        .find_map(|id| out.origin_json.get(id).cloned())
+        .find_map(|id| out.origin_json.get(id))
         .unwrap_or_default();
     // A key the user's `null` deleted has no value: say so.
     let deleted = chain.last().is_some_and(|l| l.won)

@@ -54,10 +54,11 @@ impl ParseError {
 
 type PResult<T> = Result<T, ParseError>;
 
-/// Go's `maxStackDepth`: nesting limit of parenthesized pipelines. Go
-/// allows 10000 (1000 on wasm); we use 1000 so that the recursive parser
-/// cannot overflow a thread's stack.
-const MAX_STACK_DEPTH: u32 = 1000;
+/// Go's `maxStackDepth`: nesting limit of parenthesized pipelines (10,000;
+/// 1,000 on wasm). The parser recurses a few frames per level: templates
+/// are parsed on threads with a large stack (`render::RENDER_STACK_BYTES`,
+/// the parse-ahead worker's).
+const MAX_STACK_DEPTH: u32 = 10_000;
 /// Go's `maxPipelineCmds`.
 const MAX_PIPELINE_CMDS: usize = 100000;
 

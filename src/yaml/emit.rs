@@ -6,7 +6,6 @@
 //! the call site); a string that already has a trace keeps it where its
 //! bytes are copied 1:1. Indentation and indicators belong to the call site.
 
-use std::cmp::Ordering;
 use std::rc::Rc;
 
 use super::resolve::{go_format_g, needs_quoting, yaml_float_text};
@@ -92,14 +91,43 @@ fn key_less_chars<C: Copy + Into<char>>(ar: &[C], br: &[C]) -> bool {
     ar.len() < br.len()
 }
 
-fn key_cmp(a: &str, b: &str) -> Ordering {
-    if key_less(a, b) {
-        Ordering::Less
-    } else if key_less(b, a) {
-        Ordering::Greater
-    } else {
-        Ordering::Equal
+/// Sort map entries by key as yaml.v2 does with `sort.Sort` and
+/// [`key_less`]. That order is not total (`"0a" < "a"`, `"a" < "0b"`, ...),
+/// so Rust's `sort_by` may panic on it. Go sorts up to 12 items by
+/// insertion, which is copied here, so small maps come out in Go's order
+/// for any keys; longer ones are merge sorted, which never fails and gives
+/// Go's order whenever the keys are totally ordered by [`key_less`]
+/// (Go's pdqsort may order other key sets differently).
+fn sort_entries<V: Copy>(entries: &mut [(&crate::value::MapKey, V)]) {
+    let less = |a: &(&crate::value::MapKey, V), b: &(&crate::value::MapKey, V)| key_less(a.0, b.0);
+    if entries.len() <= 12 {
+        // Go's `insertionSort`.
+        for i in 1..entries.len() {
+            let mut j = i;
+            while j > 0 && less(&entries[j], &entries[j - 1]) {
+                entries.swap(j, j - 1);
+                j -= 1;
+            }
+        }
+        return;
     }
+    let mid = entries.len() / 2;
+    sort_entries(&mut entries[..mid]);
+    sort_entries(&mut entries[mid..]);
+    let mut merged = Vec::with_capacity(entries.len());
+    let (mut i, mut j) = (0, mid);
+    while i < mid && j < entries.len() {
+        if less(&entries[j], &entries[i]) {
+            merged.push(entries[j]);
+            j += 1;
+        } else {
+            merged.push(entries[i]);
+            i += 1;
+        }
+    }
+    merged.extend_from_slice(&entries[i..mid]);
+    merged.extend_from_slice(&entries[j..]);
+    entries.copy_from_slice(&merged);
 }
 
 fn is_printable(c: char) -> bool {
@@ -333,7 +361,7 @@ impl Emitter {
                 let kept = self.cycles.enter(addr).map_err(|_| cycle_error())?;
                 let data = m.borrow();
                 let mut entries: Vec<(&crate::value::MapKey, &Value)> = data.iter().collect();
-                entries.sort_by(|a, b| key_cmp(a.0, b.0));
+                sort_entries(&mut entries);
                 self.mapping(&entries, mapping_ctx)?;
                 self.cycles.leave(addr, kept);
                 Ok(())
@@ -349,7 +377,7 @@ impl Emitter {
                 Some(m) => {
                     let m = m.borrow();
                     let mut entries: Vec<(&crate::value::MapKey, &Value)> = m.iter().collect();
-                    entries.sort_by(|a, b| key_cmp(a.0, b.0));
+                    sort_entries(&mut entries);
                     self.mapping(&entries, mapping_ctx)
                 }
                 None => self.string(&TStr::plain(o.display()), &v.deps, simple_key),

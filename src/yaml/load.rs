@@ -5,6 +5,19 @@
 //!
 //! Values files give every node an origin with its file position; `fromYaml`
 //! gives every string the trace of the input bytes it was parsed from.
+//!
+//! Nesting: Helm reads 10,000 nested collections of one style (go-yaml's
+//! `max_flow_level` and `max_indents`, message `exceeded max depth of
+//! 10000`), and the JSON step then refuses a document deeper than 10,000
+//! levels in all (`invalid character '[' exceeded max depth`). The parser,
+//! saphyr-parser, has no setting for its own limits (a `u8` flow level:
+//! 255 levels; no block limit), and its newest release (0.3.4) keeps them;
+//! rewriting deep flow text into block style before parsing would move
+//! every position an error or an origin names. So the crate is used with a
+//! small patch that puts go-yaml's limits in its scanner
+//! (`vendor/saphyr-parser/TRACE-VALUE-PATCH.md`); [`json_too_deep`] is the
+//! JSON step's. The tree builder and the conversion recurse once per
+//! level: they run on threads with a large stack (`render::RENDER_STACK_BYTES`).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -427,6 +440,14 @@ impl<'t> Builder<'t> {
 
 /// Parse the first document of `text` into a node tree (`None` when empty).
 fn parse_tree(text: &str) -> Result<Option<Node>, Fail> {
+    if let Some(at) = super::control_character(text) {
+        let line = text[..at].matches('\n').count() as u32 + 1;
+        return Err(Fail {
+            line,
+            column: (at - text[..at].rfind('\n').map_or(0, |p| p + 1)) as u32 + 1,
+            message: super::CONTROL_CHARACTERS.to_string(),
+        });
+    }
     let mut b = Builder {
         text,
         chars: CharMap::new(text),
@@ -973,6 +994,14 @@ pub fn values_from_tree(
         table: origins,
     };
     let v = convert(tree, &mut attr).map_err(|f| to_error(&file, f))?;
+    if let Some(e) = tree.and_then(json_too_deep) {
+        return Err(YamlError {
+            file: file.to_string(),
+            line: e.line,
+            column: e.column,
+            message: e.message,
+        });
+    }
     let kind = match &v.repr {
         crate::value::Repr::Nil => return Ok(Value::map_from(MapData::new())),
         crate::value::Repr::Map(_) => return Ok(v),
@@ -1003,7 +1032,50 @@ pub fn parse_yaml_value(text: &TStr) -> Result<Value, YamlError> {
 pub fn parse_yaml_value_in(text: &TStr, trees: &YamlTrees) -> Result<Value, YamlError> {
     let tree = parse_tree_cached(text.text_rc(), trees).map_err(|f| to_error("", f))?;
     let mut attr = InputTrace { input: text };
-    convert(tree.as_ref().as_ref(), &mut attr).map_err(|f| to_error("", f))
+    let v = convert(tree.as_ref().as_ref(), &mut attr).map_err(|f| to_error("", f))?;
+    if let Some(e) = tree.as_ref().as_ref().and_then(json_too_deep) {
+        return Err(YamlError {
+            file: String::new(),
+            line: e.line,
+            column: e.column,
+            message: e.message,
+        });
+    }
+    Ok(v)
+}
+
+/// Go's JSON decoder reads at most 10,000 nested arrays and objects; the
+/// YAML parser's limit (10,000 nested collections of one style) leaves room
+/// for one level more, which sigs.k8s.io/yaml's JSON step then refuses.
+const MAX_JSON_DEPTH: usize = 10_000;
+
+/// The JSON step's refusal of a document nested more than
+/// [`MAX_JSON_DEPTH`] deep, at the first collection (in document order)
+/// past it. Iterative: the tree may be 20,000 levels deep.
+fn json_too_deep(root: &Node) -> Option<Fail> {
+    let mut stack: Vec<(&Node, usize)> = vec![(root, 1)];
+    while let Some((n, depth)) = stack.pop() {
+        let bracket = match &n.kind {
+            Kind::Scalar { .. } => continue,
+            Kind::Seq(items) => {
+                stack.extend(items.iter().rev().map(|it| (it, depth + 1)));
+                '['
+            }
+            Kind::Map(entries) => {
+                stack.extend(entries.iter().rev().map(|(_, v)| (v, depth + 1)));
+                '{'
+            }
+        };
+        if depth > MAX_JSON_DEPTH {
+            return Some(fail_at(
+                n,
+                format!(
+                    "error unmarshaling JSON: while decoding JSON: invalid character '{bracket}' exceeded max depth"
+                ),
+            ));
+        }
+    }
+    None
 }
 
 /// The JSON type name Go's decoder reports for a value that does not fit.

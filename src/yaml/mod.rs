@@ -84,6 +84,20 @@ pub fn utf8_error(data: &[u8]) -> Option<&'static str> {
     Some("yaml: invalid Unicode character")
 }
 
+/// yaml.v2's reader refusal of a character outside YAML's printable set.
+pub const CONTROL_CHARACTERS: &str = "yaml: control characters are not allowed";
+
+/// The byte offset of the first character yaml.v2's reader refuses (tab,
+/// line feed, carriage return, NEL and the printable ranges pass), if any.
+pub fn control_character(text: &str) -> Option<usize> {
+    text.char_indices()
+        .find(|&(_, c)| {
+            !matches!(c as u32,
+                0x09 | 0x0A | 0x0D | 0x20..=0x7E | 0x85 | 0xA0..=0xD7FF | 0xE000..=0xFFFD | 0x10000..)
+        })
+        .map(|(i, _)| i)
+}
+
 /// The JSON type name Go's decoder reports for a value of the wrong shape
 /// (`array`, `object`, `string`, ...), for `fromYaml`'s error messages.
 pub fn json_kind(v: &Value) -> &'static str {
