@@ -312,7 +312,10 @@ pub fn index_value(item: &Value, indexes: &[Value]) -> FuncResult {
                         )))
                     }
                 };
-                m.get(&key).unwrap_or_default()
+                // A missing key gives nil standing at that key, so a key
+                // read below it (after `default dict`) names the full path.
+                m.get(&key)
+                    .unwrap_or_else(|| Value::nil().standing_at(cur.child_places(&key)))
             }
             _ => {
                 return Err(FuncError(format!(

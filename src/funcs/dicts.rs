@@ -33,7 +33,7 @@ fn f_get(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
     let key = strval(&arg(&a, 1));
     Ok(map_arg(&a, 0)
         .and_then(|m| m.get(&key))
-        .unwrap_or_else(|| Value::str("")))
+        .unwrap_or_else(|| Value::str("").standing_at(arg(&a, 0).child_places(&key))))
 }
 
 fn f_set(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
@@ -214,9 +214,23 @@ fn f_dig(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
             None => return Err(conversion_panic(k, "string")),
         }
     }
+    // The map reached so far, as a value: where the keys not found stand.
+    let mut at = last.clone();
     for (i, k) in ks.iter().enumerate() {
         let Some(step) = m.get(k) else {
-            return Ok(default);
+            // The default stands in for the missing path as well as where
+            // it stands itself.
+            let mut missing = at.clone();
+            for k in &ks[i..] {
+                missing = Value::nil().standing_at(missing.child_places(k));
+            }
+            let places: std::rc::Rc<[crate::value::Place]> = missing
+                .places()
+                .iter()
+                .chain(default.places().iter())
+                .cloned()
+                .collect();
+            return Ok(default.standing_at(places));
         };
         if i + 1 == ks.len() {
             return Ok(step);
@@ -225,6 +239,7 @@ fn f_dig(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
             Some(n) => m = n.clone(),
             None => return Err(conversion_panic(&step, "map[string]interface {}")),
         }
+        at = step;
     }
     Ok(default)
 }
