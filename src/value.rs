@@ -360,6 +360,23 @@ pub struct Value {
     pub repr: Repr,
     /// Values origins this value came from or was computed from.
     pub deps: Deps,
+    /// Where in the values tree the value stands, when `deps` cannot say
+    /// it (see [`Place`]); `None` means "at its deps".
+    pub at: Option<Rc<[Place]>>,
+}
+
+/// A values key a value stands at: an origin and the keys below it that
+/// were looked up and not found. A key a template reads below the value is
+/// that key below this place. `deps` say what a value depends on, which is
+/// more than where it stands: `(index .Values.global "image") | default dict`
+/// is a new map that depends on `global` but stands at `global.image`, so
+/// `.pullSecrets` on it reads `global.image.pullSecrets`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Place {
+    /// The values node the path starts at.
+    pub base: OriginId,
+    /// Keys below it, none of them present.
+    pub keys: Rc<[MapKey]>,
 }
 
 impl Default for Value {
@@ -393,6 +410,7 @@ impl Value {
         Value {
             repr,
             deps: Deps::none(),
+            at: None,
         }
     }
 
@@ -476,9 +494,51 @@ impl Value {
         self
     }
 
-    /// The same value with `deps` added.
+    /// The same value with `deps` added. A map (or nil) that comes to
+    /// depend on more keys still stands where it stood: its place is fixed
+    /// before the deps grow, so a key read below it is not taken for a key
+    /// below the ones that decided it (a `ternary` condition, an `if`).
     pub fn add_deps(mut self, deps: &Deps) -> Self {
+        if deps.is_empty() {
+            return self;
+        }
+        if self.at.is_none() && matches!(self.repr, Repr::Map(_) | Repr::Nil) {
+            self.at = Some(self.places());
+        }
         self.deps = self.deps.union(deps);
+        self
+    }
+
+    /// Where the value stands in the values tree: its [`Place`]s, or one
+    /// place per origin it depends on when nothing fixed them.
+    pub fn places(&self) -> Rc<[Place]> {
+        match &self.at {
+            Some(at) => Rc::clone(at),
+            None => self
+                .deps
+                .iter()
+                .map(|base| Place {
+                    base,
+                    keys: Rc::from([]),
+                })
+                .collect(),
+        }
+    }
+
+    /// The places of `key` below this value (empty when it stands nowhere).
+    pub fn child_places(&self, key: &str) -> Rc<[Place]> {
+        self.places()
+            .iter()
+            .map(|p| Place {
+                base: p.base,
+                keys: p.keys.iter().cloned().chain([MapKey::from(key)]).collect(),
+            })
+            .collect()
+    }
+
+    /// The same value standing at `places`.
+    pub fn standing_at(mut self, places: Rc<[Place]>) -> Self {
+        self.at = Some(places);
         self
     }
 
@@ -600,6 +660,7 @@ impl Value {
         Value {
             repr,
             deps: self.deps.clone(),
+            at: self.at.clone(),
         }
     }
 }

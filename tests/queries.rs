@@ -376,3 +376,130 @@ fn an_empty_branch_before_the_closing_brace_is_an_insertion_point() {
         );
     }
 }
+
+fn pass_through() -> PathBuf {
+    common::repo_dir().join("charts-fixtures/pass-through-keys")
+}
+
+/// `index`, `default`, `dig`, `get`, `pluck`, `first`, `last`, `ternary`
+/// and `coalesce` give back a stored value: `blame` and `--resource` name
+/// its own key (plus the key that decided, for `default`, `ternary` and
+/// `coalesce`), and `--key` finds the line that looked it up.
+#[test]
+fn pass_through_functions_keep_the_key_of_the_value() {
+    let (lines, resource, key) = with_render(pass_through(), None, "rel", |out| {
+        let lines = query::blame(out, &BlameTarget::File("templates/configmap.yaml".into()))
+            .expect("blame");
+        let index = trace_value::model::index::Index::new(out);
+        let resource: Vec<(String, Vec<(String, Role)>)> =
+            query::resource_query(&index, "ConfigMap/rel-pass-through", None)
+                .expect("resource")
+                .into_iter()
+                .flat_map(|m| m.paths)
+                .map(|p| {
+                    (
+                        p.path,
+                        p.keys.into_iter().map(|k| (k.key, k.role)).collect(),
+                    )
+                })
+                .collect();
+        let key = query::key_query(out, "settings.image.tag").expect("key");
+        (lines, resource, key)
+    });
+    let keys_of = |field: &str| -> Vec<String> {
+        lines
+            .iter()
+            .find(|l| l.text.starts_with(&format!("  {field}:")))
+            .unwrap_or_else(|| panic!("no line {field}"))
+            .keys
+            .clone()
+    };
+    let expected: &[(&str, &[&str])] = &[
+        ("index", &["settings.image.registry"]),
+        ("default", &["settings.image.tag", "settings.blank"]),
+        ("dig", &["settings.image.tag"]),
+        ("get", &["settings.image.registry"]),
+        ("pluck", &["maps.one.name"]),
+        ("last", &["items[1]"]),
+        ("ternary", &["maps.one.name", "settings.enabled"]),
+        ("coalesce", &["maps.two.name", "settings.blank"]),
+    ];
+    for (field, want) in expected {
+        // blame names the key printed on the line.
+        assert_eq!(
+            keys_of(field),
+            vec![want[0].to_string()],
+            "blame of data.{field}"
+        );
+        let mut want: Vec<String> = want.iter().map(|s| s.to_string()).collect();
+        want.sort();
+        let path = format!("data.{field}");
+        let (_, rows) = resource
+            .iter()
+            .find(|(p, _)| *p == path)
+            .unwrap_or_else(|| panic!("--resource: no {path} in {resource:?}"));
+        let mut got: Vec<String> = rows.iter().map(|(k, _)| k.clone()).collect();
+        got.sort();
+        assert_eq!(got, want, "--resource of {path}");
+        // The value printed is content, what decided is a gate.
+        assert_eq!(
+            rows.iter()
+                .find(|(_, r)| *r == Role::Content)
+                .map(|(k, _)| k.as_str()),
+            Some(match *field {
+                "index" | "get" => "settings.image.registry",
+                "default" | "dig" => "settings.image.tag",
+                "pluck" | "ternary" => "maps.one.name",
+                "last" => "items[1]",
+                _ => "maps.two.name",
+            })
+        );
+    }
+    // Read by `index` on line 7 and by `dig` on line 8.
+    assert_eq!(
+        key.read_at,
+        vec![
+            "templates/configmap.yaml:7".to_string(),
+            "templates/configmap.yaml:8".to_string()
+        ]
+    );
+    let mut fields: Vec<&str> = key.manifest.iter().map(|m| m.path.as_str()).collect();
+    fields.sort_unstable();
+    assert_eq!(fields, vec!["data.default", "data.dig"]);
+}
+
+/// A key read below a value that `index`, `get`, `dig`, `default`,
+/// `coalesce`, `ternary` or `first` gave back is named by its full path, even
+/// when the key (or the one above it) is not set: `(index .Values.global
+/// "image") | default dict` stands at `global.image`, so `.pullSecrets` on
+/// it reads `global.image.pullSecrets` (k8s-monitoring 3.5.2's hooks), and
+/// a `ternary` condition is no map the key is read from. Checked with the
+/// oracle: `--set K=x` changes the render for every key listed, and not for
+/// `global.pullSecrets` (what the trace named before).
+#[test]
+fn keys_read_below_pass_through_functions_have_their_full_path() {
+    let missing = with_render(pass_through(), None, "rel", |out| {
+        trace_value::docs::sets::findings(out, "default")
+            .missing
+            .into_iter()
+            .map(|(k, at)| (k, at.rsplit(':').next().unwrap_or("").to_string()))
+            .collect::<Vec<(String, String)>>()
+    });
+    let want = [
+        ("global.image.pullSecrets", "14"),
+        ("maps.one.extra", "32"),
+        ("maps.one.label", "26"),
+        ("maps.two.tier", "29"),
+        ("servers[0].port", "35"),
+        ("settings.empty.extra", "32"),
+        ("settings.empty.tier", "29"),
+        ("settings.extra.note", "23"),
+        ("settings.image.proxy.host", "20"),
+        ("settings.image.pullPolicy", "17"),
+    ];
+    let want: Vec<(String, String)> = want
+        .iter()
+        .map(|(k, l)| (k.to_string(), l.to_string()))
+        .collect();
+    assert_eq!(missing, want);
+}

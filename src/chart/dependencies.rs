@@ -120,7 +120,11 @@ fn fork_value(v: &Value, origins: &mut OriginTable) -> Value {
         )),
         other => other.clone(),
     };
-    Value { repr, deps }
+    Value {
+        repr,
+        deps,
+        at: None,
+    }
 }
 
 fn fork_map(m: &MapRef, origins: &mut OriginTable) -> MapRef {

@@ -147,9 +147,13 @@ pub fn findings(out: &RenderOutput, name: &str) -> SetFindings {
         .map(|d| (d.alias.clone(), d.condition.clone()))
         .collect();
     for m in &out.missing_reads {
-        for id in m.map.iter() {
-            if let Some(k) = origin_key(out, id) {
-                let path = format!("{k}.{}", escape(&m.key));
+        for place in m.places.iter() {
+            if let Some(k) = origin_key(out, place.base) {
+                let mut path = k.to_string();
+                for key in place.keys.iter() {
+                    path.push('.');
+                    path.push_str(&escape(key));
+                }
                 f.missing
                     .entry(path)
                     .or_insert_with(|| out.describe_loc(m.loc));

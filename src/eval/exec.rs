@@ -15,7 +15,7 @@ use crate::template::ast::{
     VariableRef,
 };
 use crate::traced::{Decision, DecisionKind, FileId, Source, TStr, TextBuilder, TplLoc};
-use crate::value::{IntKind, Repr, Value};
+use crate::value::{IntKind, Place, Repr, Value};
 
 /// The render budget for a function's result: a string or list over the
 /// limit is an error of that call (also what the Go formatter gave up on).
@@ -48,10 +48,8 @@ pub struct Read {
 /// A template asked a values map for a key it does not have.
 #[derive(Debug, Clone)]
 pub struct MissingRead {
-    /// The origins of the map asked.
-    pub map: Deps,
-    /// The key asked for.
-    pub key: Arc<str>,
+    /// The key asked for, at each place the map stands (see [`Place`]).
+    pub places: Rc<[Place]>,
     /// Where.
     pub loc: TplLoc,
 }
@@ -849,7 +847,19 @@ impl Evaluator {
                             format!("nil pointer evaluating interface {{}}.{name}"),
                         ));
                     }
-                    Operand::plain(Value::nil())
+                    // A key below a key that is not set (`index` or
+                    // `default` gave the nil) is read all the same.
+                    let places = match &cur.value.at {
+                        Some(_) => cur.value.child_places(name),
+                        None => Rc::from([]),
+                    };
+                    if !places.is_empty() {
+                        self.missing_reads.push(MissingRead {
+                            places: Rc::clone(&places),
+                            loc: self.loc(st, pos),
+                        });
+                    }
+                    Operand::plain(Value::nil().standing_at(places))
                 }
                 Repr::Map(m)
                     if name.as_ref() == "AsMap" && !has_args && m.get("AsMap").is_none() =>
@@ -882,8 +892,9 @@ impl Evaluator {
                             }
                         }
                         None => {
+                            let places = cur.value.child_places(name);
                             let deleted = self.deleted.of(m, name).cloned();
-                            let mut value = Value::nil();
+                            let mut value = Value::nil().standing_at(Rc::clone(&places));
                             if let Some(deps) = deleted {
                                 // Missing because the user's `null` deleted
                                 // it: what the template does with its absence
@@ -895,10 +906,9 @@ impl Evaluator {
                                     });
                                 }
                                 value.deps = deps;
-                            } else if !cur.value.deps.is_empty() {
+                            } else if !places.is_empty() {
                                 self.missing_reads.push(MissingRead {
-                                    map: cur.value.deps.clone(),
-                                    key: name.clone(),
+                                    places: Rc::clone(&places),
                                     loc,
                                 });
                             }
@@ -1049,7 +1059,17 @@ impl Evaluator {
             ctx.deleted = Rc::clone(&self.deleted);
         }
         match (def.body)(&ctx, argv).and_then(within_budget) {
-            Ok(v) => Ok(attach_provenance(name, v, deps, loc)),
+            Ok(v) => {
+                if is_lookup(name) && self.trace {
+                    // `index`, `dig`, `first`, ... read a values node as a
+                    // field chain does: the node found is read here.
+                    let found: Deps = v.deps.iter().filter(|&id| !deps.contains(id)).collect();
+                    if !found.is_empty() {
+                        self.reads.push(Read { deps: found, loc });
+                    }
+                }
+                Ok(attach_provenance(name, v, deps, loc))
+            }
             Err(e) => {
                 let mut err = self.error(
                     st,
@@ -1456,6 +1476,14 @@ impl Evaluator {
             ))
         }
     }
+}
+
+/// Functions that give back a value stored in their arguments.
+fn is_lookup(name: &str) -> bool {
+    matches!(
+        name,
+        "index" | "get" | "dig" | "first" | "last" | "mustFirst" | "mustLast"
+    )
 }
 
 /// Give a function result the provenance of its arguments when it has none

@@ -313,9 +313,14 @@ fn index_in(item: &Value, indexes: &[Value], ctx: &FuncCtx) -> FuncResult {
                         )))
                     }
                 };
+                // A missing key gives nil standing at that key, so a key
+                // read below it (after `default dict`) names the full path;
+                // a `null` that deleted it decides it.
                 match m.get(&key) {
                     Some(v) => v,
-                    None => ctx.with_deletion(Value::nil(), m, &key),
+                    None => {
+                        ctx.with_deletion(Value::nil().standing_at(cur.child_places(&key)), m, &key)
+                    }
                 }
             }
             _ => {

@@ -34,10 +34,15 @@ fn f_get(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
     let map = map_arg(&a, 0);
     match map.as_ref().and_then(|m| m.get(&key)) {
         Some(v) => Ok(v),
-        None => Ok(match &map {
-            Some(m) => ctx.with_deletion(Value::str("").with_deps(args_deps(&a)), m, &key),
-            None => Value::str(""),
-        }),
+        None => {
+            // A missing key gives "" standing at that key (a key read below
+            // names the full path), decided by a `null` that deleted it.
+            let missing = Value::str("").standing_at(arg(&a, 0).child_places(&key));
+            Ok(match &map {
+                Some(m) => ctx.with_deletion(missing.with_deps(args_deps(&a)), m, &key),
+                None => missing,
+            })
+        }
     }
 }
 
@@ -229,9 +234,23 @@ fn f_dig(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
             None => return Err(conversion_panic(k, "string")),
         }
     }
+    // The map reached so far, as a value: where the keys not found stand.
+    let mut at = last.clone();
     for (i, k) in ks.iter().enumerate() {
         let Some(step) = m.get(k) else {
-            return Ok(ctx.with_deletion(default, &m, k));
+            // The default stands in for the missing path as well as where
+            // it stands itself.
+            let mut missing = at.clone();
+            for k in &ks[i..] {
+                missing = Value::nil().standing_at(missing.child_places(k));
+            }
+            let places: std::rc::Rc<[crate::value::Place]> = missing
+                .places()
+                .iter()
+                .chain(default.places().iter())
+                .cloned()
+                .collect();
+            return Ok(ctx.with_deletion(default.standing_at(places), &m, k));
         };
         if i + 1 == ks.len() {
             return Ok(step);
@@ -240,6 +259,7 @@ fn f_dig(ctx: &FuncCtx, a: Vec<Value>) -> FuncResult {
             Some(n) => m = n.clone(),
             None => return Err(conversion_panic(&step, "map[string]interface {}")),
         }
+        at = step;
     }
     Ok(default)
 }

@@ -7,14 +7,31 @@
 
 use super::types::is_empty;
 use super::{def, FuncCtx, FuncDef, FuncError, FuncResult, Ty};
+use std::rc::Rc;
+
 use crate::origin::Deps;
-use crate::value::Value;
+use crate::value::{Place, Value};
+
+/// Where a chosen value stands: its own places and those of the empty
+/// values it stands in for (setting a key below any of them changes the
+/// result). The deciding values' deps are added without moving it.
+fn stand_in(chosen: Value, skipped: &[&Value]) -> Value {
+    let places: Rc<[Place]> = skipped
+        .iter()
+        .flat_map(|v| v.places().iter().cloned().collect::<Vec<_>>())
+        .chain(chosen.places().iter().cloned())
+        .collect();
+    let deps = Deps::union_all(skipped.iter().map(|v| &v.deps));
+    chosen.standing_at(places).add_deps(&deps)
+}
 
 fn f_default(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
     let d = a.first().cloned().unwrap_or_default();
     match a.get(1) {
         Some(g) if !is_empty(g) => Ok(g.clone()),
-        Some(g) => Ok(d.add_deps(&g.deps)),
+        // The default stands in for the empty given value: `(index
+        // .Values.global "image") | default dict` stands at `global.image`.
+        Some(g) => Ok(stand_in(d, &[g])),
         None => Ok(d),
     }
 }
@@ -24,19 +41,20 @@ fn f_empty(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
 }
 
 fn f_coalesce(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
-    let mut skipped = Deps::none();
-    for v in &a {
+    for (i, v) in a.iter().enumerate() {
         if !is_empty(v) {
-            return Ok(v.clone().add_deps(&skipped));
+            let skipped: Vec<&Value> = a[..i].iter().collect();
+            return Ok(stand_in(v.clone(), &skipped));
         }
-        skipped = skipped.union(&v.deps);
     }
-    Ok(Value::nil().with_deps(skipped))
+    let skipped: Vec<&Value> = a.iter().collect();
+    Ok(stand_in(Value::nil(), &skipped))
 }
 
 fn f_ternary(_: &FuncCtx, a: Vec<Value>) -> FuncResult {
     let cond = a.get(2).cloned().unwrap_or_default();
     let pick = if cond.truthy() { 0 } else { 1 };
+    // The condition decides, the chosen value stays where it stands.
     Ok(a.get(pick)
         .cloned()
         .unwrap_or_default()
