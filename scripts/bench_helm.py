@@ -23,6 +23,8 @@ import helm_python as helm
 
 
 def deep_merge(base, top):
+    """Helm's merge of one values file over the ones before it: maps merge
+    key by key, anything else replaces (scripts/bench_corpus.py uses it too)."""
     for key, value in top.items():
         if isinstance(value, dict) and isinstance(base.get(key), dict):
             deep_merge(base[key], value)

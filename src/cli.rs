@@ -88,8 +88,14 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff; `trace-value man | man -l -`).
-    Man,
+    /// Print the man page (roff; `trace-value man | man -l -`), or with
+    /// `--dir` write one page per command there (`trace-value.1`,
+    /// `trace-value-check.1`, ...).
+    Man {
+        /// Write the pages into this folder (created if missing) instead.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 /// `docs`.
@@ -321,9 +327,18 @@ pub enum ArgsError {
     /// NAME and `--name-template` (Helm's message).
     #[error("cannot set --name-template and also specify a name")]
     NameTemplateWithName,
-    /// `--name-template` did not parse or execute.
-    #[error(transparent)]
-    NameTemplate(#[from] trace_value::render::RenderError),
+    /// `--name-template` did not parse or execute: Go's message, as Helm's
+    /// `TemplateName` returns it, after where in the template text
+    /// (`--name-template:1:8: template: name-template:1: ...`).
+    #[error("--name-template:{}:{}: {message}", .at.line.unwrap_or(1), .at.column.unwrap_or(1))]
+    NameTemplate {
+        /// Go's message.
+        message: String,
+        /// The error's kind (`parse`, `template`: docs/json.md).
+        kind: &'static str,
+        /// The file `--name-template`, the line and column in its text.
+        at: trace_value::render::ErrorLocation,
+    },
     /// A release name Kubernetes would refuse (Helm's `ValidateReleaseName`,
     /// worded as `helm template` reports it).
     #[error("release name {0:?}: invalid release name, must match regex ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$ and the length must not be longer than 53")]
@@ -331,6 +346,37 @@ pub enum ArgsError {
     /// An empty release name (Helm's `ValidateReleaseName`).
     #[error("release name \"\": no name provided")]
     NoReleaseName,
+}
+
+/// A `--name-template` error located in the template's text: a parse
+/// error at its last token (Go names the line; the column is counted here),
+/// an execution error where Go's frame says.
+fn name_template_error(text: &str, error: trace_value::render::RenderError) -> ArgsError {
+    use trace_value::render::{ErrorLocation, RenderError};
+    let mut at = error.location().unwrap_or_default();
+    if let RenderError::Parse(p) = &error {
+        let mut pos = (p.pos as usize).min(text.len());
+        while !text.is_char_boundary(pos) {
+            pos -= 1;
+        }
+        let line_start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
+        let column = text[line_start..pos].chars().count() + 1;
+        at.column = u32::try_from(column).ok();
+    }
+    at.file = "--name-template".to_string();
+    let message = match &error {
+        RenderError::Parse(p) => p.go_message(),
+        RenderError::Exec(e) => e.to_string(),
+        other => other.to_string(),
+    };
+    ArgsError::NameTemplate {
+        message,
+        kind: error.kind(),
+        at: ErrorLocation {
+            line: at.line.or(Some(1)),
+            ..at
+        },
+    }
 }
 
 /// Helm's `ValidateReleaseName`: a DNS-1123 subdomain of at most 53 bytes.
@@ -378,7 +424,9 @@ impl RenderArgs {
         }
         let name = match (name, &self.name_template) {
             (Some(name), _) => name,
-            (None, Some(t)) => trace_value::render::template_name(t)?,
+            (None, Some(t)) => {
+                trace_value::render::template_name(t).map_err(|e| name_template_error(t, e))?
+            }
             (None, None) => self
                 .release_name
                 .clone()
@@ -425,7 +473,7 @@ impl Cli {
             Some(Command::Check(c)) => c.format == FindingsFormat::Json,
             Some(Command::Lint(c)) => c.format == FindingsFormat::Json,
             Some(Command::Diff(c)) => c.format == Format::Json,
-            Some(Command::Completions { .. } | Command::Man) => false,
+            Some(Command::Completions { .. } | Command::Man { .. }) => false,
         }
     }
 }

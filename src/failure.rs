@@ -127,8 +127,11 @@ fn classify(err: &anyhow::Error) -> (u8, &'static str, Option<ErrorLocation>) {
                 ),
             };
         }
-        if cause.downcast_ref::<ArgsError>().is_some() {
-            return (EXIT_ERROR, "usage", None);
+        if let Some(a) = cause.downcast_ref::<ArgsError>() {
+            return match a {
+                ArgsError::NameTemplate { kind, at, .. } => (EXIT_ERROR, kind, Some(at.clone())),
+                _ => (EXIT_ERROR, "usage", None),
+            };
         }
         if cause.downcast_ref::<std::io::Error>().is_some() {
             return (EXIT_ERROR, "io", None);

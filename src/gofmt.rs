@@ -352,8 +352,21 @@ fn push_escaped_rune(out: &mut String, c: char, quote: char, ascii_only: bool) {
 pub fn go_quote(s: &str, ascii_only: bool) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
-    for c in s.chars() {
-        push_escaped_rune(&mut out, c, '"', ascii_only);
+    let mut rest = s;
+    while !rest.is_empty() {
+        // Printable ASCII other than the quote and backslash is copied as it
+        // is, a run at a time: quoted text (JSON in annotations, whole
+        // configs) is mostly that.
+        let plain = rest
+            .bytes()
+            .position(|b| !(b' '..=b'~').contains(&b) || b == b'"' || b == b'\\')
+            .unwrap_or(rest.len());
+        out.push_str(&rest[..plain]);
+        rest = &rest[plain..];
+        if let Some(c) = rest.chars().next() {
+            push_escaped_rune(&mut out, c, '"', ascii_only);
+            rest = &rest[c.len_utf8()..];
+        }
     }
     out.push('"');
     out

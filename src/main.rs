@@ -89,7 +89,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             clap_complete::generate(shell, &mut Cli::command(), "trace-value", &mut script);
             w.write_all(&script)?;
         }
-        Some(Command::Man) => {
+        Some(Command::Man { dir: Some(dir) }) => {
+            std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+            clap_mangen::generate_to(Cli::command(), &dir)
+                .with_context(|| format!("writing man pages into {}", dir.display()))?;
+        }
+        Some(Command::Man { dir: None }) => {
             let mut page = Vec::new();
             clap_mangen::Man::new(Cli::command())
                 .render(&mut page)
@@ -129,7 +134,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             leave_to_exit((out, lines));
         }
         Some(Command::Docs(cmd)) => {
-            let survey = trace_value::docs::survey(&cmd.render.request()?, &cmd.values_dir)?;
+            let survey = survey(&cmd.render.request()?, &cmd.values_dir, false)?;
             note_skipped(&survey.skipped);
             let text = match cmd.format {
                 DocFormat::Markdown => trace_value::docs::reference::markdown(
@@ -154,12 +159,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             leave_to_exit(survey);
         }
         Some(Command::Check(cmd)) => {
-            let survey = trace_value::docs::survey(&cmd.render.request()?, &cmd.values_dir)?;
+            let survey = survey(&cmd.render.request()?, &cmd.values_dir, false)?;
             note_skipped(&survey.skipped);
             let findings = trace_value::docs::check::check(&survey.sets);
             write_findings(
                 &mut w,
                 &findings,
+                None,
                 cmd.format,
                 "trace-value check",
                 "No problems found: every key set is read and changes the output.",
@@ -170,7 +176,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Some(Command::Lint(cmd)) => {
             let req = cmd.render.request()?;
-            let survey = trace_value::docs::survey_lenient(&req, &cmd.values_dir)?;
+            let survey = survey(&req, &cmd.values_dir, true)?;
             if survey.sets.is_empty() {
                 // Nothing rendered: there is nothing to lint against.
                 if let Some((name, error)) = survey.skipped.first() {
@@ -178,10 +184,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
             note_skipped(&survey.skipped);
-            let findings = trace_value::docs::lint::lint(&req.chart, &survey.keys, &survey.sets);
+            let report = trace_value::docs::lint::lint(&req.chart, &survey);
+            note_unjudged(&report.unjudged);
+            let findings = report.findings;
             write_findings(
                 &mut w,
                 &findings,
+                Some(&report.unjudged),
                 cmd.format,
                 "trace-value lint",
                 "No problems found: every documented key is read, and every key read is documented.",
@@ -198,7 +207,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if cmd.format == Format::Json {
                 output::write_diff_json(&mut w, &hunks)?;
             } else {
-                output::write_diff_text(&mut w, &hunks, output::use_colour())?;
+                output::write_diff_text(&mut w, &hunks)?;
             }
             w.flush().context("writing output")?;
             let differ = !hunks.is_empty();
@@ -273,6 +282,19 @@ fn do_render(req: &RenderRequest) -> anyhow::Result<render::RenderOutput> {
     })
 }
 
+/// Render every value set, showing progress on a terminal's stderr (the
+/// line is cleared before anything else is printed).
+fn survey(
+    req: &RenderRequest,
+    dirs: &[std::path::PathBuf],
+    lenient: bool,
+) -> anyhow::Result<trace_value::docs::Survey> {
+    let line = term::ProgressLine::start();
+    let survey = trace_value::docs::survey_with(req, dirs, lenient, line.reporter())?;
+    drop(line);
+    Ok(survey)
+}
+
 /// Tell on stderr which value sets were left out because they do not render.
 fn note_skipped(skipped: &[(String, String)]) {
     for (name, error) in skipped {
@@ -283,10 +305,35 @@ fn note_skipped(skipped: &[(String, String)]) {
     }
 }
 
+/// Tell on stderr how many documented keys `lint` could not judge: the
+/// templates name them, but no value set reached them.
+fn note_unjudged(keys: &[String]) {
+    if keys.is_empty() {
+        return;
+    }
+    let some: Vec<&str> = keys.iter().take(3).map(String::as_str).collect();
+    let more = keys.len().saturating_sub(some.len());
+    let list = if more > 0 {
+        format!("{}, and {more} more", some.join(", "))
+    } else {
+        some.join(", ")
+    };
+    eprintln!(
+        "note: {} documented key{} not judged: the templates name {}, but no value set reached {} ({list}); a values file that turns {} feature on would judge {}",
+        keys.len(),
+        if keys.len() == 1 { " is" } else { "s are" },
+        if keys.len() == 1 { "it" } else { "them" },
+        if keys.len() == 1 { "it" } else { "them" },
+        if keys.len() == 1 { "its" } else { "their" },
+        if keys.len() == 1 { "it" } else { "them" },
+    );
+}
+
 /// `check` and `lint` findings in the asked format.
 fn write_findings(
     w: &mut dyn Write,
     findings: &[trace_value::docs::findings::Finding],
+    unjudged: Option<&[String]>,
     format: FindingsFormat,
     tool: &str,
     none: &str,
@@ -298,6 +345,9 @@ fn write_findings(
             let doc = if format == FindingsFormat::Json {
                 let mut doc = findings::json(findings);
                 doc["version"] = serde_json::json!(output::JSON_VERSION);
+                if let Some(keys) = unjudged {
+                    doc["unjudged"] = serde_json::json!(keys);
+                }
                 doc
             } else {
                 findings::sarif(findings, tool)

@@ -207,7 +207,7 @@ pub struct StreamFlags<'c> {
     /// [`crate::render::RenderOutput::crds`] lists them), printed first, each
     /// as `---\n# Source: PATH\nTEXT\n`, as Helm's `renderResources` writes
     /// them ahead of the manifests.
-    pub crds: &'c [(String, String)],
+    pub crds: &'c [(String, std::sync::Arc<Vec<u8>>)],
     /// `--skip-tests`: test hooks are left out.
     pub skip_tests: bool,
 }
@@ -235,7 +235,9 @@ pub fn stream_segments_with<'a>(
     // `---\n# Source: p\ndoc\n`; `helm template` prints it trimmed, plus a
     // newline.
     let mut out: Vec<Segment<'a>> = Vec::new();
-    for (path, text) in flags.crds {
+    for (path, data) in flags.crds {
+        // Helm prints the bytes as they are; invalid UTF-8 is replaced here.
+        let text = String::from_utf8_lossy(data);
         out.push(Segment::Lit(Cow::Owned(format!(
             "---\n# Source: {path}\n{text}\n"
         ))));
@@ -477,8 +479,9 @@ struct Head {
 #[derive(Debug, Clone)]
 enum Node {
     Null,
-    /// A scalar's text and the JSON type yaml.v2 gives it.
-    Scalar(String, &'static str),
+    /// A scalar's text, and whether it was plain (its JSON type then depends
+    /// on the text; resolved only when asked, as most scalars never are).
+    Scalar(String, bool),
     Seq(Vec<Node>),
     Map(BTreeMap<String, Node>),
 }
@@ -488,7 +491,8 @@ impl Node {
     fn json_type(&self) -> &'static str {
         match self {
             Node::Null => "null",
-            Node::Scalar(_, json_type) => json_type,
+            Node::Scalar(text, true) => plain_json_type(text),
+            Node::Scalar(_, false) => "string",
             Node::Seq(_) => "array",
             Node::Map(_) => "object",
         }
@@ -574,8 +578,9 @@ const METADATA_TYPE: &str = r#"struct { Name string "json:\"name\""; Annotations
 /// The JSON type yaml.v2 resolves a plain scalar to: `null`, `bool`,
 /// `number` or `string`.
 fn plain_json_type(s: &str) -> &'static str {
-    static NUMBER: LazyLock<Option<Regex>> = LazyLock::new(|| {
-        Regex::new(concat!(
+    // regex-lite: matched against one short scalar, compiled in microseconds.
+    static NUMBER: LazyLock<Option<regex_lite::Regex>> = LazyLock::new(|| {
+        regex_lite::Regex::new(concat!(
             r"^[-+]?(?:0b[01_]+|0x[0-9a-fA-F_]+|0o?[0-7_]+|[0-9][0-9_]*",
             r"|(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?",
             r"|\.(?:inf|Inf|INF))$|^\.(?:nan|NaN|NAN)$",
@@ -583,7 +588,7 @@ fn plain_json_type(s: &str) -> &'static str {
         .ok()
     });
     match s {
-        "" | "~" | "null" | "Null" | "NULL" => "null",
+        _ if is_plain_null(s) => "null",
         "y" | "Y" | "yes" | "Yes" | "YES" | "n" | "N" | "no" | "No" | "NO" | "true" | "True"
         | "TRUE" | "false" | "False" | "FALSE" | "on" | "On" | "ON" | "off" | "Off" | "OFF" => {
             "bool"
@@ -591,6 +596,11 @@ fn plain_json_type(s: &str) -> &'static str {
         _ if NUMBER.as_ref().is_some_and(|re| re.is_match(s)) => "number",
         _ => "string",
     }
+}
+
+/// Whether yaml.v2 resolves a plain scalar to null.
+fn is_plain_null(s: &str) -> bool {
+    matches!(s, "" | "~" | "null" | "Null" | "NULL")
 }
 
 /// A string field: `None` for null (the field is left as it was).
@@ -610,7 +620,9 @@ fn mismatch(value: &Node, field: &str, go_type: &str) -> String {
     )
 }
 
-/// Parses the first YAML document of `text` (an empty stream is null).
+/// Parses the first YAML document of `text` (an empty stream is null) as far
+/// as the head needs: the whole document is read, so a YAML error anywhere is
+/// reported as Go's decoder reports it, but only the head's fields are built.
 fn parse_first_document(text: &str) -> Result<Node, String> {
     let mut reader = Reader {
         parser: Parser::new_from_str(text),
@@ -620,6 +632,7 @@ fn parse_first_document(text: &str) -> Result<Node, String> {
         match reader.next()? {
             Event::StreamStart | Event::DocumentStart(_) | Event::Nothing => {}
             Event::StreamEnd | Event::DocumentEnd => return Ok(Node::Null),
+            Event::MappingStart(0, _) => return reader.root_mapping(),
             ev => return reader.node(ev),
         }
     }
@@ -644,15 +657,76 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// A document's top-level mapping, building only the values of the keys
+    /// `SimpleHead` decodes (and merges, which may bring them); the rest is
+    /// checked by [`Reader::skip`]. Large documents (CRDs) are mostly skipped.
+    fn root_mapping(&mut self) -> Result<Node, String> {
+        let mut map = BTreeMap::new();
+        loop {
+            let key = match self.next()? {
+                Event::MappingEnd => break,
+                ev => self.node(ev)?,
+            };
+            let first = self.next()?;
+            match key {
+                Node::Scalar(k, _) if k == "<<" => {
+                    let value = self.node(first)?;
+                    merge_into(&mut map, value);
+                }
+                Node::Scalar(k, _) if is_head_key(&k) => {
+                    let value = self.node(first)?;
+                    map.insert(k, value);
+                }
+                Node::Scalar(..) | Node::Null => self.skip(first)?,
+                _ => {
+                    self.skip(first)?;
+                    return Err(invalid_map_key());
+                }
+            }
+        }
+        Ok(Node::Map(map))
+    }
+
+    /// Reads a node without building it, with the same errors as
+    /// [`Reader::node`]; anchored nodes are built, as an alias may use them.
+    fn skip(&mut self, ev: Event<'a>) -> Result<(), String> {
+        match ev {
+            Event::Scalar(_, _, 0, _) => Ok(()),
+            Event::Alias(id) if self.anchors.contains_key(&id) => Ok(()),
+            Event::SequenceStart(0, _) => loop {
+                match self.next()? {
+                    Event::SequenceEnd => return Ok(()),
+                    ev => self.skip(ev)?,
+                }
+            },
+            Event::MappingStart(0, _) => loop {
+                let key = self.next()?;
+                let complex = match &key {
+                    Event::MappingEnd => return Ok(()),
+                    Event::Scalar(..) => false,
+                    Event::Alias(id) => {
+                        matches!(self.anchors.get(id), Some(Node::Seq(_) | Node::Map(_)))
+                    }
+                    _ => true,
+                };
+                self.skip(key)?;
+                let value = self.next()?;
+                self.skip(value)?;
+                if complex {
+                    return Err(invalid_map_key());
+                }
+            },
+            ev => self.node(ev).map(drop),
+        }
+    }
+
     fn node(&mut self, ev: Event<'a>) -> Result<Node, String> {
         let (node, anchor) = match ev {
             Event::Scalar(value, style, anchor, _) => {
                 let node = match style {
-                    ScalarStyle::Plain => match plain_json_type(&value) {
-                        "null" => Node::Null,
-                        json_type => Node::Scalar(value.into_owned(), json_type),
-                    },
-                    _ => Node::Scalar(value.into_owned(), "string"),
+                    ScalarStyle::Plain if is_plain_null(&value) => Node::Null,
+                    ScalarStyle::Plain => Node::Scalar(value.into_owned(), true),
+                    _ => Node::Scalar(value.into_owned(), false),
                 };
                 (node, anchor)
             }
@@ -688,11 +762,7 @@ impl<'a> Reader<'a> {
                         Node::Null => {
                             map.insert("null".to_string(), value);
                         }
-                        _ => {
-                            return Err(
-                                "error converting YAML to JSON: yaml: invalid map key".to_string()
-                            )
-                        }
+                        _ => return Err(invalid_map_key()),
                     }
                 }
                 (Node::Map(map), anchor)
@@ -709,6 +779,18 @@ impl<'a> Reader<'a> {
         }
         Ok(node)
     }
+}
+
+/// The top-level keys `SimpleHead` decodes (Go's JSON matches them
+/// case-insensitively).
+fn is_head_key(key: &str) -> bool {
+    ["apiVersion", "kind", "metadata"]
+        .iter()
+        .any(|k| key.eq_ignore_ascii_case(k))
+}
+
+fn invalid_map_key() -> String {
+    "error converting YAML to JSON: yaml: invalid map key".to_string()
 }
 
 /// yaml.v2's merge key: a map's entries are set in place; for a list of

@@ -74,6 +74,7 @@ fn key_row_json(k: &KeyRow, with_lines: bool) -> Json {
         "value": k.value_json,
         "read_at": locs(&k.read_at),
         "set_at": k.set_at.as_deref().map(loc),
+        "user_set": k.user_set,
     });
     if with_lines {
         v["lines"] = json!(k.lines);
@@ -153,7 +154,7 @@ pub fn write_stream(
         .iter()
         .map(|(k, v)| (k.clone(), v.as_str().to_string()))
         .collect();
-    let crds: &[(String, String)] = if include_crds { &out.crds } else { &[] };
+    let crds: &[(String, std::sync::Arc<Vec<u8>>)] = if include_crds { &out.crds } else { &[] };
     let flags = trace_value::manifest::StreamFlags { crds, skip_tests };
     let text = trace_value::manifest::template_stream_flags(&files, flags, show_only)?;
     w.write_all(text.as_bytes())?;
@@ -397,6 +398,7 @@ pub fn write_key_json(w: &mut dyn Write, a: &KeyAnswer) -> Result<()> {
             "namespace": m.namespace,
             "path": m.path,
             "role": m.role.as_str(),
+            "exact": m.exact,
             "derived": m.derived,
             "file": m.file,
             "lines": range(m.lines),
@@ -404,6 +406,7 @@ pub fn write_key_json(w: &mut dyn Write, a: &KeyAnswer) -> Result<()> {
         })).collect::<Vec<_>>(),
         "places": a.places.iter().map(|p| json!({
             "role": p.role.as_str(),
+            "exact": p.exact,
             "file": p.file,
             "collector": p.collector,
             "block": p.block,
@@ -651,36 +654,19 @@ pub fn write_findings_text(
     Ok(())
 }
 
-/// Whether to colour text: standard output is a terminal and `NO_COLOR` is
-/// unset or empty (no-color.org).
-pub fn use_colour() -> bool {
-    use std::io::IsTerminal;
-    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-}
-
 fn value_or_unset(v: &Option<String>) -> &str {
     v.as_deref().unwrap_or("(unset)")
 }
 
-/// `diff` as a unified diff, each hunk headed by its place and causes.
-pub fn write_diff_text(
-    w: &mut dyn Write,
-    hunks: &[trace_value::query::Hunk],
-    colour: bool,
-) -> Result<()> {
+/// `diff` as a unified diff, each hunk headed by its place and causes;
+/// coloured as `--color` and `NO_COLOR` say ([`crate::term`]).
+pub fn write_diff_text(w: &mut dyn Write, hunks: &[trace_value::query::Hunk]) -> Result<()> {
     use trace_value::query::LineTag;
-    let paint = |code: &str, s: &str| -> String {
-        if colour {
-            format!("\x1b[{code}m{s}\x1b[0m")
-        } else {
-            s.to_string()
-        }
-    };
     let mut file: Option<&str> = None;
     for h in hunks {
         if file != Some(h.file.as_str()) {
-            writeln!(w, "{}", paint("1", &format!("--- a/{}", h.file)))?;
-            writeln!(w, "{}", paint("1", &format!("+++ b/{}", h.file)))?;
+            writeln!(w, "{}", paint(Paint::Heading, &format!("--- a/{}", h.file)))?;
+            writeln!(w, "{}", paint(Paint::Heading, &format!("+++ b/{}", h.file)))?;
             file = Some(&h.file);
         }
         let mut place = String::new();
@@ -699,7 +685,7 @@ pub fn write_diff_text(
             w,
             "{} {}",
             paint(
-                "36",
+                Paint::Hunk,
                 &format!(
                     "@@ -{},{} +{},{} @@",
                     h.old_lines.0, h.old_lines.1, h.new_lines.0, h.new_lines.1
@@ -719,7 +705,7 @@ pub fn write_diff_text(
                 w,
                 "{}",
                 paint(
-                    "33",
+                    Paint::Cause,
                     &format!(
                         "# key {}: {} → {}{at}",
                         k.key,
@@ -734,7 +720,7 @@ pub fn write_diff_text(
                 w,
                 "{}",
                 paint(
-                    "33",
+                    Paint::Cause,
                     &format!(
                         "# template {} → {}",
                         t.old.as_deref().unwrap_or("(none)"),
@@ -746,8 +732,8 @@ pub fn write_diff_text(
         for (tag, line) in &h.lines {
             match tag {
                 LineTag::Same => writeln!(w, " {line}")?,
-                LineTag::Removed => writeln!(w, "{}", paint("31", &format!("-{line}")))?,
-                LineTag::Added => writeln!(w, "{}", paint("32", &format!("+{line}")))?,
+                LineTag::Removed => writeln!(w, "{}", paint(Paint::Removed, &format!("-{line}")))?,
+                LineTag::Added => writeln!(w, "{}", paint(Paint::Added, &format!("+{line}")))?,
             }
         }
     }

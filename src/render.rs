@@ -389,7 +389,7 @@ fn render_chart(
 fn crd_files(
     chart: &crate::chart::Chart,
     prepared: &crate::chart::prepare::Prepared,
-) -> Vec<(String, String)> {
+) -> Vec<(String, std::sync::Arc<Vec<u8>>)> {
     fn find<'c>(chart: &'c crate::chart::Chart, location: &str) -> Option<&'c crate::chart::Chart> {
         if chart.location == location {
             return Some(chart);
@@ -407,10 +407,7 @@ fn crd_files(
         };
         for f in &c.files {
             if f.name.starts_with("crds/") && is_manifest(&f.name) {
-                out.push((
-                    format!("{}/{}", pc.path, f.name),
-                    String::from_utf8_lossy(&f.data).into_owned(),
-                ));
+                out.push((format!("{}/{}", pc.path, f.name), f.data.clone()));
             }
         }
     }

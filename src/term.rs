@@ -67,6 +67,65 @@ pub fn width() -> usize {
     terminal().width
 }
 
+/// Progress of long work (rendering many value sets): one line on standard
+/// error, redrawn in place with `\r`, only when standard error is a
+/// terminal. `TRACE_VALUE_PROGRESS=always` shows it anyway (for tests and
+/// terminals that do not say so), `never` hides it. Dropping it clears the line.
+pub struct ProgressLine {
+    on: bool,
+    drawn: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl ProgressLine {
+    /// A progress line for this run, on or off as standard error and
+    /// `TRACE_VALUE_PROGRESS` say.
+    pub fn start() -> Self {
+        use std::io::IsTerminal;
+        let on = match std::env::var("TRACE_VALUE_PROGRESS").as_deref() {
+            Ok("always") => true,
+            Ok("never") => false,
+            _ => std::io::stderr().is_terminal(),
+        };
+        ProgressLine {
+            on,
+            drawn: Default::default(),
+        }
+    }
+
+    /// What the library tells as each value set starts: `rendering 12/66
+    /// features/pod-logs/default`; nothing for a single set.
+    pub fn reporter(&self) -> Option<trace_value::docs::sets::Progress> {
+        if !self.on {
+            return None;
+        }
+        let drawn = self.drawn.clone();
+        Some(std::sync::Arc::new(
+            move |n: usize, total: usize, name: &str| {
+                use std::io::Write;
+                if total < 2 {
+                    return;
+                }
+                let line = middle(
+                    &format!("rendering {n}/{total} {name}"),
+                    width().saturating_sub(1),
+                );
+                let mut err = std::io::stderr().lock();
+                let _ = write!(err, "\r\x1b[K{line}");
+                let _ = err.flush();
+                drawn.store(true, std::sync::atomic::Ordering::Relaxed);
+            },
+        ))
+    }
+}
+
+impl Drop for ProgressLine {
+    fn drop(&mut self) {
+        if self.drawn.load(std::sync::atomic::Ordering::Relaxed) {
+            eprint!("\r\x1b[K");
+        }
+    }
+}
+
 /// What a cell is, for its colour.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Paint {
@@ -83,6 +142,14 @@ pub enum Paint {
     /// The answer's own words (a problem's name): bold, and kept whole
     /// before other columns.
     Strong,
+    /// A diff's removed line.
+    Removed,
+    /// A diff's added line.
+    Added,
+    /// A diff hunk's `@@` line numbers.
+    Hunk,
+    /// A note about a cause (a diff's `# key` and `# template` lines).
+    Cause,
 }
 
 fn style_of(paint: Paint, text: &str) -> Style {
@@ -91,6 +158,10 @@ fn style_of(paint: Paint, text: &str) -> Style {
         Paint::Heading | Paint::Strong => Style::new().bold(),
         Paint::Key => Style::new().fg_color(Some(AnsiColor::Cyan.into())),
         Paint::Location => Style::new().dimmed(),
+        Paint::Removed => Style::new().fg_color(Some(AnsiColor::Red.into())),
+        Paint::Added => Style::new().fg_color(Some(AnsiColor::Green.into())),
+        Paint::Hunk => Style::new().fg_color(Some(AnsiColor::Cyan.into())),
+        Paint::Cause => Style::new().fg_color(Some(AnsiColor::Yellow.into())),
         Paint::Role => {
             let color = match text.split_whitespace().next().unwrap_or_default() {
                 "content" => AnsiColor::Green,

@@ -8,30 +8,15 @@ mod common;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+use common::write;
 
 fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_trace-value"))
-        .args(args)
-        .output()
-        .expect("run trace-value");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    common::run_cli(args).parts()
 }
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("trace-value-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn write(path: &Path, text: &str) {
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
+    common::scratch("cli", name)
 }
 
 fn small_chart(dir: &Path) -> PathBuf {
@@ -45,13 +30,7 @@ fn small_chart(dir: &Path) -> PathBuf {
 }
 
 fn assert_fails(args: &[&str], expected: &str) {
-    let (code, _, err) = run(args);
-    assert_eq!(code, 2, "exit code for {args:?}; stderr: {err}");
-    assert!(
-        err.contains(expected),
-        "stderr for {args:?}:\n{err}\nexpected to contain:\n{expected}"
-    );
-    assert!(!err.contains("panicked"), "{err}");
+    common::assert_refused(&common::run_cli(args), expected);
 }
 
 #[test]
@@ -94,12 +73,58 @@ fn missing_and_invalid_values_files() {
         ],
         &format!("open {}: no such file or directory", missing.display()),
     );
+    // Helm's words (the oracle: `failed to parse FILE: ` before
+    // sigs.k8s.io/yaml's message); JSON errors add where the parser stopped.
     let bad = dir.join("bad.yaml");
     write(&bad, "a: [1,\n  b: 2\n");
-    assert_fails(
-        &["render", "--chart", chart.to_str().unwrap(), "-f", bad.to_str().unwrap()],
-        &format!("{}:3:1: error converting YAML to JSON: yaml: line 2: did not find expected ',' or '}}'", bad.display()),
+    let (chart, bad) = (chart.to_str().unwrap(), bad.to_str().unwrap());
+    let helm = format!(
+        "failed to parse {bad}: error converting YAML to JSON: yaml: line 2: did not find expected ',' or ']'"
     );
+    let (code, _, err) = run(&["render", "--chart", chart, "-f", bad]);
+    assert_eq!((code, err), (2, format!("Error: {helm}\n")));
+    let j = json_error(&["render", "--json", "--chart", chart, "-f", bad], 2);
+    assert_eq!(j["message"], helm.as_str());
+    assert_eq!(j["kind"], "values");
+    assert_eq!(j["file"], bad);
+    assert_eq!((&j["line"], &j["column"]), (&3.into(), &1.into()));
+}
+
+/// A `--name-template` that does not parse or run: Go's message (as Helm's
+/// `TemplateName` gives it) after where in the template, and in JSON the
+/// file `--name-template` with the line and column.
+#[test]
+fn name_template_errors_say_where_in_the_template() {
+    let dir = scratch("name-template");
+    let chart = small_chart(&dir);
+    let c = chart.to_str().unwrap();
+    let (code, _, err) = run(&["template", c, "--name-template", "rel-{{ nope }}"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        err,
+        "Error: --name-template:1:8: template: name-template:1: function \"nope\" not defined\n"
+    );
+    let e = json_error(
+        &["render", c, "--json", "--name-template", "a\nb-{{ nope }}"],
+        2,
+    );
+    assert_eq!(e["kind"], "parse");
+    assert_eq!(e["file"], "--name-template");
+    assert_eq!((&e["line"], &e["column"]), (&2.into(), &6.into()));
+    let e = json_error(
+        &[
+            "render",
+            c,
+            "--json",
+            "--name-template",
+            "{{ fail \"no\" }}",
+        ],
+        2,
+    );
+    assert_eq!(e["kind"], "template");
+    assert_eq!(e["file"], "--name-template");
+    assert_eq!(e["line"], 1);
+    assert!(e["message"].as_str().unwrap().contains("no"), "{e}");
 }
 
 #[test]

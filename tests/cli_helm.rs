@@ -568,6 +568,26 @@ fn completions_and_man_page_come_from_the_clap_definitions() {
     }
     let (code, _, err) = run(&["completions", "tcsh"]);
     assert_eq!(code, 2, "{err}");
+    // `man --dir`: one page per command, each naming itself.
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("man-pages");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(ok(&["man", "--dir", dir.to_str().unwrap()]), "");
+    let mut pages: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    pages.sort();
+    let mut want: Vec<String> = ["", "-blame", "-check", "-completions", "-diff", "-docs"]
+        .iter()
+        .chain(&["-lint", "-man", "-render"])
+        .map(|s| format!("trace-value{s}.1"))
+        .collect();
+    want.sort();
+    assert_eq!(pages, want);
+    let check = std::fs::read_to_string(dir.join("trace-value-check.1")).unwrap();
+    assert!(check.contains(".TH trace-value-check"), "{check}");
+    assert!(check.contains("strict"), "{check}");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// `--skip-tests` leaves out the hooks on the `test` event (`test`, and

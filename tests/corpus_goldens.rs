@@ -143,20 +143,49 @@ fn corpus_goldens_ratchet() {
     let mut matching = Vec::new();
     let mut regressions = Vec::new();
     let mut failures = Vec::new();
+    let mut jobs = Vec::new();
     for golden_path in json_files_below(&goldens_root) {
         let golden = Golden::load(&golden_path, &goldens_root);
-        let chart_name = golden.name.split('/').next().unwrap_or_default().to_owned();
         all.insert(golden.name.clone());
         if only.as_deref().is_some_and(|o| !golden.name.contains(o)) {
             continue;
         }
-        let chart = corpus.join("charts").join(&chart_name);
-        match check(&chart_name, &golden, &chart) {
-            Ok(()) => matching.push(golden.name.clone()),
-            Err(report) if listed.contains(&golden.name) => {
-                regressions.push(format!("{}: {report}", golden.name));
+        jobs.push(golden);
+    }
+    // The sets render on every core, taking the next set as each finishes;
+    // results are sorted back into set order.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let mut results: Vec<(String, Result<(), String>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(golden) = jobs.get(i) else {
+                            return done;
+                        };
+                        let chart_name = golden.name.split('/').next().unwrap_or_default();
+                        let chart = corpus.join("charts").join(chart_name);
+                        done.push((golden.name.clone(), check(chart_name, golden, &chart)));
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    results.sort_by(|a, b| a.0.cmp(&b.0));
+    for (name, result) in results {
+        match result {
+            Ok(()) => matching.push(name),
+            Err(report) if listed.contains(&name) => {
+                regressions.push(format!("{name}: {report}"));
             }
-            Err(report) => failures.push(format!("{}: {report}", golden.name)),
+            Err(report) => failures.push(format!("{name}: {report}")),
         }
     }
     let unknown: Vec<&String> = listed.iter().filter(|n| !all.contains(*n)).collect();

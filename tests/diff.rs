@@ -403,4 +403,22 @@ fn a_document_turned_off_is_one_hunk_named_by_its_gate_and_text_has_no_colour_wh
         text.contains("@@ -32,28 +0,0 @@ Deployment/rel-alloy-metrics"),
         "{text}"
     );
+    // `--color` goes through the same switch as every other command:
+    // `always` colours even when piped and with NO_COLOR, `never` never.
+    let coloured = |when: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_trace-value"))
+            .arg("diff")
+            .args(args)
+            .args(["--color", when])
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let always = coloured("always");
+    assert!(always.contains("\x1b[31m-"), "{always}");
+    assert!(always.contains("\x1b[36m@@ -32,28 +0,0 @@"), "{always}");
+    assert_eq!(anstream::adapter::strip_str(&always).to_string(), text);
+    assert!(!coloured("never").contains('\x1b'));
 }

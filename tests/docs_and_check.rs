@@ -76,7 +76,7 @@ fn check_finds_the_typo_and_lint_the_misnamed_key() {
         Some("did you mean `kubelet.scrapeInterval`?")
     );
 
-    let found = lint(&chart, &s.keys, &s.sets);
+    let found = lint(&chart, &s).findings;
     assert_eq!(found.len(), 1, "{found:?}");
     let misnamed = &found[0];
     assert_eq!(misnamed.kind, FindingKind::ReadUnderAnotherName);
@@ -131,7 +131,7 @@ fn sarif_output_has_rules_and_located_results() {
     )
     .expect("survey");
     let mut all = check(&s.sets);
-    all.extend(lint(&chart, &s.keys, &s.sets));
+    all.extend(lint(&chart, &s).findings);
     let log = findings::sarif(&all, "trace-value check");
     assert_eq!(log["version"], "2.1.0");
     assert!(log["$schema"]
@@ -315,4 +315,56 @@ fn check_on_the_k8s_monitoring_examples_reports_only_true_findings() {
             "{name}: check's findings differ from the verified ones (run scripts/verify_check.py)"
         );
     }
+}
+
+/// The lint ratchet: over k8s-monitoring 3.5.2's defaults and its 66
+/// examples, `lint` reports exactly the findings recorded in
+/// testdata/lint-k8s-monitoring.json (a sample checked with the oracle,
+/// noted there) and leaves exactly as many documented keys unjudged. A change
+/// of lint's rules shows here as a list to re-check, not as a silent drift.
+#[test]
+fn lint_on_the_k8s_monitoring_examples_reports_the_recorded_findings() {
+    let Some(shared) = common::shared_dir() else {
+        return;
+    };
+    let chart = shared.join("charts/k8s-monitoring-3.5.2");
+    let data: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(common::repo_dir().join("testdata/lint-k8s-monitoring.json"))
+            .expect("testdata/lint-k8s-monitoring.json"),
+    )
+    .expect("JSON");
+    let s = trace_value::docs::survey_lenient(
+        &request(chart.clone(), vec![], "k8smon"),
+        &[chart.join("docs/examples")],
+    )
+    .expect("survey");
+    // The defaults fail the chart's own validation; the 66 examples render.
+    assert_eq!(s.sets.len(), 66, "{:?}", s.skipped);
+    let report = lint(&chart, &s);
+    let found: Vec<(String, String)> = report
+        .findings
+        .iter()
+        .map(|f| (f.kind.id().to_string(), f.key.clone()))
+        .collect();
+    let recorded: Vec<(String, String)> = data["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|r| {
+            (
+                r["rule"].as_str().unwrap_or("").to_string(),
+                r["key"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found, recorded,
+        "lint's findings on the examples changed: check the new ones with the oracle and update testdata/lint-k8s-monitoring.json"
+    );
+    assert_eq!(
+        report.unjudged.len() as u64,
+        data["unjudged"].as_u64().expect("unjudged"),
+        "{:?}",
+        report.unjudged
+    );
 }

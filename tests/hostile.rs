@@ -6,6 +6,8 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+mod common;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -17,11 +19,7 @@ const MEMORY_KIB: u64 = 3 * 1024 * 1024;
 /// Wall time for one run (debug build, shared machine).
 const TIME_LIMIT: Duration = Duration::from_secs(60);
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
+use common::{assert_refused, head, write, Run};
 
 fn run_env(args: &[&str], env: &[(&str, &str)]) -> Run {
     let bin = env!("CARGO_BIN_EXE_trace-value");
@@ -83,16 +81,7 @@ fn run(args: &[&str]) -> Run {
 }
 
 fn scratch(name: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("trace-value-hostile-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn write(path: &Path, data: impl AsRef<[u8]>) {
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, data).unwrap();
+    common::scratch("hostile", name)
 }
 
 /// A chart `c` in a fresh folder with one template and a values file.
@@ -111,29 +100,6 @@ fn render(chart: &Path, extra: &[&str]) -> Run {
     let mut args = vec!["render", "--json", "--chart", chart.to_str().unwrap()];
     args.extend_from_slice(extra);
     run(&args)
-}
-
-/// A clean refusal: exit 2, the expected words, a few lines, no crash text.
-fn assert_refused(r: &Run, expected: &str) {
-    assert_eq!(r.code, 2, "exit code; stderr:\n{}", head(&r.stderr));
-    assert!(
-        r.stderr.contains(expected),
-        "stderr:\n{}\nexpected to contain: {expected}",
-        head(&r.stderr)
-    );
-    for crash in [
-        "panicked",
-        "overflowed",
-        "fatal runtime",
-        "memory allocation",
-    ] {
-        assert!(!r.stderr.contains(crash), "{}", head(&r.stderr));
-    }
-    assert!(r.stderr.lines().count() <= 5, "{}", head(&r.stderr));
-}
-
-fn head(s: &str) -> String {
-    s.chars().take(2000).collect()
 }
 
 /// The rendered text of the chart's one template.

@@ -24,7 +24,10 @@ fn fixture(name: &str) -> String {
 /// Run the binary with `args` (and `COLUMNS`), giving exit code and stdout.
 fn run(args: &[&str], columns: Option<usize>) -> (i32, String) {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_trace-value"));
-    cmd.args(args).env_remove("NO_COLOR").env_remove("COLUMNS");
+    cmd.args(args)
+        .current_dir(common::repo_dir())
+        .env_remove("NO_COLOR")
+        .env_remove("COLUMNS");
     if let Some(c) = columns {
         cmd.env("COLUMNS", c.to_string());
     }
@@ -46,7 +49,26 @@ fn commands() -> Vec<(&'static str, Vec<String>)> {
             "block",
             v(&["rel", &mini, "--block", r#"loki.process "pod_logs""#]),
         ),
+        // The answer first: values printed into the block before gates and
+        // contexts, the keys the user set before the chart's defaults.
+        (
+            "block-user-set",
+            v(&[
+                "rel",
+                &mini,
+                "-f",
+                // Relative (the run's folder is the repository) so that the
+                // SET AT column is the same on every machine.
+                "charts-fixtures/mini-monitoring/ci/extra-stages.yaml",
+                "--block",
+                r#"loki.process "pod_logs""#,
+                "--collector",
+                "alloy-logs",
+            ]),
+        ),
         ("key-config", v(&["rel", &mini, "--key", "podLogs.enabled"])),
+        // The key's own places before those of the keys below it.
+        ("key-children", v(&["rel", &dep, "--key", "resources"])),
         ("key-manifest", v(&["rel", &dep, "--key", "image.tag"])),
         (
             "resource",
@@ -62,6 +84,12 @@ fn commands() -> Vec<(&'static str, Vec<String>)> {
         ),
         ("docs", v(&["docs", "rel", &mini, "--values-dir", &mini_ci])),
         ("check", v(&["check", "rel", &mini])),
+        // Relative, as the AT column names the values file from here.
+        ("lint", v(&["lint", "rel", "charts-fixtures/misnamed-key"])),
+        (
+            "diff",
+            v(&["diff", "rel", &dep, "--new-set", "image.tag=11.1.0"]),
+        ),
     ]
 }
 
@@ -314,4 +342,47 @@ fn color_follows_the_flag() {
         .expect("regex")
         .replace_all(&always, "");
     assert_eq!(stripped, never);
+}
+
+/// Progress of `check --values-dir` on standard error: nothing when standard
+/// error is not a terminal (as here, a pipe), and with
+/// `TRACE_VALUE_PROGRESS=always` one line per value set redrawn with `\r`,
+/// cleared at the end; standard output is the same either way.
+#[test]
+fn progress_shows_on_stderr_only_when_asked_or_a_terminal() {
+    let mini = fixture("mini-monitoring");
+    let ci = format!("{mini}/ci");
+    let run_with = |progress: Option<&str>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_trace-value"));
+        cmd.args(["check", "rel", mini.as_str(), "--values-dir", ci.as_str()])
+            .env_remove("TRACE_VALUE_PROGRESS")
+            .env("COLUMNS", "100");
+        if let Some(p) = progress {
+            cmd.env("TRACE_VALUE_PROGRESS", p);
+        }
+        let out = cmd.output().expect("run trace-value");
+        (
+            String::from_utf8(out.stdout).expect("utf-8"),
+            String::from_utf8(out.stderr).expect("utf-8"),
+        )
+    };
+    let (quiet_out, quiet_err) = run_with(None);
+    assert_eq!(quiet_err, "", "no progress when stderr is a pipe");
+    let (never_out, never_err) = run_with(Some("never"));
+    assert_eq!(
+        (never_out.as_str(), never_err.as_str()),
+        (quiet_out.as_str(), "")
+    );
+    let (out, err) = run_with(Some("always"));
+    assert_eq!(out, quiet_out);
+    // The defaults and the four ci files: five sets.
+    for n in 1..=5 {
+        assert!(
+            err.contains(&format!("\r\u{1b}[Krendering {n}/5 ")),
+            "{err:?}"
+        );
+    }
+    assert!(err.contains("rendering 1/5 default values"), "{err:?}");
+    assert!(err.ends_with("\r\u{1b}[K"), "the line is cleared: {err:?}");
+    assert!(!err.contains('\n'), "one line, redrawn: {err:?}");
 }

@@ -7,6 +7,7 @@ use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
+use super::glob::glob_match;
 use super::load_ahead::LoadAhead;
 use super::metadata::Metadata;
 use super::{Chart, ChartError, ChartFile, TemplateText};
@@ -564,90 +565,6 @@ impl IgnoreRules {
     }
 }
 
-/// Glob matching: `*` matches within one path segment (any text when
-/// `double_star` is false and the pattern has no `/`... see callers), `**`
-/// (when `double_star`) matches across segments, `?` one character,
-/// `[...]`/`[!...]` classes, `{a,b}` alternatives (when `double_star`).
-pub fn glob_match(pattern: &str, text: &str, double_star: bool) -> bool {
-    type Compiled = std::collections::HashMap<String, Option<regex::Regex>>;
-    thread_local! {
-        /// Compiled patterns, without and with `double_star`: a pure cache
-        /// (`.helmignore` and `.Files.Glob` patterns), kept across charts.
-        static GLOBS: std::cell::RefCell<[Compiled; 2]> =
-            std::cell::RefCell::new([Compiled::new(), Compiled::new()]);
-    }
-    GLOBS.with(|cache| {
-        let mut cache = cache.borrow_mut();
-        let map = &mut cache[usize::from(double_star)];
-        if let Some(compiled) = map.get(pattern) {
-            return compiled.as_ref().is_some_and(|r| r.is_match(text));
-        }
-        let compiled = regex::Regex::new(&glob_regex(pattern, double_star)).ok();
-        let matched = compiled.as_ref().is_some_and(|r| r.is_match(text));
-        map.insert(pattern.to_string(), compiled);
-        matched
-    })
-}
-
-/// The regular expression of a glob pattern (see [`glob_match`]).
-fn glob_regex(pattern: &str, double_star: bool) -> String {
-    let mut re = String::from("^");
-    let chars: Vec<char> = pattern.chars().collect();
-    let mut i = 0;
-    let mut in_alt = false;
-    while i < chars.len() {
-        let c = chars[i];
-        match c {
-            '*' => {
-                if double_star && chars.get(i + 1) == Some(&'*') {
-                    re.push_str(".*");
-                    i += 1;
-                } else {
-                    re.push_str("[^/]*");
-                }
-            }
-            '?' => re.push_str("[^/]"),
-            '[' => {
-                let mut j = i + 1;
-                let mut class = String::from("[");
-                if matches!(chars.get(j), Some('!') | Some('^')) {
-                    class.push('^');
-                    j += 1;
-                }
-                while j < chars.len() && chars[j] != ']' {
-                    if chars[j] == '\\' || chars[j] == '[' {
-                        class.push('\\');
-                    }
-                    class.push(chars[j]);
-                    j += 1;
-                }
-                class.push(']');
-                re.push_str(&class);
-                i = j;
-            }
-            '{' if double_star => {
-                re.push_str("(?:");
-                in_alt = true;
-            }
-            '}' if in_alt => {
-                re.push(')');
-                in_alt = false;
-            }
-            ',' if in_alt => re.push('|'),
-            '\\' => {
-                i += 1;
-                if let Some(n) = chars.get(i) {
-                    re.push_str(&regex::escape(&n.to_string()));
-                }
-            }
-            other => re.push_str(&regex::escape(&other.to_string())),
-        }
-        i += 1;
-    }
-    re.push('$');
-    re
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -657,16 +574,6 @@ mod tests {
         assert_eq!(clean_path("a/../../b"), "../b");
         assert_eq!(clean_path("a/./b/"), "a/b");
         assert_eq!(clean_path(""), ".");
-    }
-
-    #[test]
-    fn globs() {
-        assert!(glob_match("files/*", "files/a.txt", true));
-        assert!(!glob_match("files/*", "files/x/a.txt", true));
-        assert!(glob_match("**", "files/x/a.txt", true));
-        assert!(glob_match("*.{txt,md}", "a.md", true));
-        assert!(glob_match("templates/.?*", "templates/.x", false));
-        assert!(!glob_match("templates/.?*", "templates/x", false));
     }
 
     #[test]

@@ -13,6 +13,7 @@
 
 pub mod coalesce;
 pub mod dependencies;
+pub mod glob;
 pub mod load;
 mod load_ahead;
 pub mod metadata;
@@ -147,6 +148,20 @@ pub enum ChartError {
     /// A user values source (`-f`, `--set`, ...) could not be parsed.
     #[error("{0}")]
     UserValues(String),
+    /// A `-f` values file is not valid YAML: Helm's message
+    /// (`failed to parse FILE: error converting YAML to JSON: yaml: line 3:
+    /// ...`), with the line and column for tools.
+    #[error("failed to parse {file}: {message}")]
+    ValuesFileYaml {
+        /// The file as given (`-` for standard input).
+        file: String,
+        /// 1-based line.
+        line: u32,
+        /// 1-based column.
+        column: u32,
+        /// sigs.k8s.io/yaml's words.
+        message: String,
+    },
     /// Coalescing failed (`type mismatch on podLogs: ...`).
     #[error("{0}")]
     Coalesce(String),
@@ -168,9 +183,10 @@ impl ChartError {
     pub fn kind(&self) -> &'static str {
         match self {
             ChartError::MissingDependencies(_) => "dependencies",
-            ChartError::BadValues { .. } | ChartError::UserValues(_) | ChartError::Coalesce(_) => {
-                "values"
-            }
+            ChartError::BadValues { .. }
+            | ChartError::UserValues(_)
+            | ChartError::ValuesFileYaml { .. }
+            | ChartError::Coalesce(_) => "values",
             ChartError::Schema(_) => "schema",
             ChartError::Options(_) => "options",
             _ => "chart",
@@ -180,6 +196,15 @@ impl ChartError {
     /// The file the error is about, when it names one.
     pub fn location(&self) -> Option<crate::location::ErrorLocation> {
         let file = match self {
+            ChartError::ValuesFileYaml {
+                file, line, column, ..
+            } => {
+                return Some(crate::location::ErrorLocation {
+                    file: file.clone(),
+                    line: Some(*line),
+                    column: Some(*column),
+                })
+            }
             ChartError::BadMetadata { file, .. } | ChartError::BadValues { file, .. } => file,
             ChartError::NotFound(path) | ChartError::Io { path, .. } => path,
             _ => return None,

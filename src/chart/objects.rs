@@ -6,7 +6,7 @@
 use std::rc::Rc;
 
 use super::dependencies::Node;
-use super::load::glob_match;
+use super::glob::glob_match;
 use super::ChartFile;
 use crate::value::{GoObject, MapRef, Value};
 

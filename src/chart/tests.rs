@@ -505,22 +505,6 @@ fn k8s_monitoring_pod_logs_enabled_subcharts() {
     );
 }
 
-/// Print the top-level coalesced values as JSON, for comparing with the
-/// oracle by hand: `TV_CHART=dir TV_VALUES=file cargo test --lib dump_values -- --ignored --nocapture`.
-#[test]
-#[ignore]
-fn dump_values() {
-    let (Ok(chart), Ok(values)) = (std::env::var("TV_CHART"), std::env::var("TV_VALUES")) else {
-        return;
-    };
-    let user = UserValues {
-        value_files: vec![PathBuf::from(values)],
-        ..Default::default()
-    };
-    let (p, _) = run(Path::new(&chart), &user);
-    println!("JSON:{}", json(&Value::map(p.values.clone())));
-}
-
 #[test]
 fn import_values_nulls_and_type_conflicts() {
     let d = TempDir::new("import");
@@ -704,39 +688,6 @@ par:
     got.sort();
     want.sort();
     assert_eq!(got, want);
-}
-
-/// Every k8s-monitoring example prepares without error (schema included).
-/// Slow in debug: run by hand with `-- --ignored`.
-#[test]
-#[ignore]
-fn k8s_monitoring_all_examples_prepare() {
-    let chart_dir = Path::new("/work/shared/charts/k8s-monitoring-3.5.2");
-    let goldens = Path::new("/work/shared/goldens/k8s-monitoring-3.5.2");
-    if !chart_dir.exists() || !goldens.exists() {
-        return;
-    }
-    let chart = load_chart(chart_dir).unwrap();
-    let mut failures = Vec::new();
-    let mut entries: Vec<_> = std::fs::read_dir(goldens).unwrap().flatten().collect();
-    entries.sort_by_key(|e| e.path());
-    for e in entries {
-        let g: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(e.path()).unwrap()).unwrap();
-        let values = chart_dir.join(g["values"].as_str().unwrap());
-        let user = UserValues {
-            value_files: vec![values],
-            ..Default::default()
-        };
-        let mut origins = OriginTable::new();
-        let r = user.merge_with(&mut origins, test_loader).and_then(|v| {
-            prepare::prepare_with_values(&chart, &v, &ReleaseOptions::default(), &mut origins)
-        });
-        if let Err(err) = r {
-            failures.push(format!("{}: {err}", e.path().display()));
-        }
-    }
-    assert!(failures.is_empty(), "{failures:#?}");
 }
 
 #[test]

@@ -164,8 +164,15 @@ impl UserValues {
             } else {
                 (read_values_file(path, &shown)?, shown.as_str())
             };
-            let v = loader(&text, Rc::from(origin_file), Layer::UserFile, origins)
-                .map_err(|e| ChartError::UserValues(format!("failed to parse {shown}: {e}")))?;
+            let v =
+                loader(&text, Rc::from(origin_file), Layer::UserFile, origins).map_err(|e| {
+                    ChartError::ValuesFileYaml {
+                        file: shown.clone(),
+                        line: e.line,
+                        column: e.column,
+                        message: e.message,
+                    }
+                })?;
             // Every file's keys keep their paths, also those a later layer
             // overrides: the override chain shows each layer that set a key.
             super::prepare::walk(&v, "", origins);

@@ -5,6 +5,7 @@ pub mod check;
 pub mod comments;
 pub mod findings;
 pub mod lint;
+pub mod mentions;
 pub mod reference;
 pub mod sets;
 
@@ -49,6 +50,8 @@ pub struct Survey {
     pub sets: Vec<SetFindings>,
     /// Value sets left out because they do not render, with Helm's message.
     pub skipped: Vec<(String, String)>,
+    /// The values fields the templates name by text.
+    pub mentions: mentions::Mentions,
 }
 
 /// Render the given values and every values file under `values_dirs`, and
@@ -56,19 +59,22 @@ pub struct Survey {
 /// and `--set`) count as a set of their own; when folders are given and the
 /// given values alone do not render, that set is left out and noted.
 pub fn survey(req: &RenderRequest, values_dirs: &[PathBuf]) -> Result<Survey, DocsError> {
-    survey_with(req, values_dirs, false)
+    survey_with(req, values_dirs, false, None)
 }
 
 /// [`survey`] where any value set that fails to render (a folder's as well
 /// as the given values) is left out and noted in [`Survey::skipped`].
 pub fn survey_lenient(req: &RenderRequest, values_dirs: &[PathBuf]) -> Result<Survey, DocsError> {
-    survey_with(req, values_dirs, true)
+    survey_with(req, values_dirs, true, None)
 }
 
-fn survey_with(
+/// [`survey`] (or, with `lenient`, [`survey_lenient`]) telling `progress`
+/// as each value set starts to render.
+pub fn survey_with(
     req: &RenderRequest,
     values_dirs: &[PathBuf],
     lenient: bool,
+    progress: Option<sets::Progress>,
 ) -> Result<Survey, DocsError> {
     // Value sets are read before rendering so folder errors come first.
     let mut dir_sets = Vec::new();
@@ -99,22 +105,24 @@ fn survey_with(
     let outcome = crate::render::with_large_stack(move || {
         let chart = crate::render::LoadedChart::load(&req.chart)?;
         let keys = reference::documented_keys(&chart.chart);
+        let mentions = mentions::Mentions::of(&chart.chart);
+        let tally = sets::Tally::new(1 + dir_sets.len(), progress);
         let mut found = Vec::new();
         let mut skipped = Vec::new();
-        match sets::render_sets_with(&chart, &req, std::slice::from_ref(&given)) {
+        match sets::render_sets_counted(&chart, &req, std::slice::from_ref(&given), &tally) {
             Ok(f) => found.extend(f),
             Err((set, error)) if skip_failing_given => skipped.push((set, error.to_string())),
             Err((set, error)) => return Ok(Err(DocsError::Render { set, error })),
         }
         if lenient {
-            for result in sets::render_sets_lenient(&chart, &req, &dir_sets) {
+            for result in sets::render_sets_lenient_counted(&chart, &req, &dir_sets, &tally) {
                 match result {
                     Ok(f) => found.push(f),
                     Err((set, error)) => skipped.push((set, error.to_string())),
                 }
             }
         } else if let Err((set, error)) =
-            sets::render_sets_with(&chart, &req, &dir_sets).map(|f| found.extend(f))
+            sets::render_sets_counted(&chart, &req, &dir_sets, &tally).map(|f| found.extend(f))
         {
             return Ok(Err(DocsError::Render { set, error }));
         }
@@ -123,6 +131,7 @@ fn survey_with(
             keys,
             sets: found,
             skipped,
+            mentions,
         }))
     });
     match outcome {

@@ -167,6 +167,38 @@ fn escape(k: &str) -> String {
 /// loading the chart once. Call it on a thread with a large stack
 /// ([`crate::render::with_large_stack`]): deep `include` chains recurse.
 ///
+/// Told as each value set starts to render: its number (from 1), how many
+/// sets there are, and its name. The command line shows it on a terminal's
+/// standard error; the library itself prints nothing.
+pub type Progress = std::sync::Arc<dyn Fn(usize, usize, &str) + Send + Sync>;
+
+/// Counts sets as they start, across the two rendering threads.
+pub(crate) struct Tally {
+    total: usize,
+    started: std::sync::atomic::AtomicUsize,
+    report: Option<Progress>,
+}
+
+impl Tally {
+    /// A count of `total` sets, told to `report`.
+    pub(crate) fn new(total: usize, report: Option<Progress>) -> Self {
+        Tally {
+            total,
+            started: std::sync::atomic::AtomicUsize::new(0),
+            report,
+        }
+    }
+
+    fn start(&self, name: &str) {
+        let n = 1 + self
+            .started
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if let Some(report) = &self.report {
+            report(n.min(self.total), self.total, name);
+        }
+    }
+}
+
 /// Sets render on two threads (the machine has two cores): this one takes
 /// every other set, a helper thread with its own copy of the chart (charts
 /// are not shared between threads) the rest. The findings come in the order
@@ -177,7 +209,17 @@ pub fn render_sets_with(
     base: &RenderRequest,
     sets: &[ValueSet],
 ) -> Result<Vec<SetFindings>, (String, RenderError)> {
-    render_in_pairs(chart, base, sets, true)
+    render_sets_counted(chart, base, sets, &Tally::new(sets.len(), None))
+}
+
+/// [`render_sets_with`], telling `tally` as each set starts.
+pub(crate) fn render_sets_counted(
+    chart: &LoadedChart,
+    base: &RenderRequest,
+    sets: &[ValueSet],
+    tally: &Tally,
+) -> Result<Vec<SetFindings>, (String, RenderError)> {
+    render_in_pairs(chart, base, sets, true, tally)
         .into_iter()
         .collect()
 }
@@ -189,7 +231,17 @@ pub fn render_sets_lenient(
     base: &RenderRequest,
     sets: &[ValueSet],
 ) -> Vec<Result<SetFindings, (String, RenderError)>> {
-    render_in_pairs(chart, base, sets, false)
+    render_sets_lenient_counted(chart, base, sets, &Tally::new(sets.len(), None))
+}
+
+/// [`render_sets_lenient`], telling `tally` as each set starts.
+pub(crate) fn render_sets_lenient_counted(
+    chart: &LoadedChart,
+    base: &RenderRequest,
+    sets: &[ValueSet],
+    tally: &Tally,
+) -> Vec<Result<SetFindings, (String, RenderError)>> {
+    render_in_pairs(chart, base, sets, false, tally)
 }
 
 type SetResult = Result<SetFindings, (String, RenderError)>;
@@ -201,24 +253,26 @@ fn render_in_pairs(
     base: &RenderRequest,
     sets: &[ValueSet],
     stop: bool,
+    tally: &Tally,
 ) -> Vec<SetResult> {
     if sets.len() < 4 {
-        return cut_at_failure(render_each(chart, base, sets.iter(), stop));
+        return cut_at_failure(render_each(chart, base, sets.iter(), stop, tally));
     }
     let odd_sets: Vec<&ValueSet> = sets.iter().skip(1).step_by(2).collect();
     let (mine, theirs) = std::thread::scope(|scope| {
         let helper = std::thread::Builder::new()
             .stack_size(crate::render::RENDER_STACK_BYTES)
             .spawn_scoped(scope, || match LoadedChart::load(&base.chart) {
-                Ok(chart) => render_each(&chart, base, odd_sets.iter().copied(), stop),
+                Ok(chart) => render_each(&chart, base, odd_sets.iter().copied(), stop, tally),
                 Err(e) => vec![Err(("chart".to_string(), RenderError::Chart(e)))],
             });
-        let mine = render_each(chart, base, sets.iter().step_by(2), stop);
+        let mine = render_each(chart, base, sets.iter().step_by(2), stop, tally);
         let theirs = helper.ok().and_then(|h| h.join().ok());
         (mine, theirs)
     });
     // Without an answer from the helper, its sets render here.
-    let theirs = theirs.unwrap_or_else(|| render_each(chart, base, odd_sets.iter().copied(), stop));
+    let theirs =
+        theirs.unwrap_or_else(|| render_each(chart, base, odd_sets.iter().copied(), stop, tally));
     // Interleave: even position i is set 2i, odd position j is set 2j + 1.
     let mut out = Vec::with_capacity(sets.len());
     let mut odd = theirs.into_iter();
@@ -248,9 +302,11 @@ fn render_each<'s>(
     base: &RenderRequest,
     sets: impl Iterator<Item = &'s ValueSet>,
     stop: bool,
+    tally: &Tally,
 ) -> Vec<SetResult> {
     let mut all = Vec::new();
     for set in sets {
+        tally.start(&set.name);
         let mut req = base.clone();
         req.values_files.extend(set.files.iter().cloned());
         match render_loaded(chart, &req) {

@@ -159,12 +159,50 @@ fn oid_string(arcs: &[u8]) -> String {
         .join(".")
 }
 
+/// An RSA key of `bits` bits (twice the primes' size, `L` limbs each) with
+/// Go's exponent 65537. Like Go, each prime has its top two bits set, so the
+/// modulus always has exactly `bits` bits.
+fn rsa_from_primes<const L: usize>(bits: usize) -> Result<RsaPrivateKey, String> {
+    use crypto_bigint::Uint;
+    use crypto_primes::hazmat::{random_odd_uint, Sieve};
+    let half = bits / 2;
+    let prime = || -> rsa::BigUint {
+        loop {
+            let start: Uint<L> =
+                random_odd_uint::<L>(&mut OsRng, half) | (Uint::<L>::ONE << (half - 2));
+            if let Some(p) = Sieve::new(&start, half, false)
+                .find(|candidate| crypto_primes::is_prime_with_rng(&mut OsRng, candidate))
+            {
+                return rsa::BigUint::from_bytes_be(&to_be_bytes(&p));
+            }
+        }
+    };
+    fn to_be_bytes<const L: usize>(n: &Uint<L>) -> Vec<u8> {
+        n.as_words()
+            .iter()
+            .rev()
+            .flat_map(|w| w.to_be_bytes())
+            .collect()
+    }
+    loop {
+        let (p, q) = (prime(), prime());
+        match RsaPrivateKey::from_primes(vec![p, q], rsa::BigUint::from(65537u32)) {
+            Ok(key) if key.n().bits() == bits => return Ok(key),
+            // Equal primes or an exponent without inverse: draw again.
+            _ => continue,
+        }
+    }
+}
+
 impl PrivateKey {
     /// An RSA key of `bits` bits.
     pub fn generate_rsa(bits: usize) -> Result<PrivateKey, String> {
-        RsaPrivateKey::new(&mut OsRng, bits)
-            .map(|k| PrivateKey::Rsa(Box::new(k)))
-            .map_err(|e| e.to_string())
+        let key = match bits {
+            2048 => rsa_from_primes::<{ crypto_bigint::U1024::LIMBS }>(bits),
+            4096 => rsa_from_primes::<{ crypto_bigint::U2048::LIMBS }>(bits),
+            _ => RsaPrivateKey::new(&mut OsRng, bits).map_err(|e| e.to_string()),
+        };
+        key.map(|k| PrivateKey::Rsa(Box::new(k)))
     }
 
     /// A key of a `genPrivateKey` type; `None` for an unknown type.

@@ -9,7 +9,7 @@ use std::cmp::Ordering;
 use std::rc::Rc;
 use std::sync::OnceLock;
 
-use regex::Regex;
+use regex_lite::Regex;
 
 use super::types::strval;
 use super::{def, FuncCtx, FuncDef, FuncError, FuncResult, Ty};

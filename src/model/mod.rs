@@ -92,10 +92,12 @@ pub struct RenderOutput {
     /// search, not a scan of the file).
     pub template_lines: LineTables,
     /// The `crds/` files (`.yaml`, `.yml`, `.json`) of every enabled chart,
-    /// as Helm's `CRDObjects` lists them: (chart full path + file name, text),
-    /// a chart's own before its subcharts'. `helm template --include-crds`
-    /// prints them before the manifests.
-    pub crds: Vec<(String, String)>,
+    /// as Helm's `CRDObjects` lists them: (chart full path + file name, the
+    /// file's bytes, shared with the loaded chart rather than copied: CRDs
+    /// run to megabytes and most renders never print them), a chart's own
+    /// before its subcharts'. `helm template --include-crds` prints them
+    /// before the manifests.
+    pub crds: Vec<(String, std::sync::Arc<Vec<u8>>)>,
     /// The origins of the user's `null`s that deleted a key (sorted).
     pub deleted: Vec<OriginId>,
 }

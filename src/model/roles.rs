@@ -107,6 +107,20 @@ impl Role {
             Role::Context => "context",
         }
     }
+
+    /// Where rows of this role go in an answer, most direct first: the key's
+    /// value printed into the place, a `range` that repeated it, a
+    /// condition inside it, a gate that could add text, then the conditions
+    /// around it (README, "The answer first").
+    pub fn answer_rank(self) -> u8 {
+        match self {
+            Role::Content => 0,
+            Role::Loop => 1,
+            Role::Gate => 2,
+            Role::Insert => 3,
+            Role::Context => 4,
+        }
+    }
 }
 
 /// The role a decision gives the keys its condition read, for the output

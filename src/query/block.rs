@@ -31,6 +31,32 @@ pub struct KeyRow {
     pub lines: Vec<usize>,
     /// For context rows: how deep the deciding condition is (0 = innermost).
     pub context_rank: usize,
+    /// True when the user set the value (`-f`, `--set`), not the chart.
+    pub user_set: bool,
+}
+
+/// Sort the rows of one place answer first: by role as
+/// [`Role::answer_rank`] orders them (values printed into the place first,
+/// the conditions around it last), then keys the user set before chart
+/// defaults, inner contexts before outer ones, then by key with a parent
+/// before its children and `a[2]` before `a[10]`.
+pub fn answer_order(rows: &mut [KeyRow]) {
+    rows.sort_by_cached_key(|r| {
+        (
+            r.role.answer_rank(),
+            !r.user_set,
+            r.context_rank,
+            natural_key(&r.key),
+        )
+    });
+}
+
+/// True when the user set this origin's value (`-f`, `--set`), not the chart.
+pub(crate) fn is_user_set(out: &RenderOutput, id: OriginId) -> bool {
+    matches!(
+        out.origins.get(id).layer,
+        crate::origin::Layer::UserFile | crate::origin::Layer::SetFlag
+    )
 }
 
 /// One block matched by a query.
@@ -50,7 +76,7 @@ pub struct BlockMatch {
     pub header_at: Option<String>,
     /// The block's text.
     pub text: String,
-    /// The keys, sorted by role then key.
+    /// The keys, answer first ([`answer_order`]).
     pub keys: Vec<KeyRow>,
 }
 
@@ -154,6 +180,7 @@ fn explain(out: &RenderOutput, cfg: &Config<'_>, m: &Match<'_>) -> BlockMatch {
             set_at: out.describe_origin_pos(id),
             lines: Vec::new(),
             context_rank: rank,
+            user_set: is_user_set(out, id),
         });
         row.context_rank = row.context_rank.min(rank);
         if let Some(at) = at {
@@ -210,6 +237,7 @@ fn explain(out: &RenderOutput, cfg: &Config<'_>, m: &Match<'_>) -> BlockMatch {
     for ((_, _), row) in rows {
         match best.get_mut(&row.key) {
             Some(existing) if existing.role <= row.role => {
+                existing.user_set |= row.user_set;
                 for a in row.read_at {
                     if !existing.read_at.contains(&a) {
                         existing.read_at.push(a);
@@ -219,6 +247,7 @@ fn explain(out: &RenderOutput, cfg: &Config<'_>, m: &Match<'_>) -> BlockMatch {
             _ => {
                 let mut row = row;
                 if let Some(old) = best.remove(&row.key) {
+                    row.user_set |= old.user_set;
                     for a in old.read_at {
                         if !row.read_at.contains(&a) {
                             row.read_at.push(a);
@@ -233,13 +262,7 @@ fn explain(out: &RenderOutput, cfg: &Config<'_>, m: &Match<'_>) -> BlockMatch {
     for k in &mut keys {
         k.lines.sort_unstable();
     }
-    keys.sort_by(|a, b| {
-        (a.role, a.context_rank, natural_key(&a.key)).cmp(&(
-            b.role,
-            b.context_rank,
-            natural_key(&b.key),
-        ))
-    });
+    answer_order(&mut keys);
     let first_line = doc.line_of(block.range.start);
     let last_line = doc.line_of(block.range.end.saturating_sub(1));
     let header_at = doc

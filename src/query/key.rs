@@ -28,6 +28,8 @@ pub struct Place {
     pub lines: (usize, usize),
     /// How the key affected it.
     pub role: Role,
+    /// True when the key itself (not only a key below it) affected it.
+    pub exact: bool,
     /// Template locations responsible.
     pub at: Vec<String>,
 }
@@ -50,6 +52,8 @@ pub struct ManifestRow {
     pub file: String,
     /// First and last line in the rendered file.
     pub lines: (usize, usize),
+    /// True when the key itself (not only a key below it) affected it.
+    pub exact: bool,
     /// Template locations responsible.
     pub at: Vec<String>,
 }
@@ -66,8 +70,35 @@ pub fn manifest_row(index: &Index<'_>, place: &ManifestPlace, role: Role) -> Opt
         derived: is_derived(&place.path),
         file: fi.path.to_string(),
         lines: (usize::MAX, 0),
+        exact: false,
         at: Vec::new(),
     })
+}
+
+/// How direct a place of a `--key` answer is, smaller first: the key itself
+/// before keys below it, then by [`Role::answer_rank`].
+fn answer_rank(exact: bool, role: Role) -> (bool, u8) {
+    (!exact, role.answer_rank())
+}
+
+/// Order an answer's rows answer first, keeping each group (a resource, a
+/// collector) together: groups by their most direct row, then by name;
+/// rows inside a group by how direct they are, then by `within`.
+fn answer_first<T, G: Ord + Clone, W: Ord>(
+    rows: &mut [T],
+    group: impl Fn(&T) -> G,
+    rank: impl Fn(&T) -> (bool, u8),
+    within: impl Fn(&T) -> W,
+) {
+    let mut best: BTreeMap<G, (bool, u8)> = BTreeMap::new();
+    for r in rows.iter() {
+        let e = best.entry(group(r)).or_insert((true, u8::MAX));
+        *e = (*e).min(rank(r));
+    }
+    rows.sort_by(|a, b| {
+        let (ga, gb) = (group(a), group(b));
+        (best[&ga], ga, rank(a), within(a)).cmp(&(best[&gb], gb, rank(b), within(b)))
+    });
 }
 
 /// A `checksum/...` annotation (or label): a digest of other output.
@@ -233,6 +264,11 @@ pub fn key_answer(index: &Index<'_>, key: &str) -> Result<KeyAnswer, QueryError>
         value
     };
     let touches = |deps: &crate::origin::Deps| ids.iter().any(|&id| deps.contains(id));
+    let exact_ids: Vec<OriginId> = ids
+        .iter()
+        .copied()
+        .filter(|&id| out.origins.get(id).path == key)
+        .collect();
 
     let mut read_at: Vec<String> = Vec::new();
     for r in &out.reads {
@@ -247,7 +283,7 @@ pub fn key_answer(index: &Index<'_>, key: &str) -> Result<KeyAnswer, QueryError>
     let cfg_ranges = ConfigRanges::new(&cfgs);
     type PlaceKey = (String, Option<String>, Option<String>, Option<String>, Role);
     let mut places: BTreeMap<PlaceKey, Place> = BTreeMap::new();
-    let mut record = |fi: &FileIndex<'_>, off: usize, h: &Hit, at: &str| {
+    let mut record = |fi: &FileIndex<'_>, off: usize, h: &Hit, at: &str, exact: bool| {
         let (collector, block, attribute, line, block_range) = locate(&cfgs, &cfg_ranges, fi, off);
         // An insertion point sits between attributes (often right after
         // the last one, before the closing brace): it belongs to the block.
@@ -275,8 +311,10 @@ pub fn key_answer(index: &Index<'_>, key: &str) -> Result<KeyAnswer, QueryError>
             attribute,
             lines: (line, line),
             role,
+            exact,
             at: Vec::new(),
         });
+        p.exact |= exact;
         p.lines.0 = p.lines.0.min(line);
         p.lines.1 = p.lines.1.max(line);
         if p.at.last().is_none_or(|l| l != at) {
@@ -290,20 +328,21 @@ pub fn key_answer(index: &Index<'_>, key: &str) -> Result<KeyAnswer, QueryError>
         let text = fi.text.as_str();
         let at = h.loc.map(|l| out.describe_loc(l)).unwrap_or_default();
         let (s, e) = (h.range.start, h.range.end);
+        let exact = index.deps(h).iter().any(|id| exact_ids.contains(&id));
         if !h.decision {
-            record(fi, s, h, &at);
+            record(fi, s, h, &at, exact);
             if e > s + 1 {
-                record(fi, e - 1, h, &at);
+                record(fi, e - 1, h, &at, exact);
             }
         } else {
             // Place a decision where its output's first visible byte is.
             let off = text[s..e]
                 .find(|c: char| !c.is_whitespace())
                 .map_or(s, |i| s + i);
-            record(fi, off, h, &at);
+            record(fi, off, h, &at, exact);
             let last = text[s..e].trim_end().len();
             if last > 1 && s + last - 1 > off {
-                record(fi, s + last - 1, h, &at);
+                record(fi, s + last - 1, h, &at, exact);
             }
         }
         for place in index.places_of(h) {
@@ -313,6 +352,7 @@ pub fn key_answer(index: &Index<'_>, key: &str) -> Result<KeyAnswer, QueryError>
             let first = fi.line_of(h.range.start);
             let last = fi.line_of(h.range.end.saturating_sub(1).max(h.range.start));
             let r = manifest.entry((place, h.role)).or_insert(row);
+            r.exact |= exact;
             r.lines.0 = r.lines.0.min(first);
             r.lines.1 = r.lines.1.max(last);
             if !at.is_empty() && r.at.last().is_none_or(|l| *l != at) {
@@ -329,10 +369,19 @@ pub fn key_answer(index: &Index<'_>, key: &str) -> Result<KeyAnswer, QueryError>
         m.at.sort();
         m.at.dedup();
     }
-    manifest.sort_by(|a, b| {
-        (&a.resource, &a.file, &a.path, a.role).cmp(&(&b.resource, &b.file, &b.path, b.role))
-    });
-    let places: Vec<Place> = places.into_values().collect();
+    answer_first(
+        &mut manifest,
+        |m| (m.resource.clone(), m.namespace.clone(), m.file.clone()),
+        |m| answer_rank(m.exact, m.role),
+        |m| m.path.clone(),
+    );
+    let mut places: Vec<Place> = places.into_values().collect();
+    answer_first(
+        &mut places,
+        |p| (p.file.clone(), p.collector.clone()),
+        |p| answer_rank(p.exact, p.role),
+        |p| (p.block.clone(), p.attribute.clone(), p.lines),
+    );
     let no_effect = if places.is_empty() && manifest.is_empty() {
         Some(explain_no_effect(out, key, &read_at))
     } else {

@@ -24,7 +24,7 @@ pub struct PathKeys {
     pub path: String,
     /// First and last rendered-file line of what the keys covered.
     pub lines: (usize, usize),
-    /// The keys, sorted by role then key.
+    /// The keys, answer first ([`crate::query::block::answer_order`]).
     pub keys: Vec<KeyRow>,
 }
 
@@ -197,6 +197,7 @@ impl Group {
                 set_at: out.describe_origin_pos(id),
                 lines: Vec::new(),
                 context_rank: usize::MAX,
+                user_set: crate::query::block::is_user_set(out, id),
             });
             // The strongest role wins (insert, content, loop, gate, context).
             row.role = row.role.min(role);
@@ -231,9 +232,7 @@ impl Group {
                 r.context_rank = 0;
             }
         }
-        rows.sort_by(|a, b| {
-            (a.role, a.context_rank, &a.key).cmp(&(b.role, b.context_rank, &b.key))
-        });
+        crate::query::block::answer_order(&mut rows);
         rows
     }
 }

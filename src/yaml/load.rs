@@ -134,6 +134,54 @@ fn libyaml_message(info: &str) -> (String, bool) {
     }
 }
 
+/// The innermost `[` or `{` left open in `text` (quoted scalars and
+/// comments skipped), or `None` outside flow collections.
+fn innermost_flow_open(text: &str) -> Option<char> {
+    let mut open: Vec<char> = Vec::new();
+    let mut chars = text.chars().peekable();
+    let mut prev = '\n';
+    while let Some(c) = chars.next() {
+        match c {
+            '[' | '{' => open.push(c),
+            ']' | '}' => {
+                open.pop();
+            }
+            '"' => {
+                while let Some(q) = chars.next() {
+                    match q {
+                        '\\' => {
+                            chars.next();
+                        }
+                        '"' => break,
+                        _ => {}
+                    }
+                }
+            }
+            '\'' if !prev.is_alphanumeric() => {
+                while let Some(q) = chars.next() {
+                    if q == '\'' {
+                        if chars.peek() == Some(&'\'') {
+                            chars.next();
+                        } else {
+                            break;
+                        }
+                    }
+                }
+            }
+            '#' if prev.is_whitespace() => {
+                for q in chars.by_ref() {
+                    if q == '\n' {
+                        break;
+                    }
+                }
+            }
+            _ => {}
+        }
+        prev = c;
+    }
+    open.last().copied()
+}
+
 struct Builder<'t> {
     text: &'t str,
     chars: CharMap,
@@ -193,7 +241,15 @@ impl<'t> Builder<'t> {
                 message,
             };
         }
-        let (msg, is_scanner) = libyaml_message(e.info());
+        let (mut msg, is_scanner) = libyaml_message(e.info());
+        // saphyr ends a `key: value` pair inside `[...]` as a flow mapping;
+        // libyaml, whose pair has no `}`, still wants the sequence's `]`.
+        if e.info() == "while parsing a flow mapping, did not find expected ',' or '}'" {
+            let at = self.chars.byte(m.index()).min(self.text.len());
+            if innermost_flow_open(self.text.get(..at).unwrap_or(self.text)) == Some('[') {
+                msg = "did not find expected ',' or ']'".to_string();
+            }
+        }
         let mut line1 = m.line() as u32;
         if e.info() == "while scanning a plain scalar, found a tab" {
             // libyaml reports the tab's own line.

@@ -82,6 +82,9 @@ fn errors_read_like_helm() {
         ("a: b\n  c: d\n", "error converting YAML to JSON: yaml: line 2: mapping values are not allowed in this context"),
         ("a: [b, c\nd: e\n", "error converting YAML to JSON: yaml: line 1: did not find expected ',' or ']'"),
         ("a: {b: c\n", "error converting YAML to JSON: yaml: line 1: did not find expected ',' or '}'"),
+        // A pair inside a sequence is no flow mapping to libyaml (oracle).
+        ("a: [1,\n  b: 2\n", "error converting YAML to JSON: yaml: line 2: did not find expected ',' or ']'"),
+        ("a: [{x: 1}, \"]\", b: 2\n", "error converting YAML to JSON: yaml: line 1: did not find expected ',' or ']'"),
         ("a: 'x\n", "error converting YAML to JSON: yaml: line 2: found unexpected end of stream"),
         ("a: \"x\\qy\"\n", "error converting YAML to JSON: yaml: found unknown escape character"),
         ("a: |\n b\n  c\nd\n", "error converting YAML to JSON: yaml: line 5: could not find expected ':'"),

@@ -254,3 +254,85 @@ fn describe_text_difference(path: &str, want: &str, got: &str) -> String {
         show(&got_lines),
     )
 }
+
+/// One finished run of the `trace-value` binary.
+#[derive(Debug)]
+pub struct Run {
+    /// The exit code (-1 when killed by a signal).
+    pub code: i32,
+    /// Standard output, invalid UTF-8 replaced.
+    pub stdout: String,
+    /// Standard error, invalid UTF-8 replaced.
+    pub stderr: String,
+}
+
+impl Run {
+    /// A run from a finished process.
+    pub fn of(out: std::process::Output) -> Run {
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Exit code, standard output and standard error.
+    pub fn parts(self) -> (i32, String, String) {
+        (self.code, self.stdout, self.stderr)
+    }
+}
+
+/// Run the binary with `args`, standard input closed.
+pub fn run_cli(args: &[&str]) -> Run {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_trace-value"))
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run trace-value: {e}"));
+    Run::of(out)
+}
+
+/// A fresh scratch folder for one test, named by the test binary's `kind`,
+/// the process and `name`.
+pub fn scratch(kind: &str, name: &str) -> PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("trace-value-{kind}-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir)
+        .unwrap_or_else(|e| panic!("{}: cannot create: {e}", dir.display()));
+    dir
+}
+
+/// Write a file, making its folders.
+pub fn write(path: &Path, data: impl AsRef<[u8]>) {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .unwrap_or_else(|e| panic!("{}: cannot create: {e}", parent.display()));
+    }
+    std::fs::write(path, data).unwrap_or_else(|e| panic!("{}: cannot write: {e}", path.display()));
+}
+
+/// The first 2,000 characters, for assertion messages.
+pub fn head(s: &str) -> String {
+    s.chars().take(2000).collect()
+}
+
+/// A clean refusal: exit 2, the expected words on standard error, a few
+/// lines, no crash text (a panic, an overflow, an abort).
+pub fn assert_refused(r: &Run, expected: &str) {
+    assert_eq!(r.code, 2, "exit code; stderr:\n{}", head(&r.stderr));
+    assert!(
+        r.stderr.contains(expected),
+        "stderr:\n{}\nexpected to contain: {expected}",
+        head(&r.stderr)
+    );
+    for crash in [
+        "panicked",
+        "overflowed",
+        "fatal runtime",
+        "memory allocation",
+    ] {
+        assert!(!r.stderr.contains(crash), "{}", head(&r.stderr));
+    }
+    assert!(r.stderr.lines().count() <= 5, "{}", head(&r.stderr));
+}
