@@ -225,6 +225,8 @@ fn parse_set(chars: &[char], start: usize) -> Option<(Class, usize)> {
 pub fn glob_match(pattern: &str, text: &str, double_star: bool) -> bool {
     type Compiled = HashMap<String, Option<Glob>>;
     thread_local! {
+        /// Compiled patterns, without and with `double_star`: a pure cache
+        /// (`.helmignore` and `.Files.Glob` patterns), kept across charts.
         static GLOBS: RefCell<[Compiled; 2]> = RefCell::new([Compiled::new(), Compiled::new()]);
     }
     GLOBS.with(|cache| {
