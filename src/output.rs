@@ -766,14 +766,16 @@ pub fn write_diff_json(w: &mut dyn Write, hunks: &[trace_value::query::Hunk]) ->
                 "new_lines": [h.new_lines.0, h.new_lines.1],
                 "keys": h.keys.iter().map(|k| json!({
                     "key": k.key,
-                    "old": k.old,
-                    "new": k.new,
-                    "old_set_at": k.old_at,
-                    "new_set_at": k.new_at,
+                    "old": k.old_json,
+                    "new": k.new_json,
+                    "in_old": k.old.is_some(),
+                    "in_new": k.new.is_some(),
+                    "old_set_at": k.old_at.as_deref().map(loc),
+                    "new_set_at": k.new_at.as_deref().map(loc),
                 })).collect::<Vec<_>>(),
                 "templates": h.templates.iter().map(|t| json!({
-                    "old": t.old,
-                    "new": t.new,
+                    "old": t.old.as_deref().map(loc),
+                    "new": t.new.as_deref().map(loc),
                 })).collect::<Vec<_>>(),
                 "lines": h.lines.iter().map(|(tag, l)| {
                     let p = match tag {
@@ -786,8 +788,5 @@ pub fn write_diff_json(w: &mut dyn Write, hunks: &[trace_value::query::Hunk]) ->
             })
         })
         .collect();
-    let doc = json!({ "version": 1, "equal": hunks.is_empty(), "hunks": arr });
-    serde_json::to_writer_pretty(&mut *w, &doc)?;
-    writeln!(w)?;
-    Ok(())
+    write_doc(w, json!({ "equal": hunks.is_empty(), "hunks": arr }))
 }

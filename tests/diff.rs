@@ -127,12 +127,19 @@ fn values_edit_names_the_edited_key_with_both_values() {
         .flat_map(|h| h["keys"].as_array().unwrap())
         .find(|k| k["key"] == "logLevel")
         .unwrap();
-    assert_eq!(level["old"], "\"info\"");
-    assert_eq!(level["new"], "\"debug\"");
-    assert!(level["new_set_at"]
+    // Values as JSON values, where they were set as locations (docs/json.md).
+    assert_eq!(level["old"], "info");
+    assert_eq!(level["new"], "debug");
+    assert_eq!(
+        (&level["in_old"], &level["in_new"]),
+        (&Json::Bool(true), &Json::Bool(true))
+    );
+    assert_eq!(level["old_set_at"]["file"], "values.yaml");
+    assert!(level["new_set_at"]["file"]
         .as_str()
         .unwrap()
-        .ends_with("ci/user.yaml:3"));
+        .ends_with("ci/user.yaml"));
+    assert_eq!(level["new_set_at"]["line"], 3);
     assert_eq!(hunks[0]["resource"], "ConfigMap/rel-alloy");
 }
 
@@ -161,9 +168,23 @@ fn chart_upgrade_names_template_lines_and_renamed_keys() {
         .flat_map(|h| h["templates"].as_array().unwrap())
         .collect();
     // `format = "logfmt"` is new template text at line 9 of version 2.
-    assert!(templates
+    assert!(templates.iter().any(|t| t["new"]
+        == serde_json::json!({"file": "templates/config.yaml", "line": 9, "column": null})));
+    // The renamed key: only the new chart has `logging.level`.
+    let renamed = hunks
         .iter()
-        .any(|t| t["new"] == "templates/config.yaml:9"));
+        .flat_map(|h| h["keys"].as_array().unwrap())
+        .find(|k| k["key"] == "logging.level")
+        .unwrap();
+    assert_eq!(
+        (&renamed["old"], &renamed["in_old"], &renamed["old_set_at"]),
+        (&Json::Null, &Json::Bool(false), &Json::Null)
+    );
+    assert_eq!(renamed["new"], "info");
+    assert_eq!(
+        renamed["new_set_at"],
+        serde_json::json!({"file": "values.yaml", "line": 4, "column": null})
+    );
 
     // Both: the chart and the migrated values.
     let (code, json) = diff_json(&[
@@ -421,4 +442,27 @@ fn a_document_turned_off_is_one_hunk_named_by_its_gate_and_text_has_no_colour_wh
     assert!(always.contains("\x1b[36m@@ -32,28 +0,0 @@"), "{always}");
     assert_eq!(anstream::adapter::strip_str(&always).to_string(), text);
     assert!(!coloured("never").contains('\x1b'));
+}
+
+/// `--format json` gives a key's values as JSON values: a number from the
+/// chart's values.yaml and one from `--set` are numbers, not shown text.
+#[test]
+fn json_keys_are_data() {
+    let chart = fixture("manifest-deployment");
+    let (code, json) = diff_json(&["rel", chart.to_str().unwrap(), "--new-set", "replicas=5"]);
+    assert_eq!(code, 1);
+    let keys: Vec<&Json> = json["hunks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|h| h["keys"].as_array().unwrap())
+        .collect();
+    assert_eq!(
+        keys,
+        vec![&serde_json::json!({
+            "key": "replicas", "old": 2, "new": 5, "in_old": true, "in_new": true,
+            "old_set_at": {"file": "values.yaml", "line": 3, "column": null},
+            "new_set_at": {"file": "--set", "line": 1, "column": null},
+        })]
+    );
 }

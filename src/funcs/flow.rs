@@ -133,4 +133,36 @@ mod tests {
         let out = call("default", vec![s("fallback"), given]).unwrap();
         assert_eq!(out.deps.as_slice(), &[OriginId(2)]);
     }
+
+    /// The places of a value: (origin, keys below it).
+    fn places(v: &Value) -> Vec<(u32, Vec<String>)> {
+        v.places()
+            .iter()
+            .map(|p| (p.base.0, p.keys.iter().map(|k| k.to_string()).collect()))
+            .collect()
+    }
+
+    #[test]
+    fn chosen_values_stand_where_they_stood() {
+        let map = |id| Value::map(crate::value::MapRef::new()).with_origin(OriginId(id));
+        // A ternary's condition decides but is no place of the result.
+        let out = call(
+            "ternary",
+            vec![map(1), map(2), Value::bool(true).with_origin(OriginId(3))],
+        )
+        .unwrap();
+        assert_eq!(places(&out), vec![(1, vec![])]);
+        assert!(out.deps.contains(OriginId(3)));
+        // A default stands in for the empty given value, a missing key included.
+        let missing = Value::nil().standing_at(map(4).child_places("image"));
+        let out = call("default", vec![d(vec![]), missing]).unwrap();
+        assert_eq!(places(&out), vec![(4, vec!["image".to_string()])]);
+        // coalesce: the skipped empty values and the chosen one.
+        let out = call(
+            "coalesce",
+            vec![map(5), d(vec![("a", i(1))]).with_origin(OriginId(6))],
+        )
+        .unwrap();
+        assert_eq!(places(&out), vec![(5, vec![]), (6, vec![])]);
+    }
 }

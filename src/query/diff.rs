@@ -46,6 +46,10 @@ pub struct KeyChange {
     pub old_at: Option<String>,
     /// Where the new value was set.
     pub new_at: Option<String>,
+    /// The old value as data (JSON output), `None` when the old side has no such key.
+    pub old_json: Option<serde_json::Value>,
+    /// The new value as data.
+    pub new_json: Option<serde_json::Value>,
 }
 
 /// A template line that wrote changed literal text (chart upgrades).
@@ -144,6 +148,11 @@ impl<'a> Side<'a> {
             values,
             blocks,
         }
+    }
+
+    /// The value of origin `id` as data (null when it has no snapshot).
+    fn json_of(&self, id: OriginId) -> serde_json::Value {
+        self.out.origin_json.get(&id).cloned().unwrap_or_default()
     }
 
     /// The innermost Alloy block holding `span` of document `d`'s file.
@@ -621,6 +630,8 @@ impl HunkCtx<'_, '_> {
                     new: new.map(|v| v.0.to_string()),
                     old_at: old.and_then(|v| self.a.out.describe_origin_pos(v.2)),
                     new_at: new.and_then(|v| self.b.out.describe_origin_pos(v.2)),
+                    old_json: old.map(|v| self.a.json_of(v.2)),
+                    new_json: new.map(|v| self.b.json_of(v.2)),
                 }
             })
             .collect()
