@@ -268,7 +268,9 @@ fn run_migrate(cmd: &cli::MigrateCmd, w: &mut dyn Write) -> anyhow::Result<ExitC
     sets.extend(cmd.learn.iter().cloned());
     sets.retain(|p| {
         let shown = p.display().to_string();
-        !cmd.exclude_example.iter().any(|e| shown.contains(e.as_str()))
+        !cmd.exclude_example
+            .iter()
+            .any(|e| shown.contains(e.as_str()))
     });
     let learned = migrate::learn(&chart, &base, &sets);
     let side = migrate::NewSide {
@@ -305,7 +307,11 @@ fn run_migrate(cmd: &cli::MigrateCmd, w: &mut dyn Write) -> anyhow::Result<ExitC
 }
 
 /// Refuse an output file that exists (without `--force`) or that lies in a chart.
-fn refuse_output(out: &std::path::Path, charts: &[&std::path::Path], force: bool) -> anyhow::Result<()> {
+fn refuse_output(
+    out: &std::path::Path,
+    charts: &[&std::path::Path],
+    force: bool,
+) -> anyhow::Result<()> {
     let abs = |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
     let parent = out
         .parent()
@@ -327,10 +333,7 @@ fn refuse_output(out: &std::path::Path, charts: &[&std::path::Path], force: bool
     if out.exists() && !force {
         return Err(anyhow::Error::new(std::io::Error::new(
             std::io::ErrorKind::AlreadyExists,
-            format!(
-                "{} exists: give --force to overwrite it",
-                out.display()
-            ),
+            format!("{} exists: give --force to overwrite it", out.display()),
         )));
     }
     Ok(())

@@ -842,7 +842,12 @@ pub fn write_migrate_text(
                 }
             }
             Outcome::Dropped(why) => {
-                rows.push(vec![k.key.clone(), "dropped".into(), why.clone(), short(&k.value)]);
+                rows.push(vec![
+                    k.key.clone(),
+                    "dropped".into(),
+                    why.clone(),
+                    short(&k.value),
+                ]);
             }
         }
     }

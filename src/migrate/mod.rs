@@ -285,13 +285,8 @@ fn merge_json(base: &mut Json, over: &Json) {
 
 fn load_json(text: &str, name: &str) -> Result<Json, crate::yaml::YamlError> {
     let mut origins = crate::origin::OriginTable::new();
-    crate::yaml::load_values(
-        text,
-        std::rc::Rc::from(name),
-        Layer::UserFile,
-        &mut origins,
-    )
-    .map(|v| json_value(&v))
+    crate::yaml::load_values(text, std::rc::Rc::from(name), Layer::UserFile, &mut origins)
+        .map(|v| json_value(&v))
 }
 
 /// The user's values of a request (`-f` files and `--set` flags merged as Helm merges them).
@@ -609,6 +604,8 @@ struct Translation {
     choices: Vec<(Path, Vec<Path>)>,
     /// Old node prefix → new node prefix (for carrying defaults).
     prefixes: Vec<Placement>,
+    /// Old leaves not carried because an earlier one went to the same new key: (leaf, earlier).
+    conflicts: Vec<(Path, Path)>,
 }
 
 /// The name field of a list of maps that a map keyed by name replaces.
@@ -682,6 +679,7 @@ fn translate(
         names: Vec::new(),
         choices: Vec::new(),
         prefixes: Vec::new(),
+        conflicts: Vec::new(),
     };
     if let Json::Object(m) = user {
         for (k, v) in m {
@@ -710,21 +708,24 @@ fn place(
         while depth > 0 && known.shape(&new[..depth]).is_none() {
             depth -= 1;
         }
-        if depth + 1 == new.len() {
+        // Entries of a map that is empty by default are the user's own names.
+        let free = matches!(tree::get(known.defaults, &new[..depth]), Some(Json::Object(m)) if m.is_empty());
+        if depth + 1 == new.len() && !free {
             if let Seg::Key(name) = &new[depth] {
                 let parent = &new[..depth];
+                let subtree = v.as_object().is_some_and(|m| !m.is_empty());
                 let mut cands: Vec<Path> = Vec::new();
-                for c in known.children(parent) {
+                for c in known.children(parent).into_iter().filter(|_| subtree) {
                     if renames(name, &c) {
                         let mut p = parent.to_vec();
                         p.push(Seg::Key(c));
                         cands.push(p);
                     }
                 }
-                if cands.is_empty() {
+                if cands.is_empty() && subtree {
                     cands = known.one_level_down(parent, name);
                 }
-                if cands.is_empty() && v.as_object().is_some_and(|m| !m.is_empty()) {
+                if cands.is_empty() && subtree {
                     cands = known.elsewhere(name);
                 }
                 if cands.is_empty() {
@@ -806,6 +807,11 @@ fn place(
 }
 
 fn leaf(old: &Path, new: &Path, v: &Json, t: &mut Translation) {
+    if let Some(first) = t.leaves.iter().find(|pl| pl.new == *new) {
+        // Two old keys, one new key: the first keeps it.
+        t.conflicts.push((old.clone(), first.old.clone()));
+        return;
+    }
     tree::set(&mut t.values, new, v.clone());
     t.leaves.push(Placement {
         old: old.clone(),
@@ -813,13 +819,127 @@ fn leaf(old: &Path, new: &Path, v: &Json, t: &mut Translation) {
     });
 }
 
-/// The new path of old path `p` by the longest translated prefix.
+/// Leaves that most of the new chart's examples naming one of the
+/// values' top-level keys also set, where the values do not: (path, value,
+/// how many examples). What a feature needs beside itself (a service to
+/// deploy, a collector setting) is what the examples enabling it set too.
+fn companions(values: &Json, known: &Known<'_>) -> Vec<(Path, Json, usize)> {
+    let Some(top) = values.as_object() else {
+        return Vec::new();
+    };
+    // How often each (leaf, value) is set over all examples.
+    let mut base: HashMap<(String, String), usize> = HashMap::new();
+    for s in &known.sets {
+        for (q, leaf) in tree::leaves(&s.values) {
+            *base.entry((tree::fmt(&q), leaf.to_string())).or_default() += 1;
+        }
+    }
+    let all = known.sets.len().max(1) as f64;
+    let mut best: BTreeMap<String, (usize, Path, Json)> = BTreeMap::new();
+    for k in top.keys() {
+        let key = [Seg::Key(k.clone())];
+        let having: Vec<&LearnedSet> = known
+            .sets
+            .iter()
+            .filter(|s| tree::get(&s.values, &key).is_some())
+            .copied()
+            .collect();
+        if having.len() < 2 {
+            continue;
+        }
+        let mut counts: BTreeMap<(String, String), (usize, Path, Json)> = BTreeMap::new();
+        for s in &having {
+            for (q, leaf) in tree::leaves(&s.values) {
+                if tree::get(values, &q).is_some() {
+                    continue;
+                }
+                let parent_ok = q.len() <= 1
+                    || tree::get(values, &q[..q.len() - 1]).is_some()
+                    || tree::get(known.defaults, &q).is_some();
+                if !parent_ok {
+                    continue;
+                }
+                let e =
+                    counts
+                        .entry((tree::fmt(&q), leaf.to_string()))
+                        .or_insert((0, q, leaf.clone()));
+                e.0 += 1;
+            }
+        }
+        let h = having.len() as f64;
+        for (id, (c, q, v)) in counts {
+            // Set by most of them, and more often than by the examples at large.
+            let rate = c as f64 / h;
+            let overall = base.get(&id).copied().unwrap_or(0) as f64 / all;
+            if rate > 0.5 && rate >= overall + 0.2 && best.get(&id.0).is_none_or(|b| b.0 < c) {
+                best.insert(id.0, (c, q, v));
+            }
+        }
+    }
+    best.into_values().map(|(c, q, v)| (q, v, c)).collect()
+}
+
+/// Settings of the entries the user named in the new chart's free maps
+/// (`collectors.alloy-logs` where `collectors` defaults to `{}`) that most
+/// of the new chart's examples with the same entry set and the values do
+/// not: (path, value, how many examples).
+fn instance_settings(values: &Json, known: &Known<'_>) -> Vec<(Path, Json, usize)> {
+    let mut out = Vec::new();
+    for (n, v) in tree::nodes(values) {
+        if n.len() < 2 || !v.is_object() || !n.iter().all(|s| matches!(s, Seg::Key(_))) {
+            continue;
+        }
+        let parent = &n[..n.len() - 1];
+        let free = matches!(tree::get(known.defaults, parent), Some(Json::Object(_)));
+        if !free || tree::get(known.defaults, &n).is_some() {
+            continue;
+        }
+        let having: Vec<&Json> = known
+            .sets
+            .iter()
+            .filter_map(|s| tree::get(&s.values, &n))
+            .collect();
+        let mut counts: BTreeMap<(String, String), (usize, Path, Json)> = BTreeMap::new();
+        for entry in &having {
+            for (rel, leaf) in tree::leaves(entry) {
+                if rel.is_empty() {
+                    continue;
+                }
+                let mut q = n.clone();
+                q.extend(rel);
+                if tree::get(values, &q).is_some() {
+                    continue;
+                }
+                let e =
+                    counts
+                        .entry((tree::fmt(&q), leaf.to_string()))
+                        .or_insert((0, q, leaf.clone()));
+                e.0 += 1;
+            }
+        }
+        // The most common value of each leaf set by more than half of them.
+        let mut best: BTreeMap<String, (usize, Path, Json)> = BTreeMap::new();
+        for ((key, _), (c, q, v)) in counts {
+            if 2 * c > having.len() && best.get(&key).is_none_or(|b| b.0 < c) {
+                best.insert(key, (c, q, v));
+            }
+        }
+        out.extend(best.into_values().map(|(c, q, v)| (q, v, c)));
+    }
+    out
+}
+
+/// The new path of old path `p` by the longest translated prefix (`p`
+/// itself when no prefix moved).
 fn map_prefix(t: &Translation, p: &[Seg]) -> Option<Path> {
-    let best = t
+    let Some(best) = t
         .prefixes
         .iter()
         .filter(|pl| p.starts_with(&pl.old))
-        .max_by_key(|pl| pl.old.len())?;
+        .max_by_key(|pl| pl.old.len())
+    else {
+        return Some(p.to_vec());
+    };
     let mut out = best.new.clone();
     out.extend_from_slice(&p[best.old.len()..]);
     Some(out)
@@ -830,6 +950,8 @@ fn map_prefix(t: &Translation, p: &[Seg]) -> Option<Path> {
 struct State {
     overrides: HashMap<Path, Path>,
     defaults: bool,
+    instances: bool,
+    repair: bool,
     added: Vec<Added>,
 }
 
@@ -881,12 +1003,56 @@ impl Search<'_> {
                 }
             }
         }
+        if s.repair {
+            for (q, v, n) in companions(&values, &self.known) {
+                tree::set(&mut values, &q, v.clone());
+                added.push(Added {
+                    key: tree::fmt(&q),
+                    value: v,
+                    why: format!("set with the same features by {n} of the new chart's examples"),
+                });
+            }
+        }
+        if s.instances {
+            for (q, v, n) in instance_settings(&values, &self.known) {
+                tree::set(&mut values, &q, v.clone());
+                added.push(Added {
+                    key: tree::fmt(&q),
+                    value: v,
+                    why: format!("as {n} of the new chart's examples set it"),
+                });
+            }
+        }
         for a in &s.added {
             tree::set(&mut values, &tree::parse(&a.key), a.value.clone());
             added.retain(|b| b.key != a.key);
             added.push(a.clone());
         }
         (t, values, added)
+    }
+
+    /// Evaluate `s`; when it does not render, the same without the old
+    /// defaults, with companions, and with both changes, until one renders.
+    fn eval_rendering(&mut self, s: &State) -> Result<(State, Eval), MigrateError> {
+        let first = self.eval(s)?;
+        if first.score.is_some() {
+            return Ok((s.clone(), first));
+        }
+        for (defaults, repair) in [(false, false), (true, true), (false, true)] {
+            let t = State {
+                defaults: defaults && s.defaults,
+                repair: repair || s.repair,
+                ..s.clone()
+            };
+            if t.defaults == s.defaults && t.repair == s.repair {
+                continue;
+            }
+            let e = self.eval(&t)?;
+            if e.score.is_some() {
+                return Ok((t, e));
+            }
+        }
+        Ok((s.clone(), first))
     }
 
     fn eval(&mut self, s: &State) -> Result<Eval, MigrateError> {
@@ -898,7 +1064,9 @@ impl Search<'_> {
             eprintln!(
                 "--- try {}: {}\n{}",
                 self.renders,
-                out.as_ref().err().map_or("renders".to_string(), |e| e.to_string()),
+                out.as_ref()
+                    .err()
+                    .map_or("renders".to_string(), |e| e.to_string()),
                 tree::to_yaml(&values)
             );
         }
@@ -970,6 +1138,15 @@ pub fn migrate(
         }
     }
     let matches = value_matches(old, user, new.learned, &sets);
+    if std::env::var_os("TRACE_VALUE_MIGRATE_DEBUG").is_some() {
+        for (p, v) in &old_defaults {
+            eprintln!("old default {} = {v}", tree::fmt(p));
+        }
+        for (p, c) in &matches {
+            let c: Vec<String> = c.iter().map(|q| tree::fmt(q)).collect();
+            eprintln!("value match {} -> {c:?}", tree::fmt(p));
+        }
+    }
     let mut search = Search {
         new,
         matches,
@@ -980,31 +1157,24 @@ pub fn migrate(
         renders: 0,
     };
 
-    // 1-3: structure, choices, old defaults (without them when they do not render).
-    let mut state = State {
+    // 1-3: structure, choices, old defaults; when a state does not render,
+    // without the old defaults, then with what the new chart's examples set
+    // together with the same features.
+    let state = State {
         overrides: HashMap::new(),
         defaults: opts.old_defaults,
+        instances: true,
+        repair: false,
         added: Vec::new(),
     };
-    let mut best = search.eval(&state)?;
-    if best.score.is_none() && state.defaults {
-        let without = State {
-            defaults: false,
-            ..state.clone()
-        };
-        let e = search.eval(&without)?;
-        if better(e.score, best.score) {
-            state = without;
-            best = e;
-        }
-    }
+    let (mut state, mut best) = search.eval_rendering(&state)?;
     let mut decided: Vec<(Path, Vec<Path>)> = Vec::new();
     for (old_node, cands) in best.t.choices.clone() {
         let mut chosen: Option<(State, Eval)> = None;
         for c in &cands {
             let mut s = state.clone();
             s.overrides.insert(old_node.clone(), c.clone());
-            let e = search.eval(&s)?;
+            let (s, e) = search.eval_rendering(&s)?;
             if chosen
                 .as_ref()
                 .is_none_or(|(_, b)| better(e.score, b.score))
@@ -1125,6 +1295,8 @@ pub fn migrate(
                     None => Outcome::Carried(vec![(nk, v.clone())]),
                 }
             }
+        } else if let Some((_, first)) = best.t.conflicts.iter().find(|(o, _)| *o == p) {
+            Outcome::Dropped(format!("{} went to the same new key", tree::fmt(first)))
         } else {
             Outcome::Dropped("no place for it in the new chart".into())
         };
@@ -1218,15 +1390,18 @@ fn gate_proposals(
                     let parent_ok = p.len() <= 1
                         || tree::get(values, &p[..p.len() - 1]).is_some()
                         || tree::get(known.defaults, &p).is_some();
-                    parent_ok && tree::get(values, &p) != Some(v)
+                    // Never over a value the values already have.
+                    parent_ok && tree::get(values, &p).is_none() && !v.is_null()
                 })
                 .cloned()
                 .collect();
             if keys.is_empty() {
                 continue;
             }
-            let sig: Vec<(String, String)> =
-                keys.iter().map(|(k, v)| (k.clone(), v.to_string())).collect();
+            let sig: Vec<(String, String)> = keys
+                .iter()
+                .map(|(k, v)| (k.clone(), v.to_string()))
+                .collect();
             let e = counts
                 .entry(sig)
                 .or_insert_with(|| (0, id.to_string(), s.name.clone(), keys));

@@ -370,7 +370,10 @@ mod tests {
         let mut v = Json::Object(Map::new());
         set(&mut v, &parse("a.b[0].c"), Json::from(1));
         assert_eq!(get(&v, &parse("a.b[0].c")), Some(&Json::from(1)));
-        assert_eq!(remove(&mut v, &parse("a.b")), Some(serde_json::json!([{"c": 1}])));
+        assert_eq!(
+            remove(&mut v, &parse("a.b")),
+            Some(serde_json::json!([{"c": 1}]))
+        );
         assert_eq!(v, serde_json::json!({}));
     }
 
