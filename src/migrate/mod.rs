@@ -1339,6 +1339,13 @@ fn is_at_or_under(key: &str, parent: &str) -> bool {
             && key[parent.len()..].starts_with(['.', '[']))
 }
 
+/// Keys with values to set.
+type Settings = Vec<(String, Json)>;
+
+/// A gate proposal: the component it should bring, the example it was
+/// learned from, the settings.
+type Proposal = (String, String, Settings);
+
 /// Gate proposals: for each old component the new render lacks (or
 /// writes differently), from each learning set whose render has it (closer
 /// to the old body than ours), the set's gate keys of it that our values do
@@ -1350,7 +1357,7 @@ fn gate_proposals(
     sets: &[&LearnedSet],
     values: &Json,
     known: &Known<'_>,
-) -> Vec<(String, String, Vec<(String, Json)>)> {
+) -> Vec<Proposal> {
     let mut ours: BTreeMap<&str, f64> = BTreeMap::new();
     for t in target {
         let best = got
@@ -1361,8 +1368,7 @@ fn gate_proposals(
         let e = ours.entry(&t.id).or_insert(1.0);
         *e = e.min(best);
     }
-    let mut counts: BTreeMap<Vec<(String, String)>, (usize, String, String, Vec<(String, Json)>)> =
-        BTreeMap::new();
+    let mut counts: BTreeMap<Vec<(String, String)>, (usize, Proposal)> = BTreeMap::new();
     for (id, &have) in &ours {
         if have >= 1.0 {
             continue;
@@ -1404,11 +1410,11 @@ fn gate_proposals(
                 .collect();
             let e = counts
                 .entry(sig)
-                .or_insert_with(|| (0, id.to_string(), s.name.clone(), keys));
+                .or_insert_with(|| (0, (id.to_string(), s.name.clone(), keys)));
             e.0 += 1;
         }
     }
     let mut list: Vec<_> = counts.into_values().collect();
-    list.sort_by(|a, b| b.0.cmp(&a.0).then(a.3.len().cmp(&b.3.len())));
-    list.into_iter().map(|(_, c, s, k)| (c, s, k)).collect()
+    list.sort_by(|a, b| b.0.cmp(&a.0).then(a.1 .2.len().cmp(&b.1 .2.len())));
+    list.into_iter().map(|(_, p)| p).collect()
 }
