@@ -82,6 +82,11 @@ pub enum Command {
     /// unified diff whose hunks name the values keys and template lines that
     /// caused them. Exit 0 equal, 1 different, 2 error.
     Diff(DiffCmd),
+    /// Write values for a new version of the chart that render what these
+    /// values rendered with the old one, found from both charts' traces;
+    /// report each key as carried, dropped or decided, then the diff of
+    /// what still differs. Exit 0 equal renders, 1 differences, 2 error.
+    Migrate(MigrateCmd),
     /// Print a shell completion script (`trace-value completions bash > /etc/bash_completion.d/trace-value`).
     Completions {
         /// The shell.
@@ -152,6 +157,34 @@ impl DiffCmd {
         }
         Ok((old, new))
     }
+}
+
+/// `migrate`: the old side is the usual render flags.
+#[derive(Args, Debug)]
+pub struct MigrateCmd {
+    /// The old chart and the user's values.
+    #[command(flatten)]
+    pub render: RenderArgs,
+    /// The new chart (folder or .tgz).
+    #[arg(long = "new-chart", value_name = "CHART", required = true)]
+    pub new_chart: PathBuf,
+    /// Write the migrated values here (refused when the file exists, unless --force).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Overwrite the --output file.
+    #[arg(long)]
+    pub force: bool,
+    /// Also learn the new chart from this values file (repeatable); its
+    /// examples (docs/examples, examples, ci) are always used.
+    #[arg(long = "learn", value_name = "FILE")]
+    pub learn: Vec<PathBuf>,
+    /// Leave out the new chart's example values files whose path contains
+    /// this text (repeatable): to measure a migration without its answer.
+    #[arg(long = "exclude-example", value_name = "TEXT")]
+    pub exclude_example: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 /// `check`.
@@ -473,6 +506,7 @@ impl Cli {
             Some(Command::Check(c)) => c.format == FindingsFormat::Json,
             Some(Command::Lint(c)) => c.format == FindingsFormat::Json,
             Some(Command::Diff(c)) => c.format == Format::Json,
+            Some(Command::Migrate(c)) => c.format == Format::Json,
             Some(Command::Completions { .. } | Command::Man { .. }) => false,
         }
     }

@@ -111,6 +111,14 @@ fn classify(err: &anyhow::Error) -> (u8, &'static str, Option<ErrorLocation>) {
                 ),
             };
         }
+        if let Some(m) = cause.downcast_ref::<trace_value::migrate::MigrateError>() {
+            use trace_value::migrate::MigrateError as M;
+            return match m {
+                M::OldRender(e) | M::NewRender(e) => (EXIT_ERROR, e.kind(), e.location()),
+                M::NewChart(c) | M::Values(c) => (EXIT_ERROR, c.kind(), c.location()),
+                M::Temp { .. } => (EXIT_ERROR, "io", None),
+            };
+        }
         if let Some(c) = cause.downcast_ref::<ChartError>() {
             return (EXIT_ERROR, c.kind(), c.location());
         }

@@ -17,6 +17,7 @@ pub mod json;
 pub mod limits;
 pub mod location;
 pub mod manifest;
+pub mod migrate;
 pub mod model;
 pub mod origin;
 pub mod prefetch;

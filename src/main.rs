@@ -216,6 +216,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::from(EXIT_NO_MATCH));
             }
         }
+        Some(Command::Migrate(cmd)) => {
+            return run_migrate(&cmd, &mut w);
+        }
         None => {
             if let Some(q) = &cli.block {
                 let out = do_render(&cli.render.request()?)?;
@@ -256,6 +259,93 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
     w.flush().context("writing output")?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `migrate`: the migrated values, the report and the diff of what still differs.
+fn run_migrate(cmd: &cli::MigrateCmd, w: &mut dyn Write) -> anyhow::Result<ExitCode> {
+    use trace_value::migrate::{self, tree, MigrateError};
+    let old_req = cmd.render.request()?;
+    if let Some(o) = &cmd.output {
+        refuse_output(o, &[&old_req.chart, &cmd.new_chart], cmd.force)?;
+    }
+    let old = do_render(&old_req)?;
+    let user = migrate::user_values(&old_req)?;
+    let chart = render::LoadedChart::load(&cmd.new_chart).map_err(MigrateError::NewChart)?;
+    let mut base = old_req.clone();
+    base.chart = cmd.new_chart.clone();
+    let mut sets = migrate::example_values(&cmd.new_chart);
+    sets.extend(cmd.learn.iter().cloned());
+    sets.retain(|p| {
+        let shown = p.display().to_string();
+        !cmd.exclude_example
+            .iter()
+            .any(|e| shown.contains(e.as_str()))
+    });
+    let learned = migrate::learn(&chart, &base, &sets);
+    let side = migrate::NewSide {
+        chart: &chart,
+        base: &base,
+        learned: &learned,
+    };
+    let m = migrate::migrate(&old, &user, &side, &migrate::Options::default())?;
+    let yaml = tree::to_yaml(&m.values);
+    let from_file = match &cmd.output {
+        Some(o) => {
+            std::fs::write(o, &yaml).with_context(|| format!("writing {}", o.display()))?;
+            let mut req = base.clone();
+            req.values_files = vec![o.clone()];
+            Some(render::render_loaded(&chart, &req)?)
+        }
+        None => None,
+    };
+    let new_out = from_file.as_ref().unwrap_or(&m.render);
+    let hunks = query::diff(&old, new_out, true);
+    if cmd.format == Format::Json {
+        output::write_migrate_json(w, &m, cmd.output.as_deref(), &hunks)?;
+    } else {
+        output::write_migrate_text(w, &m, &yaml, cmd.output.as_deref(), &hunks)?;
+    }
+    w.flush().context("writing output")?;
+    let differ = !hunks.is_empty();
+    leave_to_exit((old, from_file, hunks, m, learned));
+    Ok(if differ {
+        ExitCode::from(EXIT_NO_MATCH)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Refuse an output file that exists (without `--force`) or that lies in a chart.
+fn refuse_output(
+    out: &std::path::Path,
+    charts: &[&std::path::Path],
+    force: bool,
+) -> anyhow::Result<()> {
+    let abs = |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(|| abs(std::path::Path::new(".")), abs);
+    for c in charts {
+        let c = abs(c);
+        if c.is_dir() && parent.starts_with(&c) {
+            return Err(anyhow::Error::new(std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                format!(
+                    "{} is inside the chart {}: migrate never writes into a chart",
+                    out.display(),
+                    c.display()
+                ),
+            )));
+        }
+    }
+    if out.exists() && !force {
+        return Err(anyhow::Error::new(std::io::Error::new(
+            std::io::ErrorKind::AlreadyExists,
+            format!("{} exists: give --force to overwrite it", out.display()),
+        )));
+    }
+    Ok(())
 }
 
 /// A render's results are dropped by the process's exit, not freed piece by

@@ -753,8 +753,13 @@ pub fn write_diff_text(w: &mut dyn Write, hunks: &[trace_value::query::Hunk]) ->
 
 /// `diff` as JSON (docs/json.md).
 pub fn write_diff_json(w: &mut dyn Write, hunks: &[trace_value::query::Hunk]) -> Result<()> {
+    write_doc(w, json!({ "equal": hunks.is_empty(), "hunks": hunks_json(hunks) }))
+}
+
+/// The hunks of a diff as JSON data.
+fn hunks_json(hunks: &[trace_value::query::Hunk]) -> Vec<Json> {
     use trace_value::query::LineTag;
-    let arr: Vec<Json> = hunks
+    hunks
         .iter()
         .map(|h| {
             json!({
@@ -787,6 +792,132 @@ pub fn write_diff_json(w: &mut dyn Write, hunks: &[trace_value::query::Hunk]) ->
                 }).collect::<Vec<_>>(),
             })
         })
+        .collect()
+}
+
+/// `migrate`'s report as text: the values (when not written to a file),
+/// each old key's outcome, the keys added, the component figure, and the
+/// diff of what still differs.
+pub fn write_migrate_text(
+    w: &mut dyn Write,
+    m: &trace_value::migrate::Migration,
+    yaml: &str,
+    output: Option<&std::path::Path>,
+    hunks: &[trace_value::query::Hunk],
+) -> Result<()> {
+    use trace_value::migrate::{tree::short, Outcome};
+    match output {
+        Some(o) => writeln!(w, "Migrated values written to {}.", o.display())?,
+        None => {
+            writeln!(w, "# Migrated values")?;
+            w.write_all(yaml.as_bytes())?;
+        }
+    }
+    writeln!(w)?;
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for k in &m.keys {
+        match &k.outcome {
+            Outcome::Carried(to) => {
+                for (nk, v) in to {
+                    rows.push(vec![k.key.clone(), "carried".into(), nk.clone(), short(v)]);
+                }
+            }
+            Outcome::Decision { to, candidates } => {
+                for (nk, v) in to {
+                    let others = if candidates.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (or {})", candidates.join(", "))
+                    };
+                    rows.push(vec![
+                        k.key.clone(),
+                        "decided".into(),
+                        format!("{nk}{others}"),
+                        short(v),
+                    ]);
+                }
+            }
+            Outcome::Dropped(why) => {
+                rows.push(vec![
+                    k.key.clone(),
+                    "dropped".into(),
+                    why.clone(),
+                    short(&k.value),
+                ]);
+            }
+        }
+    }
+    table(w, &["KEY", "OUTCOME", "TO", "VALUE"], &rows)?;
+    if !m.added.is_empty() {
+        writeln!(w)?;
+        writeln!(w, "Set by the migration (not in your values):")?;
+        let rows: Vec<Vec<String>> = m
+            .added
+            .iter()
+            .map(|a| vec![a.key.clone(), short(&a.value), a.why.clone()])
+            .collect();
+        table(w, &["KEY", "VALUE", "WHY"], &rows)?;
+    }
+    writeln!(w)?;
+    writeln!(
+        w,
+        "Alloy components: {} of the old render's {} are in the new render (same name, label and body).",
+        m.components.1, m.components.0
+    )?;
+    if hunks.is_empty() {
+        writeln!(w, "The renders are equal.")?;
+    } else {
+        writeln!(w, "What still differs ({} hunks):", hunks.len())?;
+        writeln!(w)?;
+        write_diff_text(w, hunks)?;
+    }
+    Ok(())
+}
+
+/// `migrate`'s report as JSON (docs/json.md).
+pub fn write_migrate_json(
+    w: &mut dyn Write,
+    m: &trace_value::migrate::Migration,
+    output: Option<&std::path::Path>,
+    hunks: &[trace_value::query::Hunk],
+) -> Result<()> {
+    use trace_value::migrate::Outcome;
+    let pairs = |to: &[(String, Json)]| -> Vec<Json> {
+        to.iter()
+            .map(|(k, v)| json!({ "key": k, "value": v }))
+            .collect()
+    };
+    let keys: Vec<Json> = m
+        .keys
+        .iter()
+        .map(|k| match &k.outcome {
+            Outcome::Carried(to) => json!({
+                "key": k.key, "value": k.value, "outcome": "carried", "to": pairs(to),
+            }),
+            Outcome::Decision { to, candidates } => json!({
+                "key": k.key, "value": k.value, "outcome": "decision", "to": pairs(to),
+                "candidates": candidates,
+            }),
+            Outcome::Dropped(why) => json!({
+                "key": k.key, "value": k.value, "outcome": "dropped", "reason": why,
+            }),
+        })
         .collect();
-    write_doc(w, json!({ "equal": hunks.is_empty(), "hunks": arr }))
+    let added: Vec<Json> = m
+        .added
+        .iter()
+        .map(|a| json!({ "key": a.key, "value": a.value, "why": a.why }))
+        .collect();
+    write_doc(
+        w,
+        json!({
+            "values": m.values,
+            "output": output.map(|o| o.display().to_string()),
+            "keys": keys,
+            "added": added,
+            "components": { "old": m.components.0, "matched": m.components.1 },
+            "equal": hunks.is_empty(),
+            "hunks": hunks_json(hunks),
+        }),
+    )
 }

@@ -9,6 +9,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 mod common;
+mod migrate;
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
