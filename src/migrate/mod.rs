@@ -1132,8 +1132,8 @@ pub fn migrate(
             continue;
         }
         if let Some(v) = old.origin_json.get(&id) {
-            if shape(v) == Shape::Scalar {
-                old_defaults.push((p, v.clone()));
+            if shape(&v) == Shape::Scalar {
+                old_defaults.push((p, v));
             }
         }
     }
