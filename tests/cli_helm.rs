@@ -579,7 +579,7 @@ fn completions_and_man_page_come_from_the_clap_definitions() {
     pages.sort();
     let mut want: Vec<String> = ["", "-blame", "-check", "-completions", "-diff", "-docs"]
         .iter()
-        .chain(&["-lint", "-man", "-render"])
+        .chain(&["-lint", "-man", "-migrate", "-render"])
         .map(|s| format!("trace-value{s}.1"))
         .collect();
     want.sort();
