@@ -753,7 +753,10 @@ pub fn write_diff_text(w: &mut dyn Write, hunks: &[trace_value::query::Hunk]) ->
 
 /// `diff` as JSON (docs/json.md).
 pub fn write_diff_json(w: &mut dyn Write, hunks: &[trace_value::query::Hunk]) -> Result<()> {
-    write_doc(w, json!({ "equal": hunks.is_empty(), "hunks": hunks_json(hunks) }))
+    write_doc(
+        w,
+        json!({ "equal": hunks.is_empty(), "hunks": hunks_json(hunks) }),
+    )
 }
 
 /// The hunks of a diff as JSON data.

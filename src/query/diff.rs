@@ -152,7 +152,7 @@ impl<'a> Side<'a> {
 
     /// The value of origin `id` as data (null when it has no snapshot).
     fn json_of(&self, id: OriginId) -> serde_json::Value {
-        self.out.origin_json.get(&id).cloned().unwrap_or_default()
+        self.out.origin_json.get(&id).unwrap_or_default()
     }
 
     /// The innermost Alloy block holding `span` of document `d`'s file.
