@@ -541,6 +541,13 @@ impl<'a> Known<'a> {
             .unwrap_or_default()
     }
 
+    /// Whether the new chart's defaults or examples have the top-level
+    /// key of `path`.
+    fn knows_top(&self, path: &[Seg]) -> bool {
+        path.first()
+            .is_some_and(|top| self.shape(std::slice::from_ref(top)).is_some())
+    }
+
     /// The shape the new chart gives `path`, if it knows it.
     fn shape(&self, path: &[Seg]) -> Option<Shape> {
         if let Some(v) = tree::get(self.defaults, path) {
@@ -953,6 +960,8 @@ struct State {
     instances: bool,
     repair: bool,
     added: Vec<Added>,
+    /// Keys not to add (they made the render fail).
+    pruned: BTreeSet<String>,
 }
 
 struct Search<'a> {
@@ -975,6 +984,8 @@ struct Eval {
     score: Option<f64>,
     /// The render's components (none: it failed).
     out: Option<Vec<Component>>,
+    /// Why it did not render.
+    err: Option<String>,
 }
 
 impl Search<'_> {
@@ -1028,12 +1039,47 @@ impl Search<'_> {
             added.retain(|b| b.key != a.key);
             added.push(a.clone());
         }
+        if !s.pruned.is_empty() {
+            let gone: Vec<Path> = added
+                .iter()
+                .filter(|a| s.pruned.contains(&a.key))
+                .map(|a| tree::parse(&a.key))
+                .collect();
+            for path in &gone {
+                tree::remove(&mut values, path);
+            }
+            // And the maps and lists they leave empty.
+            for _ in 0..64 {
+                let empty: Option<Path> = tree::nodes(&values)
+                    .into_iter()
+                    .filter(|(p, _)| !p.is_empty() && gone.iter().any(|g| g.starts_with(p)))
+                    .filter(|(p, v)| {
+                        let e = match v {
+                            Json::Object(m) => m.is_empty(),
+                            Json::Array(l) => l.is_empty(),
+                            _ => false,
+                        };
+                        e && tree::get(&t.values, p).is_none()
+                    })
+                    .map(|(p, _)| p)
+                    .last();
+                match empty {
+                    Some(p) if tree::remove(&mut values, &p).is_some() => {}
+                    _ => break,
+                }
+            }
+            added.retain(|a| !s.pruned.contains(&a.key));
+        }
         (t, values, added)
     }
 
     /// Evaluate `s`; when it does not render, the same without the old
     /// defaults, with companions, and with both changes, until one renders.
-    fn eval_rendering(&mut self, s: &State) -> Result<(State, Eval), MigrateError> {
+    fn eval_rendering(
+        &mut self,
+        s: &State,
+        from_errors: bool,
+    ) -> Result<(State, Eval), MigrateError> {
         let first = self.eval(s)?;
         if first.score.is_some() {
             return Ok((s.clone(), first));
@@ -1052,6 +1098,13 @@ impl Search<'_> {
                 return Ok((t, e));
             }
         }
+        // Only while nothing has rendered: a fixed variant of a choice
+        // must not outscore the choices that render as they are.
+        if from_errors {
+            if let Some(fixed) = self.repair_from_error(s, first.err.clone())? {
+                return Ok(fixed);
+            }
+        }
         Ok((s.clone(), first))
     }
 
@@ -1061,6 +1114,9 @@ impl Search<'_> {
         let out = render_values_with(self.new.chart, self.new.base, &values, false)?;
         if std::env::var_os("TRACE_VALUE_MIGRATE_DEBUG").is_some() {
             // What the search tries, for whoever tunes it.
+            for a in &added {
+                eprintln!("added {} ({})", a.key, a.why);
+            }
             eprintln!(
                 "--- try {}: {}\n{}",
                 self.renders,
@@ -1070,6 +1126,7 @@ impl Search<'_> {
                 tree::to_yaml(&values)
             );
         }
+        let err = out.as_ref().err().map(|e| e.to_string());
         let out = out.ok();
         let score = out
             .as_ref()
@@ -1082,8 +1139,196 @@ impl Search<'_> {
             added,
             score,
             out,
+            err,
         })
     }
+
+    /// Settle a failed render with what its message asks for: each YAML
+    /// block the chart's `fail` message shows is tried on `s` (keys the new
+    /// chart knows only); the closest render wins. A fix that renders into
+    /// another failure is built on, a few times at most.
+    fn repair_from_error(
+        &mut self,
+        s: &State,
+        failed: Option<String>,
+    ) -> Result<Option<(State, Eval)>, MigrateError> {
+        let mut cur = s.clone();
+        let mut last = failed;
+        for _ in 0..4 {
+            let Some(err) = last.take() else { break };
+            let why = err
+                .lines()
+                .map(str::trim)
+                .find(|l| !l.is_empty() && !l.starts_with("execution error"))
+                .unwrap_or("it failed")
+                .to_string();
+            let mut best: Option<(State, Eval)> = None;
+            let mut onward: Option<(State, Eval)> = None;
+            // The settings this search added that the message names (a
+            // quoted name in their key or value) go first.
+            let named = quoted(&err);
+            let (_, _, added) = self.build(&cur);
+            let culprits: Vec<String> = added
+                .iter()
+                .filter(|a| {
+                    tree::parse(&a.key)
+                        .iter()
+                        .any(|g| matches!(g, Seg::Key(k) if named.contains(k)))
+                        || a.value
+                            .as_str()
+                            .is_some_and(|v| named.iter().any(|n| n == v))
+                })
+                .map(|a| a.key.clone())
+                .collect();
+            if !culprits.is_empty() {
+                let mut t = cur.clone();
+                t.added.retain(|a| !culprits.contains(&a.key));
+                t.pruned.extend(culprits);
+                let e = self.eval(&t)?;
+                if e.score.is_some() {
+                    best = Some((t, e));
+                } else if e.err.as_deref() != Some(err.as_str()) {
+                    onward = Some((t, e));
+                }
+            }
+            for fix in suggested_fixes(&err) {
+                // The user's own settings stay: a fix that would change
+                // one is not this user's fix.
+                let placed = translate(self.user, &self.known, &cur.overrides, &self.matches);
+                let leaves: Vec<(Path, Json)> = tree::leaves(&fix)
+                    .into_iter()
+                    .filter(|(p, _)| self.known.knows_top(p))
+                    .filter(|(p, v)| placeholder(v) || tree::get(&placed.values, p).is_none())
+                    .map(|(p, v)| (p, v.clone()))
+                    .collect();
+                let mut t = cur.clone();
+                // `key: ...` asks to move the user's `key` from where the
+                // message names it: the old node placed there goes here.
+                let (moves, leaves): (Vec<_>, Vec<_>) =
+                    leaves.into_iter().partition(|(_, v)| placeholder(v));
+                let mut changed = false;
+                for (p, _) in &moves {
+                    for (old, _) in moved_nodes(&placed, p, &err) {
+                        t.overrides.insert(old, p.clone());
+                        // The user's moved setting wins over what was added there.
+                        t.added.retain(|a| !tree::parse(&a.key).starts_with(p));
+                        changed = true;
+                    }
+                }
+                if leaves.is_empty() && !changed {
+                    continue;
+                }
+                for (p, v) in leaves {
+                    let key = tree::fmt(&p);
+                    t.added.retain(|a| a.key != key);
+                    t.added.push(Added {
+                        key,
+                        value: v,
+                        why: format!("the new chart's render asked for it: {why}"),
+                    });
+                }
+                let e = self.eval(&t)?;
+                if e.score.is_some() {
+                    if best.as_ref().is_none_or(|(_, b)| better(e.score, b.score)) {
+                        best = Some((t, e));
+                    }
+                } else if onward.is_none() && e.err.as_deref() != Some(err.as_str()) {
+                    onward = Some((t, e));
+                }
+            }
+            if best.is_some() {
+                return Ok(best);
+            }
+            match onward {
+                Some((t, e)) => {
+                    cur = t;
+                    last = e.err;
+                }
+                None => break,
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// The double-quoted names in a message.
+fn quoted(msg: &str) -> Vec<String> {
+    msg.split('"')
+        .skip(1)
+        .step_by(2)
+        .filter(|q| !q.is_empty() && !q.contains(char::is_whitespace))
+        .map(str::to_string)
+        .collect()
+}
+
+/// A value standing for "yours": `...` in a message's example.
+fn placeholder(v: &Json) -> bool {
+    matches!(v.as_str(), Some("..." | "…"))
+}
+
+/// The old user nodes placed at a node named like the last key of `to`
+/// under a parent that the message `msg` names: (old node, its new path).
+fn moved_nodes(t: &Translation, to: &[Seg], msg: &str) -> Vec<(Path, Path)> {
+    let Some(name) = to.last() else {
+        return Vec::new();
+    };
+    let mut out: Vec<(Path, Path)> = Vec::new();
+    for pl in &t.leaves {
+        for i in 1..pl.new.len() {
+            if pl.new[i] != *name || !msg.contains(&tree::fmt(&pl.new[..i])) {
+                continue;
+            }
+            let below = pl.new.len() - i - 1;
+            if pl.old.len() <= below || pl.old[pl.old.len() - below..] != pl.new[i + 1..] {
+                continue;
+            }
+            let old = pl.old[..pl.old.len() - below].to_vec();
+            if !out.iter().any(|(o, _)| *o == old) {
+                out.push((old, pl.new[..=i].to_vec()));
+            }
+        }
+    }
+    out
+}
+
+/// The YAML blocks of a failed render's message, as values: chart
+/// authors' `fail` messages show the settings that settle them
+/// (`Please set:` / `cluster:` / `  name: my-cluster`), one block per
+/// alternative, in the message's order.
+pub fn suggested_fixes(msg: &str) -> Vec<Json> {
+    // A block starts at a `key:` line at column 0 (a key without blanks)
+    // and goes on over indented lines and further `key:` lines.
+    fn key_line(l: &str) -> bool {
+        let Some((k, rest)) = l.split_once(':') else {
+            return false;
+        };
+        !k.is_empty()
+            && !k.starts_with(char::is_whitespace)
+            && !k.contains(char::is_whitespace)
+            && (rest.is_empty() || rest.starts_with(' '))
+    }
+    let lines: Vec<&str> = msg.lines().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        if !key_line(lines[i]) {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        while j < lines.len()
+            && (key_line(lines[j]) || (lines[j].starts_with(' ') && !lines[j].trim().is_empty()))
+        {
+            j += 1;
+        }
+        if let Ok(v) = load_json(&lines[i..j].join("\n"), "message") {
+            if v.is_object() && !tree::leaves(&v).is_empty() {
+                out.push(v);
+            }
+        }
+        i = j;
+    }
+    out
 }
 
 fn better(a: Option<f64>, b: Option<f64>) -> bool {
@@ -1166,15 +1411,16 @@ pub fn migrate(
         instances: true,
         repair: false,
         added: Vec::new(),
+        pruned: BTreeSet::new(),
     };
-    let (mut state, mut best) = search.eval_rendering(&state)?;
+    let (mut state, mut best) = search.eval_rendering(&state, true)?;
     let mut decided: Vec<(Path, Vec<Path>)> = Vec::new();
     for (old_node, cands) in best.t.choices.clone() {
         let mut chosen: Option<(State, Eval)> = None;
         for c in &cands {
             let mut s = state.clone();
             s.overrides.insert(old_node.clone(), c.clone());
-            let (s, e) = search.eval_rendering(&s)?;
+            let (s, e) = search.eval_rendering(&s, true)?;
             if chosen
                 .as_ref()
                 .is_none_or(|(_, b)| better(e.score, b.score))

@@ -362,3 +362,48 @@ fn fixture_migration_renders_what_version_1_rendered() {
     assert!(!common::repo_dir().join(into[7]).exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A failed render's `fail` message shows the settings that settle it:
+/// `suggested_fixes` reads them, one candidate per YAML block, and the
+/// first one (k8s-monitoring 4.4.0: deploy kube-state-metrics) makes the
+/// values render, as Helm's own error says it would.
+#[test]
+fn fixes_suggested_by_a_failed_render_settle_it() {
+    let Some(shared) = common::shared_dir() else {
+        return;
+    };
+    let dir = shared.join("corpus/charts/k8s-monitoring-4.4.0");
+    std::thread::Builder::new()
+        .stack_size(RENDER_STACK_BYTES)
+        .spawn(move || {
+            let chart = LoadedChart::load(&dir).expect("chart");
+            let base = request(&dir, None);
+            let mut values: Json = serde_json::json!({
+                "cluster": {"name": "c"},
+                "destinations": {"prom": {"type": "prometheus", "url": "http://p/api/v1/write"}},
+                "clusterMetrics": {"enabled": true},
+                "collectors": {"alloy-metrics": {"presets": ["clustered", "statefulset"]}},
+            });
+            let err = match migrate::render_values(&chart, &base, &values).expect("temp file") {
+                Ok(_) => panic!("renders without a kube-state-metrics connection"),
+                Err(e) => e.to_string(),
+            };
+            let fixes = migrate::suggested_fixes(&err);
+            assert_eq!(fixes.len(), 2, "two alternatives in: {err}");
+            assert_eq!(
+                fixes[0],
+                serde_json::json!({"telemetryServices": {"kube-state-metrics": {"deploy": true}}})
+            );
+            assert_eq!(
+                fixes[1]["clusterMetrics"]["kube-state-metrics"]["labelMatchers"]
+                    ["app.kubernetes.io/name"],
+                "kube-state-metrics"
+            );
+            values["telemetryServices"] = fixes[0]["telemetryServices"].clone();
+            let out = migrate::render_values(&chart, &base, &values).expect("temp file");
+            assert!(out.is_ok(), "the suggested fix renders: {:?}", out.err());
+        })
+        .expect("thread")
+        .join()
+        .expect("test thread");
+}
