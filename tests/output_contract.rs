@@ -124,6 +124,34 @@ fn every_json_output_validates_against_the_schema() {
         assert_eq!(doc["version"], 1, "{name}");
         assert_valid(&validator, name, &doc);
     }
+    // migrate, on its fixture pair, whose keys have every outcome
+    // (carried, decision, dropped).
+    let (code, out) = run(
+        &[
+            "migrate",
+            "rel",
+            "charts-fixtures/migrate-v1",
+            "-f",
+            "charts-fixtures/migrate-v1/ci/user.yaml",
+            "--new-chart",
+            "charts-fixtures/migrate-v2",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert!(code == 0 || code == 1, "migrate: exit {code}\n{out}");
+    let doc: Json = serde_json::from_str(&out).unwrap_or_else(|e| panic!("migrate: {e}\n{out}"));
+    assert_valid(&validator, "migrate", &doc);
+    let outcomes: Vec<&str> = doc["keys"]
+        .as_array()
+        .expect("keys")
+        .iter()
+        .filter_map(|k| k["outcome"].as_str())
+        .collect();
+    for o in ["carried", "decision", "dropped"] {
+        assert!(outcomes.contains(&o), "migrate: no {o} key in the fixture");
+    }
     // Errors: no match (exit 1), a template error (exit 2), a usage error.
     let mini = fixture("mini-monitoring");
     for (args, want) in [

@@ -1062,7 +1062,7 @@ impl Search<'_> {
                         e && tree::get(&t.values, p).is_none()
                     })
                     .map(|(p, _)| p)
-                    .last();
+                    .next_back();
                 match empty {
                     Some(p) if tree::remove(&mut values, &p).is_some() => {}
                     _ => break,
