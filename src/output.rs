@@ -325,8 +325,7 @@ pub fn write_key_text(w: &mut dyn Write, a: &KeyAnswer) -> Result<()> {
     }
     // Manifest places, grouped by resource (and file, when two documents
     // share kind and name).
-    let mut groups: Vec<(String, Vec<Vec<String>>)> = Vec::new();
-    for m in &a.manifest {
+    let manifest = a.manifest.iter().map(|m| {
         let shared = a
             .manifest
             .iter()
@@ -346,19 +345,11 @@ pub fn write_key_text(w: &mut dyn Write, a: &KeyAnswer) -> Result<()> {
             format!("{}-{}", m.lines.0, m.lines.1),
             shorten_list(&m.at, 3),
         ];
-        match groups.iter_mut().find(|(t, _)| *t == title) {
-            Some((_, rows)) => rows.push(row),
-            None => groups.push((title, vec![row])),
-        }
-    }
-    for (title, rows) in &groups {
-        writeln!(w)?;
-        heading(w, title)?;
-        table_indented(w, 2, &["ROLE", "PATH", "LINES", "TEMPLATE"], rows)?;
-    }
+        (title, row)
+    });
+    write_groups(w, manifest, &["ROLE", "PATH", "LINES", "TEMPLATE"])?;
     // Alloy config places, grouped by collector and file.
-    let mut groups: Vec<(String, Vec<Vec<String>>)> = Vec::new();
-    for p in &a.places {
+    let config = a.places.iter().map(|p| {
         let title = match &p.collector {
             Some(c) => format!("{c} ({})", p.file),
             None => p.file.clone(),
@@ -373,6 +364,21 @@ pub fn write_key_text(w: &mut dyn Write, a: &KeyAnswer) -> Result<()> {
             format!("{}-{}", p.lines.0, p.lines.1),
             shorten_list(&p.at, 3),
         ];
+        (title, row)
+    });
+    write_groups(w, config, &["ROLE", "BLOCK", "LINES", "TEMPLATE"])?;
+    Ok(())
+}
+
+/// Rows under a heading per group, groups in the order their first row
+/// comes, each an indented table.
+fn write_groups(
+    w: &mut dyn Write,
+    rows: impl Iterator<Item = (String, Vec<String>)>,
+    headers: &[&str],
+) -> Result<()> {
+    let mut groups: Vec<(String, Vec<Vec<String>>)> = Vec::new();
+    for (title, row) in rows {
         match groups.iter_mut().find(|(t, _)| *t == title) {
             Some((_, rows)) => rows.push(row),
             None => groups.push((title, vec![row])),
@@ -381,7 +387,7 @@ pub fn write_key_text(w: &mut dyn Write, a: &KeyAnswer) -> Result<()> {
     for (title, rows) in &groups {
         writeln!(w)?;
         heading(w, title)?;
-        table_indented(w, 2, &["ROLE", "BLOCK", "LINES", "TEMPLATE"], rows)?;
+        table_indented(w, 2, headers, rows)?;
     }
     Ok(())
 }

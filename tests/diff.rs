@@ -25,8 +25,14 @@ fn fixture(name: &str) -> PathBuf {
 
 /// `trace-value diff ARGS --format json`: exit code and JSON.
 fn diff_json(args: &[&str]) -> (i32, Json) {
+    command_json("diff", args)
+}
+
+/// `trace-value COMMAND ARGS --format json`, run in the repository: exit
+/// code and JSON.
+fn command_json(command: &str, args: &[&str]) -> (i32, Json) {
     let out = Command::new(env!("CARGO_BIN_EXE_trace-value"))
-        .arg("diff")
+        .arg(command)
         .args(args)
         .args(["--format", "json"])
         .current_dir(common::repo_dir())

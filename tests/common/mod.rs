@@ -326,13 +326,19 @@ pub fn assert_refused(r: &Run, expected: &str) {
         "stderr:\n{}\nexpected to contain: {expected}",
         head(&r.stderr)
     );
+    assert_no_crash_text("", r);
+    assert!(r.stderr.lines().count() <= 5, "{}", head(&r.stderr));
+}
+
+/// No crash text on standard error: a panic, a stack overflow, an abort, an
+/// allocation failure. `what` prefixes the assertion message.
+pub fn assert_no_crash_text(what: &str, r: &Run) {
     for crash in [
         "panicked",
         "overflowed",
         "fatal runtime",
         "memory allocation",
     ] {
-        assert!(!r.stderr.contains(crash), "{}", head(&r.stderr));
+        assert!(!r.stderr.contains(crash), "{what}{}", head(&r.stderr));
     }
-    assert!(r.stderr.lines().count() <= 5, "{}", head(&r.stderr));
 }

@@ -247,22 +247,7 @@ fn k8s_monitoring_examples_ratchet() {
 
 /// `trace-value migrate ARGS --format json`: exit code and JSON.
 fn migrate_json(args: &[&str]) -> (i32, Json) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_trace-value"))
-        .arg("migrate")
-        .args(args)
-        .args(["--format", "json"])
-        .current_dir(common::repo_dir())
-        .output()
-        .expect("run trace-value");
-    let code = out.status.code().expect("exit code");
-    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    (code, json)
+    super::command_json("migrate", args)
 }
 
 /// The files of a fixture golden (made by the oracle).
