@@ -695,6 +695,27 @@ impl From<TStr> for Value {
     }
 }
 
+/// Helm's `mergeMaps`: `b` over `a`, maps merged recursively, into a new top map.
+pub fn merge_maps(a: &MapRef, b: &MapRef) -> MapRef {
+    let out = MapRef::from_data(a.borrow().clone());
+    let entries: Vec<(MapKey, Value)> = b
+        .borrow()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    for (k, v) in entries {
+        if let (Some(vm), Some(existing)) = (v.as_map(), out.get(&k)) {
+            if let Some(em) = existing.as_map() {
+                let merged = merge_maps(em, vm);
+                out.insert(k, Value::map(merged).with_deps(v.deps.clone()));
+                continue;
+            }
+        }
+        out.insert(k, v);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

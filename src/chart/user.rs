@@ -9,7 +9,8 @@ use std::rc::Rc;
 use super::strvals::{self, Mode};
 use super::ChartError;
 use crate::origin::{Layer, Origin, OriginId, OriginTable, SourcePos};
-use crate::value::{MapRef, Value};
+pub use crate::value::merge_maps;
+use crate::value::MapRef;
 
 /// The values a user gives on the command line.
 #[derive(Clone, Debug, Default)]
@@ -90,27 +91,6 @@ fn read_values_file(path: &std::path::Path, shown: &str) -> Result<String, Chart
             "failed to parse {shown}: error converting YAML to JSON: {msg}"
         ))
     })
-}
-
-/// Helm's `mergeMaps`: `b` over `a`, maps merged recursively, into a new top map.
-pub fn merge_maps(a: &MapRef, b: &MapRef) -> MapRef {
-    let out = MapRef::from_data(a.borrow().clone());
-    let entries: Vec<(crate::value::MapKey, Value)> = b
-        .borrow()
-        .iter()
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    for (k, v) in entries {
-        if let (Some(vm), Some(existing)) = (v.as_map(), out.get(&k)) {
-            if let Some(em) = existing.as_map() {
-                let merged = merge_maps(em, vm);
-                out.insert(k, Value::map(merged).with_deps(v.deps.clone()));
-                continue;
-            }
-        }
-        out.insert(k, v);
-    }
-    out
 }
 
 fn flag_origin<'o>(

@@ -940,26 +940,6 @@ pub(crate) fn load(
     values_from_tree(&tree, file, layer, origins)
 }
 
-/// Helm's `MergeMaps`: `b` over `a`, maps merged recursively, into `a`.
-fn merge_documents(a: &crate::value::MapRef, b: &crate::value::MapRef) {
-    let entries: Vec<(crate::value::MapKey, Value)> = b
-        .borrow()
-        .iter()
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    for (k, v) in entries {
-        if let (Some(vm), Some(existing)) = (v.as_map(), a.get(&k)) {
-            if let Some(em) = existing.as_map() {
-                let merged = crate::value::MapRef::from_data(em.borrow().clone());
-                merge_documents(&merged, vm);
-                a.insert(k, Value::map(merged).with_deps(v.deps.clone()));
-                continue;
-            }
-        }
-        a.insert(k, v);
-    }
-}
-
 /// The values of a parsed document, every node with an origin (see
 /// [`super::load_values`]).
 pub fn values_from_tree(
@@ -970,12 +950,13 @@ pub fn values_from_tree(
 ) -> Result<Value, YamlError> {
     let docs = tree.0.as_ref();
     if docs.len() > 1 {
-        let out = crate::value::MapRef::new();
+        // Helm 4 merges the documents with `MergeMaps`, each over the last.
+        let mut out = crate::value::MapRef::new();
         for doc in docs {
             let one = ValuesTree(std::sync::Arc::new(vec![doc.clone()]));
             let v = values_from_tree(&one, file.clone(), layer.clone(), origins)?;
             if let Some(m) = v.as_map() {
-                merge_documents(&out, m);
+                out = crate::value::merge_maps(&out, m);
             }
         }
         return Ok(Value::map(out));
